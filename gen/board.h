@@ -1,0 +1,86 @@
+/*
+ * The board model: what the hardware is (the board's device tree, read with libfdt) and the few
+ * facts a device tree cannot state (boards/NAME/board.yaml: cache geometry, where the hypervisor
+ * is loaded, which devices do DMA, how QEMU runs the board).
+ */
+#ifndef PARTITA_BOARD_H
+#define PARTITA_BOARD_H
+
+#include <stdbool.h>
+
+#include "diag.h"
+#include "util.h"
+
+struct range {
+	u64 base;
+	u64 size;
+};
+
+struct board_irq {
+	unsigned intid;      /* GIC INTID */
+	unsigned trigger;    /* enum pt_irq_trigger */
+	unsigned cells[3];   /* the specifier as the board DT writes it */
+};
+
+struct board_device {
+	char *path;          /* full DT path */
+	char *label;         /* first label, or NULL */
+	char *compatible;    /* first compatible string, or NULL */
+	int offset;          /* node offset in the board FDT */
+	struct range *regs;  /* MMIO ranges (CPU physical addresses) */
+	size_t nregs;
+	struct board_irq *irqs;
+	size_t nirqs;
+	bool dma;            /* can master the bus (board facts) */
+	bool reserved;       /* the hypervisor's own (GIC, its console): never passed through */
+};
+
+struct board_cpu {
+	char *path;
+	u64 mpidr;
+};
+
+struct board {
+	char *name;
+	char *dir;
+	struct source *facts_src;  /* board.yaml, for locating errors in it */
+	void *fdt;                 /* compiled board.dts (with __symbols__) */
+	size_t fdt_size;
+
+	struct board_cpu *cpus;
+	size_t ncpus;
+	struct range *ram;
+	size_t nram;
+	struct board_device *devs;
+	size_t ndevs;
+
+	u64 gicd_base, gicd_size;
+	u64 gicr_base, gicr_size;  /* the whole redistributor region */
+	unsigned maint_intid, vtimer_intid, ptimer_intid, htimer_intid;
+	int gic_offset;
+
+	/* Facts. */
+	u64 llc_size, llc_ways, llc_line, page_size;
+	unsigned num_colors;       /* llc way size / page size */
+	u64 hyp_load;              /* where QEMU puts the hypervisor ELF */
+	u64 hyp_default_size;
+	char *console;             /* default hypervisor console (device reference) */
+	bool iommu;
+	char *qemu_binary, *qemu_machine, *qemu_cpu, *qemu_extra;
+	unsigned qemu_smp;
+	u64 qemu_memory;
+	struct loc llc_at;         /* where the LLC geometry is stated */
+};
+
+/* Load boards/NAME from `boards_dir`. Reports problems (with `at` the `board:` value) and returns
+ * NULL when the board is unknown or broken. */
+struct board *board_load(const char *boards_dir, const char *name, struct loc at);
+void board_free(struct board *b);
+
+/* A device by reference: a DT path (/pl011@9000000), a label (uart0, or &uart0) or an alias
+ * (serial0). Returns the index in b->devs, or -1. */
+int board_find_device(const struct board *b, const char *ref);
+/* Names of devices that a user could mean by a mistyped reference (for hints). */
+const char *board_suggest_device(const struct board *b, const char *ref);
+
+#endif

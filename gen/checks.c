@@ -1,0 +1,766 @@
+/*
+ * The validation rules, one small function each, run in table order. Later checks rely on what
+ * earlier ones resolved (device references, image layout, placement), so the order matters.
+ * Every diagnostic names the objects involved and where they were declared.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks.h"
+#include "image.h"
+#include "overlap.h"
+#include "place.h"
+#include "../hypervisor/include/partita/config.h"
+
+#define PAGE 4096ull
+
+const struct rule rules[] = {
+	{ "io", "a file cannot be read or written" },
+	{ "yaml-syntax", "the file is not well-formed YAML" },
+	{ "yaml-duplicate-key", "a key appears twice in one mapping" },
+	{ "schema-unknown-key", "a key the schema does not define (with the closest known key)" },
+	{ "schema-missing-key", "a required key is missing, or a required list is empty" },
+	{ "schema-type", "a value has the wrong type (mapping, list or scalar)" },
+	{ "schema-integer", "a value is not a decimal, hex or binary integer" },
+	{ "schema-size", "a size is malformed (integer with optional K/M/G suffix)" },
+	{ "schema-zero-size", "a size is 0" },
+	{ "schema-enum", "a value is not one of the allowed words" },
+	{ "schema-name", "a name uses characters outside [a-z0-9_-]" },
+	{ "image-key", "an image key that does not apply to its format (entry/load: raw; initrd: linux; bootargs: dtb auto)" },
+	{ "duplicate-name", "two VMs or two channels share a name" },
+	{ "board-unknown", "the board folder does not exist" },
+	{ "board-invalid", "the board's facts or device tree are broken" },
+	{ "cpu-unknown", "a CPU index that the board does not have" },
+	{ "cpu-conflict", "a CPU given to two VMs, or twice to one" },
+	{ "device-unknown", "a device reference that matches no board DT node with registers" },
+	{ "device-reserved", "a device the hypervisor keeps for itself (GIC, its console)" },
+	{ "device-conflict", "a device given to two VMs, or twice to one" },
+	{ "irq-conflict", "an interrupt owned by two VMs through their devices" },
+	{ "align", "a base, size or physical address that is not 4 KiB aligned" },
+	{ "mem-outside-ram", "fixed or identity memory outside the board's RAM banks" },
+	{ "color-geometry", "the board's cache geometry gives no usable color count" },
+	{ "color-range", "a color index beyond the board's color count" },
+	{ "color-conflict", "a color given to two VMs, to a VM and the hypervisor, or twice" },
+	{ "color-placement", "colors combined with fixed or identity placement" },
+	{ "color-capacity", "the colored share of free RAM cannot hold a VM's memory" },
+	{ "image-missing", "a kernel or initrd file does not exist" },
+	{ "image-format", "a kernel file is not of its stated format" },
+	{ "image-too-big", "an image (or its DTB/initrd) does not fit the VM's RAM at its load address" },
+	{ "image-entry", "the entry point is outside the loaded image" },
+	{ "channel-vm", "a channel endpoint names a VM that does not exist" },
+	{ "channel-endpoints", "a channel does not join exactly two distinct VMs" },
+	{ "guest-overlap", "two things overlap in one VM's guest-physical space" },
+	{ "dma-identity", "a DMA-capable device in a VM without identity-mapped RAM (and no IOMMU)" },
+	{ "place-no-room", "automatic placement found no free physical range large enough" },
+	{ "phys-overlap", "two things overlap in physical memory" },
+	{ "limit", "the system exceeds a limit of the hypervisor" },
+};
+const size_t nrules = sizeof rules / sizeof rules[0];
+
+struct check {
+	const char *id;
+	void (*run)(struct m_system *s, const char *rule);
+	bool needs_board;
+};
+
+static char *range_str(u64 base, u64 size)
+{
+	return xasprintf("0x%llx-0x%llx", (unsigned long long)base, (unsigned long long)(base + size));
+}
+
+/* ---- names ---------------------------------------------------------------------------------- */
+
+static void check_duplicate_names(struct m_system *s, const char *rule)
+{
+	for (size_t i = 0; i < s->nvms; i++)
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(s->vms[i].name, s->vms[j].name) && strcmp(s->vms[i].name, "?")) {
+				struct diag *d = diag_error(s->vms[i].at_name, rule, "a second vm named '%s'",
+							    s->vms[i].name);
+				diag_note(d, s->vms[j].at_name, "vm '%s' first declared here", s->vms[j].name);
+				break;
+			}
+	for (size_t i = 0; i < s->nchans; i++)
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(s->chans[i].name, s->chans[j].name) && strcmp(s->chans[i].name, "?")) {
+				struct diag *d = diag_error(s->chans[i].at_name, rule, "a second channel named '%s'",
+							    s->chans[i].name);
+				diag_note(d, s->chans[j].at_name, "channel '%s' first declared here", s->chans[j].name);
+				break;
+			}
+}
+
+/* ---- CPUs ----------------------------------------------------------------------------------- */
+
+static void check_cpu_unknown(struct m_system *s, const char *rule)
+{
+	for (size_t v = 0; v < s->nvms; v++)
+		for (size_t i = 0; i < s->vms[v].ncpus; i++) {
+			struct m_cpu *c = &s->vms[v].cpus[i];
+			if (c->index >= s->board->ncpus) {
+				struct diag *d = diag_error(c->at, rule, "vm '%s': board '%s' has no cpu %u",
+							    s->vms[v].name, s->board->name, c->index);
+				diag_hint(d, "the board's cpus are 0 to %zu", s->board->ncpus - 1);
+			}
+		}
+}
+
+static void check_cpu_conflict(struct m_system *s, const char *rule)
+{
+	struct m_cpu *first[PT_MAX_CPUS] = { 0 };
+	const char *owner[PT_MAX_CPUS] = { 0 };
+	for (size_t v = 0; v < s->nvms; v++)
+		for (size_t i = 0; i < s->vms[v].ncpus; i++) {
+			struct m_cpu *c = &s->vms[v].cpus[i];
+			if (c->index >= s->board->ncpus)
+				continue;
+			if (first[c->index]) {
+				struct diag *d = diag_error(c->at, rule, "cpu %u given to vm '%s' is already taken",
+							    c->index, s->vms[v].name);
+				diag_note(d, first[c->index]->at, "first assigned to vm '%s' here", owner[c->index]);
+				continue;
+			}
+			first[c->index] = c;
+			owner[c->index] = s->vms[v].name;
+		}
+}
+
+/* ---- devices and interrupts ----------------------------------------------------------------- */
+
+static void check_devices_known(struct m_system *s, const char *rule)
+{
+	struct board *b = s->board;
+	for (size_t v = 0; v < s->nvms; v++)
+		for (size_t i = 0; i < s->vms[v].ndevs; i++) {
+			struct m_device *d = &s->vms[v].devs[i];
+			d->dev = board_find_device(b, d->ref);
+			if (d->dev >= 0)
+				continue;
+			struct diag *e = diag_error(d->at, rule, "vm '%s': no device '%s' on board '%s'",
+						    s->vms[v].name, d->ref, b->name);
+			const char *near = board_suggest_device(b, d->ref);
+			if (near)
+				diag_hint(e, "did you mean '%s'?", near);
+			else
+				diag_hint(e, "name a node of boards/%s/board.dts by path (/pl031@9010000), label (rtc) or alias",
+					  b->name);
+		}
+}
+
+static void check_devices_reserved(struct m_system *s, const char *rule)
+{
+	struct board *b = s->board;
+	const char *console = s->hyp_console ? s->hyp_console : b->console;
+	struct loc at = s->hyp_console ? s->at_hyp_console : (struct loc){ b->facts_src, 0, 0 };
+	if (console) {
+		s->hyp_console_dev = board_find_device(b, console);
+		if (s->hyp_console_dev < 0) {
+			struct diag *d = diag_error(at, "device-unknown", "hypervisor console: no device '%s' on board '%s'",
+						    console, b->name);
+			const char *near = board_suggest_device(b, console);
+			if (near)
+				diag_hint(d, "did you mean '%s'?", near);
+		}
+	}
+	for (size_t v = 0; v < s->nvms; v++)
+		for (size_t i = 0; i < s->vms[v].ndevs; i++) {
+			struct m_device *d = &s->vms[v].devs[i];
+			if (d->dev < 0)
+				continue;
+			if (b->devs[d->dev].reserved)
+				diag_error(d->at, rule, "vm '%s': %s is the interrupt controller; the hypervisor emulates it for every VM",
+					   s->vms[v].name, b->devs[d->dev].path);
+			else if (d->dev == s->hyp_console_dev) {
+				struct diag *e = diag_error(d->at, rule, "vm '%s': %s is the hypervisor's console",
+							    s->vms[v].name, b->devs[d->dev].path);
+				diag_hint(e, "give the VM 'console: vuart' instead: its output is multiplexed on this UART");
+			}
+		}
+}
+
+static void check_device_conflict(struct m_system *s, const char *rule)
+{
+	size_t n = s->board->ndevs;
+	struct m_device **first = xcalloc(n, sizeof *first);
+	const char **owner = xcalloc(n, sizeof *owner);
+	for (size_t v = 0; v < s->nvms; v++)
+		for (size_t i = 0; i < s->vms[v].ndevs; i++) {
+			struct m_device *d = &s->vms[v].devs[i];
+			if (d->dev < 0)
+				continue;
+			if (first[d->dev]) {
+				struct diag *e = diag_error(d->at, rule, "device %s given to vm '%s' is already taken",
+							    s->board->devs[d->dev].path, s->vms[v].name);
+				diag_note(e, first[d->dev]->at, "first assigned to vm '%s' here", owner[d->dev]);
+				continue;
+			}
+			first[d->dev] = d;
+			owner[d->dev] = s->vms[v].name;
+		}
+	free(first);
+	free(owner);
+}
+
+static void check_irq_conflict(struct m_system *s, const char *rule)
+{
+	enum { MAX_INTID = 1024 };
+	struct m_device **first = xcalloc(MAX_INTID, sizeof *first);
+	int *owner = xcalloc(MAX_INTID, sizeof *owner);
+	for (size_t v = 0; v < s->nvms; v++)
+		for (size_t i = 0; i < s->vms[v].ndevs; i++) {
+			struct m_device *d = &s->vms[v].devs[i];
+			if (d->dev < 0)
+				continue;
+			const struct board_device *bd = &s->board->devs[d->dev];
+			for (size_t k = 0; k < bd->nirqs; k++) {
+				unsigned id = bd->irqs[k].intid;
+				if (id >= MAX_INTID)
+					continue;
+				if (id < 32) {
+					diag_error(d->at, rule, "vm '%s': %s uses per-CPU interrupt %u, which cannot be passed through",
+						   s->vms[v].name, bd->path, id);
+					continue;
+				}
+				if (first[id] && first[id] != d &&
+				    s->board->devs[first[id]->dev].offset != bd->offset) {
+					struct diag *e = diag_error(d->at, rule,
+						"interrupt %u of %s (vm '%s') is already owned by vm '%s' through %s", id,
+						bd->path, s->vms[v].name, s->vms[owner[id]].name,
+						s->board->devs[first[id]->dev].path);
+					diag_note(e, first[id]->at, "vm '%s' owns it here", s->vms[owner[id]].name);
+					continue;
+				}
+				first[id] = d;
+				owner[id] = (int)v;
+			}
+		}
+	free(first);
+	free(owner);
+}
+
+/* ---- alignment and RAM ---------------------------------------------------------------------- */
+
+static void misaligned(struct loc at, const char *rule, const char *what, u64 v)
+{
+	struct diag *d = diag_error(at, rule, "%s 0x%llx is not 4 KiB aligned", what, (unsigned long long)v);
+	diag_hint(d, "use 0x%llx or 0x%llx", (unsigned long long)align_down(v, PAGE),
+		  (unsigned long long)align_up(v, PAGE));
+}
+
+static void check_align(struct m_system *s, const char *rule)
+{
+	for (size_t v = 0; v < s->nvms; v++)
+		for (size_t i = 0; i < s->vms[v].nmem; i++) {
+			struct m_mem *m = &s->vms[v].mem[i];
+			if (!is_aligned(m->ipa, PAGE))
+				misaligned(m->at_base, rule, "memory base", m->ipa);
+			if (!is_aligned(m->size, PAGE))
+				misaligned(m->at_size, rule, "memory size", m->size);
+			if (m->place == PLACE_FIXED && !is_aligned(m->pa, PAGE))
+				misaligned(m->at_phys, rule, "memory phys", m->pa);
+		}
+	for (size_t c = 0; c < s->nchans; c++) {
+		struct m_channel *ch = &s->chans[c];
+		if (ch->size && !is_aligned(ch->size, PAGE))
+			misaligned(ch->at_size, rule, "channel size", ch->size);
+		for (size_t e = 0; e < ch->nep; e++)
+			if (!is_aligned(ch->ep[e].ipa, PAGE))
+				misaligned(ch->ep[e].at_base, rule, "channel window base", ch->ep[e].ipa);
+	}
+	if (s->hyp_has_size && !is_aligned(s->hyp_size, PAGE))
+		misaligned(s->at_hyp_size, rule, "hypervisor memory size", s->hyp_size);
+	if (s->hyp_has_phys && !is_aligned(s->hyp_pa, 2ull << 20)) {
+		struct diag *d = diag_error(s->at_hyp_phys, rule, "hypervisor phys 0x%llx is not 2 MiB aligned",
+					    (unsigned long long)s->hyp_pa);
+		diag_hint(d, "the hypervisor maps itself with 2 MiB blocks");
+	}
+}
+
+static bool in_ram(const struct board *b, u64 base, u64 size)
+{
+	for (size_t i = 0; i < b->nram; i++)
+		if (base >= b->ram[i].base && base + size >= base &&
+		    base + size <= b->ram[i].base + b->ram[i].size)
+			return true;
+	return false;
+}
+
+static void outside_ram(struct m_system *s, struct loc at, const char *rule, const char *what, u64 base, u64 size)
+{
+	char *r = range_str(base, size);
+	struct diag *d = diag_error(at, rule, "%s %s is outside the RAM of board '%s'", what, r, s->board->name);
+	char *banks = xstrdup("");
+	for (size_t i = 0; i < s->board->nram; i++) {
+		char *one = range_str(s->board->ram[i].base, s->board->ram[i].size);
+		char *joined = xasprintf("%s%s%s", banks, i ? ", " : "", one);
+		free(one);
+		free(banks);
+		banks = joined;
+	}
+	diag_hint(d, "the board's RAM: %s", banks);
+	free(banks);
+	free(r);
+}
+
+static void check_mem_outside_ram(struct m_system *s, const char *rule)
+{
+	for (size_t v = 0; v < s->nvms; v++)
+		for (size_t i = 0; i < s->vms[v].nmem; i++) {
+			struct m_mem *m = &s->vms[v].mem[i];
+			if (m->place != PLACE_AUTO && !in_ram(s->board, m->pa, m->size)) {
+				char *what = xasprintf("vm '%s' memory (physical)", s->vms[v].name);
+				outside_ram(s, m->place == PLACE_FIXED ? m->at_phys : m->at_base, rule, what, m->pa, m->size);
+				free(what);
+			}
+		}
+	for (size_t c = 0; c < s->nchans; c++)
+		if (s->chans[c].has_phys && !in_ram(s->board, s->chans[c].pa, s->chans[c].size)) {
+			char *what = xasprintf("channel '%s'", s->chans[c].name);
+			outside_ram(s, s->chans[c].at, rule, what, s->chans[c].pa, s->chans[c].size);
+			free(what);
+		}
+}
+
+/* ---- cache colors --------------------------------------------------------------------------- */
+
+static bool uses_colors(const struct m_system *s)
+{
+	if (s->nhyp_colors)
+		return true;
+	for (size_t v = 0; v < s->nvms; v++)
+		if (s->vms[v].ncolors)
+			return true;
+	return false;
+}
+
+static void check_color_geometry(struct m_system *s, const char *rule)
+{
+	struct board *b = s->board;
+	u64 way = b->llc_ways ? b->llc_size / b->llc_ways : 0;
+	u64 n = b->page_size ? way / b->page_size : 0;
+	b->num_colors = (unsigned)(n > PT_MAX_COLORS ? PT_MAX_COLORS : n);
+	if (!uses_colors(s))
+		return;
+	if (n < 2 || !is_pow2(n) || n > PT_MAX_COLORS) {
+		struct diag *d = diag_error(b->llc_at.src ? b->llc_at : s->at_board, rule,
+					    "board '%s': cache way size %llu / page size %llu gives %llu colors; coloring needs a power of two from 2 to %d",
+					    b->name, (unsigned long long)way, (unsigned long long)b->page_size,
+					    (unsigned long long)n, PT_MAX_COLORS);
+		diag_note(d, s->vms && s->vms[0].ncolors ? s->vms[0].colors[0].at : s->at_board,
+			  "colors are used here");
+		b->num_colors = 0;
+	}
+}
+
+static void check_colors(struct m_system *s, const char *rule)
+{
+	unsigned n = s->board->num_colors;
+	if (!uses_colors(s) || n < 2)
+		return;
+	const struct m_color *first[PT_MAX_COLORS] = { 0 };
+	const char *owner[PT_MAX_COLORS] = { 0 };
+	for (size_t v = 0; v <= s->nvms; v++) {
+		bool hyp = v == s->nvms;
+		const struct m_color *cs = hyp ? s->hyp_colors : s->vms[v].colors;
+		size_t nc = hyp ? s->nhyp_colors : s->vms[v].ncolors;
+		const char *name = hyp ? "the hypervisor" : s->vms[v].name;
+		for (size_t i = 0; i < nc; i++) {
+			const struct m_color *c = &cs[i];
+			if (c->color >= n) {
+				struct diag *d = diag_error(c->at, "color-range", "color %u: board '%s' has colors 0 to %u",
+							    c->color, s->board->name, n - 1);
+				diag_hint(d, "the board's LLC gives %u colors (way size / page size)", n);
+				continue;
+			}
+			if (first[c->color]) {
+				struct diag *d = diag_error(c->at, rule, "color %u of %s%s%s is already taken", c->color,
+							    hyp ? "" : "vm '", name, hyp ? "" : "'");
+				diag_note(d, first[c->color]->at, "first given to %s here", owner[c->color]);
+				continue;
+			}
+			first[c->color] = c;
+			owner[c->color] = hyp ? "the hypervisor" : xasprintf("vm '%s'", name);
+		}
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (owner[i] && strcmp(owner[i], "the hypervisor"))
+			free((char *)owner[i]);
+	/* Colors and pinned placement exclude each other. */
+	for (size_t v = 0; v < s->nvms; v++) {
+		struct m_vm *vm = &s->vms[v];
+		if (!vm->ncolors)
+			continue;
+		vm->color_mask &= n == 64 ? ~0ull : ((1ull << n) - 1);
+		for (size_t i = 0; i < vm->nmem; i++)
+			if (vm->mem[i].place != PLACE_AUTO) {
+				struct diag *d = diag_error(vm->mem[i].at_phys, "color-placement",
+							    "vm '%s' has colors, so its memory cannot also have a fixed physical place",
+							    vm->name);
+				diag_note(d, vm->colors[0].at, "colors given here");
+				diag_hint(d, "drop 'phys' (colored memory is placed page by page) or drop 'colors'");
+			}
+	}
+}
+
+/* ---- images --------------------------------------------------------------------------------- */
+
+/* The RAM region of `vm` that holds [ipa, ipa + size), or NULL. */
+static struct m_mem *ram_holding(struct m_vm *vm, u64 ipa, u64 size)
+{
+	for (size_t i = 0; i < vm->nmem; i++) {
+		struct m_mem *m = &vm->mem[i];
+		if (ipa >= m->ipa && ipa - m->ipa <= m->size && size <= m->size - (ipa - m->ipa))
+			return m;
+	}
+	return NULL;
+}
+
+#define DTB_MAX (64u << 10) /* room reserved for a generated guest DTB */
+
+static void layout_image(struct m_system *s, struct m_vm *vm)
+{
+	struct m_image *im = &vm->image;
+	struct m_mem *ram = ram_holding(vm, im->load, 1);
+	if (!ram || !ram_holding(vm, im->load, im->mem_size)) {
+		char *need = fmt_size(align_up(im->mem_size, PAGE));
+		struct diag *d = diag_error(im->at_kernel, "image-too-big",
+					    "vm '%s': the image needs %s at guest 0x%llx, which %s", vm->name, need,
+					    (unsigned long long)im->load,
+					    ram ? "runs past the end of its RAM region" : "is not in the VM's RAM");
+		if (ram) {
+			char *r = range_str(ram->ipa, ram->size);
+			diag_note(d, ram->at, "the RAM region is %s", r);
+			free(r);
+			char *want = fmt_size(align_up(im->load - ram->ipa + im->mem_size, 1 << 20));
+			diag_hint(d, "make this region at least %s", want);
+			free(want);
+		}
+		free(need);
+		return;
+	}
+	if (im->entry < im->load || im->entry >= im->load + im->file_size) {
+		char *r = range_str(im->load, im->file_size);
+		diag_error(im->has_entry ? im->at_entry : im->at_kernel, "image-entry",
+			   "vm '%s': entry 0x%llx is outside the loaded image %s", vm->name,
+			   (unsigned long long)im->entry, r);
+		free(r);
+	}
+	u64 image_end = im->load + im->mem_size;
+	u64 ram_end = ram->ipa + ram->size;
+	if (vm->dtb != DTB_NONE) {
+		/* At the top of the region, in a 2 MiB block of its own when the region is large enough
+		 * (Linux maps the DTB with blocks of up to 2 MiB). */
+		im->dtb_ipa = ram->size >= (8u << 20) ? align_down(ram_end - (2u << 20), 2u << 20)
+						      : ram_end - DTB_MAX;
+		if (im->dtb_ipa < image_end) {
+			struct diag *d = diag_error(im->at_kernel, "image-too-big",
+						    "vm '%s': no room for the device tree after the image (image ends at 0x%llx, region at 0x%llx)",
+						    vm->name, (unsigned long long)image_end, (unsigned long long)ram_end);
+			diag_note(d, ram->at, "the RAM region holding the image");
+			return;
+		}
+	}
+	if (im->initrd_size) {
+		u64 top = vm->dtb != DTB_NONE ? im->dtb_ipa : ram_end;
+		im->initrd_ipa = top >= im->initrd_size ? align_down(top - im->initrd_size, PAGE) : 0;
+		if (im->initrd_ipa < align_up(image_end, PAGE)) {
+			char *need = fmt_size(align_up(im->initrd_size, PAGE));
+			struct diag *d = diag_error(im->at_initrd, "image-too-big",
+						    "vm '%s': no room for the %s initrd between the kernel (ends 0x%llx) and 0x%llx",
+						    vm->name, need, (unsigned long long)image_end, (unsigned long long)top);
+			diag_note(d, ram->at, "the RAM region holding the image");
+			free(need);
+		}
+	}
+	(void)s;
+}
+
+static void check_images(struct m_system *s, const char *rule)
+{
+	(void)rule;
+	for (size_t v = 0; v < s->nvms; v++) {
+		struct m_vm *vm = &s->vms[v];
+		if (!vm->has_image || !vm->nmem)
+			continue;
+		if (vm->dtb == DTB_FILE && !file_exists(vm->dtb_path)) {
+			struct diag *d = diag_error(vm->at_dtb, "image-missing", "vm '%s': no device tree file '%s'",
+						    vm->name, vm->dtb_file);
+			diag_hint(d, "write 'dtb: auto' to have one generated");
+		}
+		if (image_inspect(s, vm))
+			layout_image(s, vm);
+	}
+	/* The hypervisor embeds every image: its memory grows by their size. */
+	u64 images = 0;
+	for (size_t v = 0; v < s->nvms; v++) {
+		struct m_image *im = &s->vms[v].image;
+		images += align_up(im->file_size, PAGE) + align_up(im->initrd_size, PAGE);
+		if (s->vms[v].dtb != DTB_NONE)
+			images += DTB_MAX;
+	}
+	u64 base = s->hyp_has_size ? s->hyp_size : s->board->hyp_default_size;
+	s->hyp_images = images;
+	s->hyp_size = align_up(base + images, 2ull << 20);
+	if (!s->hyp_has_phys)
+		s->hyp_pa = s->board->hyp_load;
+}
+
+/* ---- channels ------------------------------------------------------------------------------- */
+
+static int vm_by_name(const struct m_system *s, const char *name)
+{
+	for (size_t v = 0; v < s->nvms; v++)
+		if (!strcmp(s->vms[v].name, name))
+			return (int)v;
+	return -1;
+}
+
+static void check_channels(struct m_system *s, const char *rule)
+{
+	for (size_t c = 0; c < s->nchans; c++) {
+		struct m_channel *ch = &s->chans[c];
+		for (size_t e = 0; e < ch->nep; e++) {
+			struct m_endpoint *ep = &ch->ep[e];
+			ep->vm = vm_by_name(s, ep->vm_name);
+			if (ep->vm < 0) {
+				struct diag *d = diag_error(ep->at_vm, rule, "channel '%s': no vm named '%s'", ch->name,
+							    ep->vm_name);
+				const char **names = xmalloc((s->nvms + 1) * sizeof *names);
+				for (size_t v = 0; v < s->nvms; v++)
+					names[v] = s->vms[v].name;
+				const char *near = closest_word(ep->vm_name, names, s->nvms);
+				if (near)
+					diag_hint(d, "did you mean '%s'?", near);
+				free(names);
+			}
+		}
+		if (ch->nep == 2 && ch->ep[0].vm >= 0 && ch->ep[0].vm == ch->ep[1].vm) {
+			struct diag *d = diag_error(ch->ep[1].at_vm, "channel-endpoints",
+						    "channel '%s' joins vm '%s' to itself; a channel joins two distinct VMs",
+						    ch->name, ch->ep[1].vm_name);
+			diag_note(d, ch->ep[0].at_vm, "first endpoint here");
+		}
+	}
+}
+
+/* ---- guest-physical layout ------------------------------------------------------------------ */
+
+static void emulated_windows(struct m_system *s, struct m_vm *vm)
+{
+	struct board *b = s->board;
+	vm->gicd_ipa = b->gicd_base;
+	vm->gicd_size = b->gicd_size ? b->gicd_size : 0x10000;
+	vm->gicr_ipa = b->gicr_base;
+	vm->gicr_size = 0x20000 * (vm->ncpus ? vm->ncpus : 1);
+	vm->vuart_ipa = 0;
+	if (vm->console == CONSOLE_VUART && s->hyp_console_dev >= 0)
+		vm->vuart_ipa = b->devs[s->hyp_console_dev].regs[0].base;
+}
+
+static void report_guest_overlap(const struct span *a, const struct span *b, void *ctx)
+{
+	const char *rule = ctx;
+	/* Point at whichever was declared later; the note points at the other. */
+	const struct span *later = b, *earlier = a;
+	if (a->at.line > b->at.line || (a->at.line == b->at.line && a->at.col > b->at.col)) {
+		later = a;
+		earlier = b;
+	}
+	char *ra = range_str(later->start, later->end - later->start);
+	char *rb = range_str(earlier->start, earlier->end - earlier->start);
+	struct diag *d = diag_error(later->at, rule, "%s %s overlaps %s %s", later->what, ra, earlier->what, rb);
+	diag_note(d, earlier->at, "%s declared here", earlier->what);
+	free(ra);
+	free(rb);
+}
+
+static void check_guest_overlap(struct m_system *s, const char *rule)
+{
+	for (size_t v = 0; v < s->nvms; v++) {
+		struct m_vm *vm = &s->vms[v];
+		struct spans sp = { 0 };
+		char *what;
+		emulated_windows(s, vm);
+		for (size_t i = 0; i < vm->nmem; i++) {
+			what = xasprintf("vm '%s' memory", vm->name);
+			spans_add(&sp, vm->mem[i].ipa, vm->mem[i].size, what, vm->mem[i].at, -1, 0);
+			free(what);
+		}
+		for (size_t i = 0; i < vm->ndevs; i++) {
+			struct m_device *d = &vm->devs[i];
+			if (d->dev < 0)
+				continue;
+			const struct board_device *bd = &s->board->devs[d->dev];
+			what = xasprintf("vm '%s' device %s", vm->name, bd->path);
+			for (size_t r = 0; r < bd->nregs; r++)
+				spans_add(&sp, bd->regs[r].base, bd->regs[r].size, what, d->at, -1, 0);
+			free(what);
+		}
+		for (size_t c = 0; c < s->nchans; c++)
+			for (size_t e = 0; e < s->chans[c].nep; e++)
+				if (s->chans[c].ep[e].vm == (int)v) {
+					what = xasprintf("vm '%s' window of channel '%s'", vm->name, s->chans[c].name);
+					spans_add(&sp, s->chans[c].ep[e].ipa, s->chans[c].size, what, s->chans[c].ep[e].at_base, -1, 0);
+					free(what);
+				}
+		what = xasprintf("vm '%s' emulated GIC distributor", vm->name);
+		spans_add(&sp, vm->gicd_ipa, vm->gicd_size, what, vm->at_name, -1, 0);
+		free(what);
+		what = xasprintf("vm '%s' emulated GIC redistributors", vm->name);
+		spans_add(&sp, vm->gicr_ipa, vm->gicr_size, what, vm->at_name, -1, 0);
+		free(what);
+		if (vm->vuart_ipa) {
+			what = xasprintf("vm '%s' emulated UART", vm->name);
+			spans_add(&sp, vm->vuart_ipa, PAGE, what, vm->at_name, -1, 0);
+			free(what);
+		}
+		spans_sweep(&sp, report_guest_overlap, (void *)rule);
+		spans_free(&sp);
+	}
+}
+
+/* ---- DMA ------------------------------------------------------------------------------------ */
+
+static void check_dma(struct m_system *s, const char *rule)
+{
+	if (s->board->iommu)
+		return;
+	for (size_t v = 0; v < s->nvms; v++) {
+		struct m_vm *vm = &s->vms[v];
+		for (size_t i = 0; i < vm->ndevs; i++) {
+			struct m_device *d = &vm->devs[i];
+			if (d->dev < 0 || !s->board->devs[d->dev].dma)
+				continue;
+			for (size_t m = 0; m < vm->nmem; m++) {
+				if (vm->mem[m].place == PLACE_IDENTITY)
+					continue;
+				struct diag *e = diag_error(vm->mem[m].at, rule,
+							    "vm '%s' owns DMA-capable %s but this memory is not identity-mapped",
+							    vm->name, s->board->devs[d->dev].path);
+				diag_note(e, d->at, "the device is assigned here");
+				diag_hint(e, "board '%s' has no IOMMU: the device sees physical addresses; add 'phys: identity'",
+					  s->board->name);
+				break;
+			}
+			break;
+		}
+	}
+}
+
+/* ---- placement and physical overlap --------------------------------------------------------- */
+
+static void check_placement(struct m_system *s, const char *rule)
+{
+	(void)rule;
+	place_all(s);
+	/* Doorbells: the lowest virtual SPIs from 128 up that the VM's own devices do not use. */
+	for (size_t c = 0; c < s->nchans; c++)
+		for (size_t e = 0; e < s->chans[c].nep; e++) {
+			struct m_endpoint *ep = &s->chans[c].ep[e];
+			if (ep->vm < 0)
+				continue;
+			struct m_vm *vm = &s->vms[ep->vm];
+			unsigned id = 128;
+			for (bool busy = true; busy; ) {
+				busy = false;
+				for (size_t i = 0; i < vm->ndevs && !busy; i++) {
+					const struct board_device *bd = vm->devs[i].dev >= 0 ? &s->board->devs[vm->devs[i].dev] : NULL;
+					for (size_t k = 0; bd && k < bd->nirqs; k++)
+						busy |= bd->irqs[k].intid == id;
+				}
+				for (size_t c2 = 0; c2 <= c && !busy; c2++)
+					for (size_t e2 = 0; e2 < s->chans[c2].nep; e2++)
+						if ((c2 < c || e2 < e) && s->chans[c2].ep[e2].vm == ep->vm &&
+						    s->chans[c2].ep[e2].doorbell_intid == id)
+							busy = true;
+				if (busy)
+					id++;
+			}
+			ep->doorbell_intid = id;
+		}
+}
+
+static void report_phys_overlap(const struct span *a, const struct span *b, void *ctx)
+{
+	/* Device pages of one VM may share a page (virtio-mmio slots are 512 bytes). */
+	if (a->kind == 1 && b->kind == 1 && a->owner == b->owner)
+		return;
+	report_guest_overlap(a, b, ctx);
+}
+
+static void check_phys_overlap(struct m_system *s, const char *rule)
+{
+	struct spans sp = { 0 };
+	char *what;
+	spans_add(&sp, s->hyp_pa, s->hyp_size, "the hypervisor's memory",
+		  s->hyp_has_phys ? s->at_hyp_phys : s->at_board, -1, 0);
+	if (s->pool_size)
+		spans_add(&sp, s->pool_pa, s->pool_size, "the colored memory pool", s->at_board, -1, 0);
+	for (size_t v = 0; v < s->nvms; v++) {
+		struct m_vm *vm = &s->vms[v];
+		for (size_t i = 0; i < vm->nmem; i++) {
+			struct m_mem *m = &vm->mem[i];
+			if (!m->placed || vm->color_mask)
+				continue;
+			what = xasprintf("vm '%s' memory (physical)", vm->name);
+			spans_add(&sp, m->pa, m->size, what, m->place == PLACE_FIXED ? m->at_phys : m->at, -1, 0);
+			free(what);
+		}
+		for (size_t i = 0; i < vm->ndevs; i++) {
+			struct m_device *d = &vm->devs[i];
+			if (d->dev < 0)
+				continue;
+			const struct board_device *bd = &s->board->devs[d->dev];
+			what = xasprintf("vm '%s' device %s (its 4 KiB pages)", vm->name, bd->path);
+			for (size_t r = 0; r < bd->nregs; r++) {
+				u64 lo = align_down(bd->regs[r].base, PAGE);
+				u64 hi = align_up(bd->regs[r].base + bd->regs[r].size, PAGE);
+				spans_add(&sp, lo, hi - lo, what, d->at, (int)v, 1);
+			}
+			free(what);
+		}
+	}
+	for (size_t c = 0; c < s->nchans; c++)
+		if (s->chans[c].placed) {
+			what = xasprintf("channel '%s'", s->chans[c].name);
+			spans_add(&sp, s->chans[c].pa, s->chans[c].size, what, s->chans[c].at_name, -1, 0);
+			free(what);
+		}
+	spans_sweep(&sp, report_phys_overlap, (void *)rule);
+	spans_free(&sp);
+}
+
+static void check_limits(struct m_system *s, const char *rule)
+{
+	if (s->nvms > 255)
+		diag_error(s->at_name, rule, "%zu VMs: the hypervisor supports at most 255 (8-bit VMIDs)", s->nvms);
+}
+
+static const struct check checks[] = {
+	{ "duplicate-name", check_duplicate_names, false },
+	{ "limit", check_limits, false },
+	{ "cpu-unknown", check_cpu_unknown, true },
+	{ "cpu-conflict", check_cpu_conflict, true },
+	{ "device-unknown", check_devices_known, true },
+	{ "device-reserved", check_devices_reserved, true },
+	{ "device-conflict", check_device_conflict, true },
+	{ "irq-conflict", check_irq_conflict, true },
+	{ "align", check_align, true },
+	{ "mem-outside-ram", check_mem_outside_ram, true },
+	{ "color-geometry", check_color_geometry, true },
+	{ "color-conflict", check_colors, true },
+	{ "image-missing", check_images, true },
+	{ "channel-vm", check_channels, true },
+	{ "guest-overlap", check_guest_overlap, true },
+	{ "dma-identity", check_dma, true },
+	{ "place-no-room", check_placement, true },
+	{ "phys-overlap", check_phys_overlap, true },
+};
+
+void checks_run(struct m_system *s)
+{
+	for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++)
+		if (s->board || !checks[i].needs_board)
+			checks[i].run(s, checks[i].id);
+}

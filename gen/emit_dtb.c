@@ -1,0 +1,310 @@
+/*
+ * Guest device trees, written with libfdt.
+ *
+ * A guest's DTB says exactly what its VM has: its RAM, its vCPUs (PSCI over HVC, which the
+ * hypervisor emulates), the GIC as the VM sees it (distributor + one redistributor per vCPU), the
+ * timer, its vUART, the nodes of its passed-through devices copied from the board DT, and one node
+ * per channel. Interrupt specifiers are copied from the board DT, never retyped, so they cannot
+ * disagree with the INTIDs in config.c (both come from board.c).
+ */
+#include <libfdt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emitters.h"
+#include "../hypervisor/include/partita/config.h"
+
+#define DTB_MAX (64u << 10)
+#define GIC_PHANDLE 1
+
+struct dt {
+	void *fdt;
+	int err;
+	uint32_t next_phandle;
+	/* Board phandles already copied (clock providers), and their guest phandles. */
+	uint32_t copied_from[16], copied_to[16];
+	size_t ncopied;
+};
+
+static int sub(struct dt *d, int parent, const char *name)
+{
+	int n = fdt_add_subnode(d->fdt, parent, name);
+	if (n < 0 && !d->err)
+		d->err = n;
+	return n < 0 ? 0 : n;
+}
+
+static void prop(struct dt *d, int node, const char *name, const void *val, int len)
+{
+	int r = fdt_setprop(d->fdt, node, name, val, len);
+	if (r < 0 && !d->err)
+		d->err = r;
+}
+
+static void prop_str(struct dt *d, int node, const char *name, const char *val)
+{
+	prop(d, node, name, val, (int)strlen(val) + 1);
+}
+
+static void prop_u32(struct dt *d, int node, const char *name, uint32_t v)
+{
+	fdt32_t be = cpu_to_fdt32(v);
+	prop(d, node, name, &be, 4);
+}
+
+static void prop_cells(struct dt *d, int node, const char *name, const uint32_t *cells, size_t n)
+{
+	fdt32_t be[64];
+	for (size_t i = 0; i < n && i < 64; i++)
+		be[i] = cpu_to_fdt32(cells[i]);
+	prop(d, node, name, be, (int)(n * 4));
+}
+
+/* reg with 2 address and 2 size cells. */
+static void prop_reg(struct dt *d, int node, const struct range *r, size_t n)
+{
+	uint32_t cells[64];
+	size_t k = 0;
+	for (size_t i = 0; i < n && k + 4 <= 64; i++) {
+		cells[k++] = (uint32_t)(r[i].base >> 32);
+		cells[k++] = (uint32_t)r[i].base;
+		cells[k++] = (uint32_t)(r[i].size >> 32);
+		cells[k++] = (uint32_t)r[i].size;
+	}
+	prop_cells(d, node, "reg", cells, k);
+}
+
+static char *node_name(const char *base, u64 addr)
+{
+	return xasprintf("%s@%llx", base, (unsigned long long)addr);
+}
+
+/* Copy a board node that a device references by phandle (a clock provider) to the guest root,
+ * once; returns the guest phandle. */
+static uint32_t copy_provider(struct dt *d, const struct board *b, uint32_t board_phandle)
+{
+	for (size_t i = 0; i < d->ncopied; i++)
+		if (d->copied_from[i] == board_phandle)
+			return d->copied_to[i];
+	int src = fdt_node_offset_by_phandle(b->fdt, board_phandle);
+	if (src < 0 || d->ncopied == 16)
+		return 0;
+	int dst = sub(d, 0, fdt_get_name(b->fdt, src, NULL));
+	int p;
+	fdt_for_each_property_offset(p, b->fdt, src) {
+		const char *name;
+		int len;
+		const void *val = fdt_getprop_by_offset(b->fdt, p, &name, &len);
+		if (strcmp(name, "phandle") && strcmp(name, "linux,phandle"))
+			prop(d, dst, name, val, len);
+	}
+	uint32_t ph = d->next_phandle++;
+	prop_u32(d, dst, "phandle", ph);
+	d->copied_from[d->ncopied] = board_phandle;
+	d->copied_to[d->ncopied++] = ph;
+	return ph;
+}
+
+/* The `clocks` property, with each provider copied and its phandle rewritten. */
+static void copy_clocks(struct dt *d, const struct board *b, int src, int dst, const fdt32_t *val, int len)
+{
+	uint32_t cells[32];
+	size_t n = 0;
+	for (int i = 0; i < len / 4 && n < 32;) {
+		uint32_t ph = fdt32_to_cpu(val[i]);
+		int provider = fdt_node_offset_by_phandle(b->fdt, ph);
+		int ncells = 0;
+		const fdt32_t *cc = provider >= 0 ? fdt_getprop(b->fdt, provider, "#clock-cells", NULL) : NULL;
+		if (cc)
+			ncells = (int)fdt32_to_cpu(*cc);
+		cells[n++] = copy_provider(d, b, ph);
+		for (int k = 0; k < ncells && i + 1 + k < len / 4 && n < 32; k++)
+			cells[n++] = fdt32_to_cpu(val[i + 1 + k]);
+		i += 1 + ncells;
+	}
+	(void)src;
+	if (dst >= 0)
+		prop_cells(d, dst, "clocks", cells, n);
+}
+
+static void copy_device(struct dt *d, const struct board *b, const struct board_device *bd)
+{
+	int p, len;
+	/* Providers first: adding nodes moves the offsets of nodes added before. */
+	const fdt32_t *clocks = fdt_getprop(b->fdt, bd->offset, "clocks", &len);
+	if (clocks)
+		copy_clocks(d, b, bd->offset, -1, clocks, len);
+	int dst = sub(d, 0, fdt_get_name(b->fdt, bd->offset, NULL));
+	fdt_for_each_property_offset(p, b->fdt, bd->offset) {
+		const char *name;
+		int len;
+		const void *val = fdt_getprop_by_offset(b->fdt, p, &name, &len);
+		if (!strcmp(name, "phandle") || !strcmp(name, "linux,phandle") || !strcmp(name, "interrupt-parent"))
+			continue;
+		if (!strcmp(name, "reg"))
+			prop_reg(d, dst, bd->regs, bd->nregs); /* translated to the root's address space */
+		else if (!strcmp(name, "clocks"))
+			copy_clocks(d, b, bd->offset, dst, val, len);
+		else
+			prop(d, dst, name, val, len);
+	}
+	if (bd->nirqs)
+		prop_u32(d, dst, "interrupt-parent", GIC_PHANDLE);
+}
+
+static bool build_dtb(struct emit_ctx *ctx, struct m_vm *vm, void *buf, char **err)
+{
+	struct m_system *s = ctx->s;
+	struct board *b = s->board;
+	struct dt d = { .fdt = buf, .next_phandle = GIC_PHANDLE + 1 };
+	int r = fdt_create_empty_tree(buf, DTB_MAX);
+	if (r < 0) {
+		*err = xasprintf("vm '%s': libfdt: %s", vm->name, fdt_strerror(r));
+		return false;
+	}
+	char *model = xasprintf("Partita VM %s (system %s)", vm->name, s->name);
+	prop_u32(&d, 0, "#address-cells", 2);
+	prop_u32(&d, 0, "#size-cells", 2);
+	prop_str(&d, 0, "model", model);
+	static const char compat[] = "partita,vm\0linux,dummy-virt";
+	prop(&d, 0, "compatible", compat, sizeof compat);
+	prop_u32(&d, 0, "interrupt-parent", GIC_PHANDLE);
+	free(model);
+
+	char *uart_path = vm->vuart_ipa ? node_name("/serial", vm->vuart_ipa) : NULL;
+	int chosen = sub(&d, 0, "chosen");
+	prop_str(&d, chosen, "partita,vm-name", vm->name);
+	prop_str(&d, chosen, "partita,system", s->name);
+	if (vm->image.bootargs)
+		prop_str(&d, chosen, "bootargs", vm->image.bootargs);
+	if (uart_path)
+		prop_str(&d, chosen, "stdout-path", uart_path);
+	if (vm->image.initrd_size) {
+		fdt64_t start = cpu_to_fdt64(vm->image.initrd_ipa);
+		fdt64_t end = cpu_to_fdt64(vm->image.initrd_ipa + vm->image.initrd_size);
+		prop(&d, chosen, "linux,initrd-start", &start, 8);
+		prop(&d, chosen, "linux,initrd-end", &end, 8);
+	}
+	if (uart_path) {
+		int aliases = sub(&d, 0, "aliases");
+		prop_str(&d, aliases, "serial0", uart_path);
+	}
+
+	for (size_t i = 0; i < vm->nmem; i++) {
+		char *name = node_name("memory", vm->mem[i].ipa);
+		int m = sub(&d, 0, name);
+		struct range rr = { vm->mem[i].ipa, vm->mem[i].size };
+		prop_str(&d, m, "device_type", "memory");
+		prop_reg(&d, m, &rr, 1);
+		free(name);
+	}
+
+	int cpus = sub(&d, 0, "cpus");
+	prop_u32(&d, cpus, "#address-cells", 1);
+	prop_u32(&d, cpus, "#size-cells", 0);
+	const char *cpu_compat = NULL;
+	int cpu_node = fdt_path_offset(b->fdt, b->cpus[0].path);
+	int compat_len = 0;
+	if (cpu_node >= 0)
+		cpu_compat = fdt_getprop(b->fdt, cpu_node, "compatible", &compat_len);
+	for (size_t c = vm->ncpus; c-- > 0;) {
+		/* Added in reverse: libfdt inserts each new subnode first. */
+		char *name = node_name("cpu", c);
+		int n = sub(&d, cpus, name);
+		prop_str(&d, n, "device_type", "cpu");
+		if (cpu_compat)
+			prop(&d, n, "compatible", cpu_compat, compat_len);
+		prop_u32(&d, n, "reg", (uint32_t)c);
+		prop_str(&d, n, "enable-method", "psci");
+		free(name);
+	}
+
+	int psci = sub(&d, 0, "psci");
+	static const char psci_compat[] = "arm,psci-1.0\0arm,psci-0.2\0arm,psci";
+	prop(&d, psci, "compatible", psci_compat, sizeof psci_compat);
+	prop_str(&d, psci, "method", "hvc");
+
+	char *gic_name = node_name("intc", vm->gicd_ipa);
+	int gic = sub(&d, 0, gic_name);
+	free(gic_name);
+	struct range gic_regs[2] = { { vm->gicd_ipa, vm->gicd_size }, { vm->gicr_ipa, vm->gicr_size } };
+	prop_str(&d, gic, "compatible", "arm,gic-v3");
+	prop_u32(&d, gic, "#interrupt-cells", 3);
+	prop_u32(&d, gic, "#address-cells", 0);
+	prop(&d, gic, "interrupt-controller", NULL, 0);
+	prop_u32(&d, gic, "#redistributor-regions", 1);
+	prop_reg(&d, gic, gic_regs, 2);
+	prop_u32(&d, gic, "phandle", GIC_PHANDLE);
+
+	int tsrc = fdt_node_offset_by_compatible(b->fdt, -1, "arm,armv8-timer");
+	if (tsrc >= 0) {
+		int t = sub(&d, 0, "timer");
+		int p;
+		fdt_for_each_property_offset(p, b->fdt, tsrc) {
+			const char *name;
+			int len;
+			const void *val = fdt_getprop_by_offset(b->fdt, p, &name, &len);
+			if (strcmp(name, "phandle"))
+				prop(&d, t, name, val, len);
+		}
+	}
+
+	if (uart_path) {
+		/* The vUART raises the board console's interrupt number in the VM. */
+		int n = sub(&d, 0, uart_path + 1);
+		const struct board_device *con = &b->devs[s->hyp_console_dev];
+		struct range rr = { vm->vuart_ipa, PT_PAGE_SIZE };
+		prop_str(&d, n, "compatible", "arm,sbsa-uart");
+		prop_reg(&d, n, &rr, 1);
+		if (con->nirqs)
+			prop_cells(&d, n, "interrupts", con->irqs[0].cells, 3);
+		prop_u32(&d, n, "current-speed", 115200);
+	}
+
+	for (size_t i = 0; i < vm->ndevs; i++)
+		copy_device(&d, b, &b->devs[vm->devs[i].dev]);
+
+	for (size_t c = 0; c < s->nchans; c++)
+		for (size_t e = 0; e < s->chans[c].nep; e++) {
+			struct m_endpoint *ep = &s->chans[c].ep[e];
+			if (ep->vm != (int)vm->index)
+				continue;
+			char *name = node_name("channel", ep->ipa);
+			int n = sub(&d, 0, name);
+			struct range rr = { ep->ipa, s->chans[c].size };
+			uint32_t irq[3] = { 0, ep->doorbell_intid - 32, 1 };
+			prop_str(&d, n, "compatible", "partita,channel");
+			prop_reg(&d, n, &rr, 1);
+			prop_cells(&d, n, "interrupts", irq, 3);
+			prop_str(&d, n, "label", s->chans[c].name);
+			prop_str(&d, n, "partita,peer", s->vms[s->chans[c].ep[1 - e].vm].name);
+			prop_u32(&d, n, "partita,index", (uint32_t)e);
+			free(name);
+		}
+	free(uart_path);
+	if (d.err) {
+		*err = xasprintf("vm '%s': building its device tree: %s", vm->name, fdt_strerror(d.err));
+		return false;
+	}
+	fdt_pack(buf);
+	return true;
+}
+
+bool emit_dtbs(struct emit_ctx *ctx, char **err)
+{
+	void *buf = xmalloc(DTB_MAX);
+	bool ok = true;
+	for (size_t v = 0; v < ctx->s->nvms && ok; v++) {
+		struct m_vm *vm = &ctx->s->vms[v];
+		if (vm->dtb != DTB_AUTO)
+			continue;
+		ok = build_dtb(ctx, vm, buf, err);
+		if (ok) {
+			char *name = xasprintf("%s.dtb", vm->name);
+			ok = stage_write(ctx, name, buf, fdt_totalsize(buf), err);
+			free(name);
+		}
+	}
+	free(buf);
+	return ok;
+}

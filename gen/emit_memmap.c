@@ -1,0 +1,311 @@
+/*
+ * memmap.txt and memmap.svg: the whole partitioning at a glance.
+ *
+ * Both are drawn from one list of rows per address space (physical; then each VM's
+ * guest-physical space). The SVG gives every row a height that grows with the log of its size,
+ * so a 4 KiB device page and 2 GiB of RAM are both visible; colored memory is drawn as the
+ * page-by-page stripes it really is.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emitters.h"
+#include "../hypervisor/include/partita/config.h"
+
+struct row {
+	u64 base, size;
+	char *what;
+	int owner;      /* -1 hypervisor, -2 free, -3 pool, -4 device of nobody, >= 0 vm index */
+	u64 colors;     /* stripes (pool rows) */
+};
+
+struct rows {
+	struct row *v;
+	size_t n, cap;
+};
+
+struct text {
+	char *p;
+	size_t len, cap;
+};
+
+static void out(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void out(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = xvasprintf(fmt, ap);
+	va_end(ap);
+	size_t n = strlen(s);
+	grow(&t->p, &t->cap, t->len + n + 1, 1);
+	memcpy(t->p + t->len, s, n + 1);
+	t->len += n;
+	free(s);
+}
+
+static void add(struct rows *r, u64 base, u64 size, int owner, u64 colors, char *what)
+{
+	struct row *x = PUSH(r->v, r->n, r->cap);
+	*x = (struct row){ base, size, what, owner, colors };
+}
+
+static int row_cmp(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+	if (x->base != y->base)
+		return x->base < y->base ? -1 : 1;
+	return x->size > y->size ? -1 : x->size < y->size;
+}
+
+static void rows_free(struct rows *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->v[i].what);
+	free(r->v);
+}
+
+/* Physical rows: everything placed, plus the free gaps of each RAM bank. */
+static void physical_rows(const struct m_system *s, struct rows *r)
+{
+	const struct board *b = s->board;
+	add(r, s->hyp_pa, s->hyp_size, -1, 0, xasprintf("hypervisor (code, data, embedded images)"));
+	if (s->pool_size)
+		add(r, s->pool_pa, s->pool_size, -3, 0, xasprintf("colored pool (%u colors of 4K)", b->num_colors));
+	for (size_t v = 0; v < s->nvms; v++) {
+		const struct m_vm *vm = &s->vms[v];
+		if (vm->color_mask)
+			continue;
+		for (size_t i = 0; i < vm->nmem; i++)
+			add(r, vm->mem[i].pa, vm->mem[i].size, (int)v,
+			    0, xasprintf("vm '%s' RAM (guest 0x%llx)%s", vm->name, (unsigned long long)vm->mem[i].ipa,
+					 vm->mem[i].place == PLACE_IDENTITY ? ", identity" : ""));
+	}
+	for (size_t c = 0; c < s->nchans; c++)
+		add(r, s->chans[c].pa, s->chans[c].size, -5, 0,
+		    xasprintf("channel '%s' (%s <-> %s)", s->chans[c].name, s->chans[c].ep[0].vm_name,
+			      s->chans[c].ep[1].vm_name));
+	qsort(r->v, r->n, sizeof *r->v, row_cmp);
+	/* Free gaps inside the RAM banks. */
+	size_t n = r->n;
+	for (size_t k = 0; k < b->nram; k++) {
+		u64 at = b->ram[k].base, end = b->ram[k].base + b->ram[k].size;
+		for (size_t i = 0; i < n; i++) {
+			if (r->v[i].base >= end || r->v[i].base + r->v[i].size <= at)
+				continue;
+			if (r->v[i].base > at)
+				add(r, at, r->v[i].base - at, -2, 0, xstrdup("free"));
+			if (r->v[i].base + r->v[i].size > at)
+				at = r->v[i].base + r->v[i].size;
+		}
+		if (at < end)
+			add(r, at, end - at, -2, 0, xstrdup("free"));
+	}
+	/* Devices, owned or not (the ones a VM owns are named with it). */
+	for (size_t d = 0; d < b->ndevs; d++) {
+		const struct board_device *bd = &b->devs[d];
+		int owner = -4;
+		for (size_t v = 0; v < s->nvms; v++)
+			for (size_t i = 0; i < s->vms[v].ndevs; i++)
+				if (s->vms[v].devs[i].dev == (int)d)
+					owner = (int)v;
+		if (owner == -4 && (int)d != s->hyp_console_dev && !bd->reserved)
+			continue; /* unused devices would drown the map */
+		for (size_t k = 0; k < bd->nregs; k++)
+			add(r, bd->regs[k].base, bd->regs[k].size, owner >= 0 ? owner : -1, 0,
+			    xasprintf("%s%s%s%s", bd->path,
+				      owner >= 0 ? " -> vm '" : " (hypervisor)",
+				      owner >= 0 ? s->vms[owner].name : "", owner >= 0 ? "'" : ""));
+	}
+	qsort(r->v, r->n, sizeof *r->v, row_cmp);
+}
+
+static void guest_rows(const struct m_system *s, const struct m_vm *vm, struct rows *r)
+{
+	for (size_t i = 0; i < vm->nmem; i++) {
+		const struct m_mem *m = &vm->mem[i];
+		if (vm->color_mask)
+			add(r, m->ipa, m->size, (int)vm->index, vm->color_mask,
+			    xasprintf("RAM -> colored pages in phys 0x%llx-0x%llx", (unsigned long long)m->pa,
+				      (unsigned long long)(m->pa + m->span)));
+		else
+			add(r, m->ipa, m->size, (int)vm->index, 0,
+			    xasprintf("RAM -> phys 0x%llx", (unsigned long long)m->pa));
+	}
+	for (size_t i = 0; i < vm->ndevs; i++) {
+		const struct board_device *bd = &s->board->devs[vm->devs[i].dev];
+		for (size_t k = 0; k < bd->nregs; k++)
+			add(r, bd->regs[k].base, bd->regs[k].size, -4, 0, xasprintf("device %s (passthrough)", bd->path));
+	}
+	for (size_t c = 0; c < s->nchans; c++)
+		for (size_t e = 0; e < s->chans[c].nep; e++)
+			if (s->chans[c].ep[e].vm == (int)vm->index)
+				add(r, s->chans[c].ep[e].ipa, s->chans[c].size, -5, 0,
+				    xasprintf("channel '%s' -> phys 0x%llx, doorbell irq %u", s->chans[c].name,
+					      (unsigned long long)s->chans[c].pa, s->chans[c].ep[e].doorbell_intid));
+	add(r, vm->gicd_ipa, vm->gicd_size, -1, 0, xstrdup("GIC distributor (emulated)"));
+	add(r, vm->gicr_ipa, vm->gicr_size, -1, 0, xasprintf("GIC redistributors x%zu (emulated)", vm->ncpus));
+	if (vm->vuart_ipa)
+		add(r, vm->vuart_ipa, PT_PAGE_SIZE, -1, 0, xstrdup("UART (emulated, multiplexed console)"));
+	qsort(r->v, r->n, sizeof *r->v, row_cmp);
+}
+
+static void text_rows(struct text *t, const struct rows *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		char *sz = fmt_size(r->v[i].size);
+		out(t, "  0x%010llx-0x%010llx %7s  %s\n", (unsigned long long)r->v[i].base,
+		    (unsigned long long)(r->v[i].base + r->v[i].size), sz, r->v[i].what);
+		free(sz);
+	}
+}
+
+static const char *const palette[] = { "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1",
+				       "#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#bab0ac" };
+
+static const char *fill_of(int owner)
+{
+	switch (owner) {
+	case -1: return "#555555";
+	case -2: return "#ffffff";
+	case -3: return "#dddddd";
+	case -4: return "#cccccc";
+	case -5: return "#f6d55c";
+	default: return palette[owner % 10];
+	}
+}
+
+static int row_height(u64 size)
+{
+	int lg = 0;
+	while (size > 1 && lg < 63) {
+		size >>= 1;
+		lg++;
+	}
+	return lg > 12 ? 18 + (lg - 12) * 4 : 18;
+}
+
+static void xml_text(struct text *t, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '<')
+			out(t, "&lt;");
+		else if (*s == '>')
+			out(t, "&gt;");
+		else if (*s == '&')
+			out(t, "&amp;");
+		else
+			out(t, "%c", *s);
+	}
+}
+
+/* One column of the SVG; returns its height. */
+static int svg_column(struct text *t, const struct m_system *s, const struct rows *r, int x, int y,
+		      const char *title)
+{
+	out(t, "<text x='%d' y='%d' font-weight='bold'>", x, y - 8);
+	xml_text(t, title);
+	out(t, "</text>\n");
+	int y0 = y;
+	for (size_t i = 0; i < r->n; i++) {
+		const struct row *w = &r->v[i];
+		int h = row_height(w->size);
+		out(t, "<rect x='%d' y='%d' width='140' height='%d' fill='%s' stroke='#333'/>\n", x + 90, y, h,
+		    fill_of(w->owner));
+		if (w->owner == -3 || w->colors) {
+			/* Stripes: one row of the pool, each page colored by the VM owning that color. */
+			unsigned n = s->board->num_colors;
+			for (unsigned c = 0; c < n; c++) {
+				int owner = -2;
+				for (size_t v = 0; v < s->nvms; v++)
+					if ((s->vms[v].color_mask >> c) & 1)
+						owner = (int)v;
+				if (w->colors && !((w->colors >> c) & 1))
+					owner = -2;
+				out(t, "<rect x='%d' y='%d' width='%d' height='%d' fill='%s'/>\n",
+				    x + 90 + (int)(140 * c / n), y + 1, (int)(140 / n), h - 2, fill_of(owner));
+			}
+		}
+		out(t, "<text x='%d' y='%d' font-size='9'>0x%llx</text>\n", x, y + 11, (unsigned long long)w->base);
+		char *sz = fmt_size(w->size);
+		out(t, "<text x='%d' y='%d' font-size='10'>%s  ", x + 236, y + 12, sz);
+		xml_text(t, w->what);
+		out(t, "</text>\n");
+		free(sz);
+		y += h;
+	}
+	return y - y0;
+}
+
+bool emit_memmap(struct emit_ctx *ctx, char **err)
+{
+	const struct m_system *s = ctx->s;
+	struct text t = { 0 }, g = { 0 };
+	struct rows phys = { 0 };
+	physical_rows(s, &phys);
+
+	out(&t, "Partita system '%s' on board %s\n", s->name, s->board->name);
+	out(&t, "(generated by partita gen from %s)\n\nPhysical address space\n", s->src->path);
+	text_rows(&t, &phys);
+	if (s->pool_size) {
+		out(&t, "\nColored pool: %u colors, page p has color (p / 4K) %% %u; each VM takes the pages of its colors\n",
+		    s->board->num_colors, s->board->num_colors);
+		for (size_t v = 0; v < s->nvms; v++) {
+			if (!s->vms[v].color_mask)
+				continue;
+			out(&t, "  vm '%s': colors", s->vms[v].name);
+			for (unsigned c = 0; c < 64; c++)
+				if ((s->vms[v].color_mask >> c) & 1)
+					out(&t, " %u", c);
+			out(&t, "\n");
+		}
+	}
+
+	int width = 560 * (int)(1 + (s->nvms > 3 ? 3 : s->nvms)), height = 0;
+	int h = svg_column(&g, s, &phys, 10, 60, "Physical");
+	height = h;
+	int col = 1, yoff = 60;
+	for (size_t v = 0; v < s->nvms; v++) {
+		const struct m_vm *vm = &s->vms[v];
+		struct rows gr = { 0 };
+		guest_rows(s, vm, &gr);
+		out(&t, "\nvm '%s' guest-physical (cpus", vm->name);
+		for (size_t c = 0; c < vm->ncpus; c++)
+			out(&t, "%s%u", c ? "," : " ", vm->cpus[c].index);
+		out(&t, "; on fault: %s)\n", vm->on_fault == FAULT_RESTART ? "restart" : "halt");
+		text_rows(&t, &gr);
+		out(&t, "  entry 0x%llx", (unsigned long long)vm->image.entry);
+		if (vm->dtb != DTB_NONE)
+			out(&t, ", device tree at 0x%llx", (unsigned long long)vm->image.dtb_ipa);
+		if (vm->image.initrd_size)
+			out(&t, ", initrd at 0x%llx", (unsigned long long)vm->image.initrd_ipa);
+		out(&t, "\n");
+		char *title = xasprintf("vm '%s' (guest-physical)", vm->name);
+		int hh = svg_column(&g, s, &gr, 10 + 560 * col, yoff, title);
+		free(title);
+		if (yoff + hh - 60 > height)
+			height = yoff + hh - 60;
+		if (++col > 3) {
+			col = 1;
+			yoff = height + 100;
+		}
+		rows_free(&gr);
+	}
+	rows_free(&phys);
+
+	struct text svg = { 0 };
+	out(&svg, "<?xml version='1.0' encoding='UTF-8'?>\n"
+		  "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' font-family='monospace' font-size='12'>\n"
+		  "<rect width='100%%' height='100%%' fill='white'/>\n"
+		  "<text x='10' y='24' font-size='16' font-weight='bold'>Partita system ",
+	    width, height + 100);
+	xml_text(&svg, s->name);
+	out(&svg, " on ");
+	xml_text(&svg, s->board->name);
+	out(&svg, "</text>\n%s</svg>\n", g.p ? g.p : "");
+	bool ok = stage_write(ctx, "memmap.txt", t.p, t.len, err) && stage_write(ctx, "memmap.svg", svg.p, svg.len, err);
+	free(t.p);
+	free(g.p);
+	free(svg.p);
+	return ok;
+}

@@ -1,0 +1,286 @@
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void out_of_memory(void)
+{
+	fputs("partita: out of memory\n", stderr);
+	exit(2);
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		out_of_memory();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		out_of_memory();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		out_of_memory();
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(xmalloc(n), s, n);
+}
+
+char *xvasprintf(const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		out_of_memory();
+	char *s = xmalloc((size_t)n + 1);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = xvasprintf(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+void grow(void *items, size_t *cap, size_t need, size_t size)
+{
+	void **p = items;
+	if (need <= *cap)
+		return;
+	size_t n = *cap ? *cap : 4;
+	while (n < need)
+		n *= 2;
+	*p = xrealloc(*p, n * size);
+	*cap = n;
+}
+
+char *read_file(const char *path, size_t *len, char **err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		*err = xasprintf("cannot open '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	size_t cap = 4096, n = 0;
+	char *buf = xmalloc(cap);
+	for (;;) {
+		if (n + 1 >= cap)
+			buf = xrealloc(buf, cap *= 2);
+		size_t got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		*err = xasprintf("cannot read '%s': %s", path, strerror(errno));
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	fclose(f);
+	buf[n] = 0;
+	if (len)
+		*len = n;
+	return buf;
+}
+
+bool file_exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+void chmod_x(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) == 0)
+		chmod(path, st.st_mode | ((st.st_mode & 0444) >> 2));
+}
+
+bool write_file_atomic(const char *path, const void *data, size_t len, char **err)
+{
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	FILE *f = fopen(tmp, "wb");
+	if (!f) {
+		*err = xasprintf("cannot create '%s': %s", tmp, strerror(errno));
+		free(tmp);
+		return false;
+	}
+	bool ok = fwrite(data, 1, len, f) == len;
+	ok = (fclose(f) == 0) && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		*err = xasprintf("cannot write '%s': %s", path, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return false;
+	}
+	free(tmp);
+	return true;
+}
+
+char *path_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xasprintf("%.*s", (int)(slash - path), path);
+}
+
+char *path_join(const char *dir, const char *rel)
+{
+	if (rel[0] == '/' || !strcmp(dir, "."))
+		return xstrdup(rel);
+	return xasprintf("%s/%s", dir, rel);
+}
+
+static bool parse_digits(const char *s, unsigned base, u64 *out, const char **end)
+{
+	u64 v = 0;
+	bool any = false;
+	for (; *s; s++) {
+		unsigned d;
+		if (*s == '_' && any)
+			continue;
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned)(*s - '0');
+		else if (*s >= 'a' && *s <= 'f')
+			d = (unsigned)(*s - 'a' + 10);
+		else if (*s >= 'A' && *s <= 'F')
+			d = (unsigned)(*s - 'A' + 10);
+		else
+			break;
+		if (d >= base)
+			break;
+		if (v > (UINT64_MAX - d) / base)
+			return false; /* overflow */
+		v = v * base + d;
+		any = true;
+	}
+	*end = s;
+	*out = v;
+	return any;
+}
+
+static bool parse_number_prefix(const char *s, u64 *out, const char **end)
+{
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return parse_digits(s + 2, 16, out, end);
+	if (s[0] == '0' && (s[1] == 'b' || s[1] == 'B'))
+		return parse_digits(s + 2, 2, out, end);
+	return parse_digits(s, 10, out, end);
+}
+
+bool parse_u64(const char *s, u64 *out)
+{
+	const char *end;
+	return parse_number_prefix(s, out, &end) && *end == 0;
+}
+
+bool parse_size(const char *s, u64 *out)
+{
+	const char *end;
+	u64 v;
+	if (!parse_number_prefix(s, &v, &end))
+		return false;
+	unsigned shift = 0;
+	switch (*end) {
+	case 0: break;
+	case 'K': case 'k': shift = 10; break;
+	case 'M': case 'm': shift = 20; break;
+	case 'G': case 'g': shift = 30; break;
+	case 'T': case 't': shift = 40; break;
+	default: return false;
+	}
+	if (*end) {
+		end++;
+		if (*end == 'i')
+			end++;
+		if (*end == 'B')
+			end++;
+		if (*end)
+			return false;
+	}
+	if (shift && v > (UINT64_MAX >> shift))
+		return false;
+	*out = v << shift;
+	return true;
+}
+
+char *fmt_size(u64 size)
+{
+	static const char units[] = "KMGT";
+	if (size == 0)
+		return xstrdup("0");
+	for (int i = 3; i >= 0; i--) {
+		u64 unit = (u64)1 << (10 * (i + 1));
+		if (size % unit == 0)
+			return xasprintf("%llu%c", (unsigned long long)(size / unit), units[i]);
+	}
+	return xasprintf("0x%llx", (unsigned long long)size);
+}
+
+size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t *row = xmalloc((lb + 1) * sizeof *row);
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	size_t d = row[lb];
+	free(row);
+	return d;
+}
+
+const char *closest_word(const char *word, const char *const *candidates, size_t n)
+{
+	const char *best = NULL;
+	size_t best_d = (size_t)-1;
+	for (size_t i = 0; i < n; i++) {
+		size_t d = edit_distance(word, candidates[i]);
+		if (d < best_d) {
+			best_d = d;
+			best = candidates[i];
+		}
+	}
+	/* A typo changes a few letters; beyond a third of the word it is another word. */
+	size_t limit = strlen(word) / 3 + 1;
+	return best && best_d <= limit ? best : NULL;
+}

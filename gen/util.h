@@ -1,0 +1,52 @@
+/* Small helpers the whole tool uses: allocation that cannot fail silently, files, paths, numbers. */
+#ifndef PARTITA_UTIL_H
+#define PARTITA_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint64_t u64;
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap);
+
+/* Grow *items (of *cap elements of `size` bytes) so that it holds at least `need` elements. */
+void grow(void *items, size_t *cap, size_t need, size_t size);
+#define PUSH(arr, n, cap) (grow(&(arr), &(cap), (n) + 1, sizeof *(arr)), &(arr)[(n)++])
+
+/* Whole-file read (NUL-terminated); NULL with *err set (malloc'd) on failure. */
+char *read_file(const char *path, size_t *len, char **err);
+bool file_exists(const char *path);
+void chmod_x(const char *path); /* add execute permission where there is read permission */
+
+/* Write `len` bytes to `path` through a temporary file in the same folder and a rename, so a
+ * reader never sees a half-written file and a failure leaves the old file intact. */
+bool write_file_atomic(const char *path, const void *data, size_t len, char **err);
+
+char *path_dirname(const char *path);
+/* `rel` relative to folder `dir`, unless it is absolute. */
+char *path_join(const char *dir, const char *rel);
+
+/* Integers: decimal, 0x hex, 0b binary, '_' separators; sizes also take K/M/G/T (binary). */
+bool parse_u64(const char *s, u64 *out);
+bool parse_size(const char *s, u64 *out);
+/* Human form of a size: "64M", "4K", "0x1234" when not a round unit. */
+char *fmt_size(u64 size);
+
+static inline u64 align_up(u64 v, u64 a) { return (v + a - 1) & ~(a - 1); }
+static inline u64 align_down(u64 v, u64 a) { return v & ~(a - 1); }
+static inline bool is_aligned(u64 v, u64 a) { return (v & (a - 1)) == 0; }
+static inline bool is_pow2(u64 v) { return v && !(v & (v - 1)); }
+
+/* Levenshtein distance, for "did you mean" hints. */
+size_t edit_distance(const char *a, const char *b);
+/* The candidate closest to `word`, or NULL when none is close enough to be a plausible typo. */
+const char *closest_word(const char *word, const char *const *candidates, size_t n);
+
+#endif

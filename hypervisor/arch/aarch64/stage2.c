@@ -1,0 +1,70 @@
+/*
+ * Stage-2 translation: a VM sees exactly its RAM, channel and device regions, nothing else.
+ * Emulated windows (vGIC, vUART) and every other IPA stay unmapped, so touching them traps.
+ */
+#include <hyp/cpu.h>
+#include <hyp/mmu.h>
+
+#define S2_ROOT_PAGES 2   /* 40-bit IPA starting at level 1: two concatenated tables */
+
+/* The i-th page at or above r->pa whose cache color is set in r->colors. */
+uint64_t region_page_pa(const struct pt_region *r, uint64_t i)
+{
+	if (!r->colors)
+		return r->pa + i * PAGE_SIZE;
+
+	/* Colors repeat every num_colors pages: skip whole periods, then walk the last one. */
+	unsigned ncol = pt_config.num_colors ? pt_config.num_colors : 1;
+	uint64_t mask = ncol >= 64 ? ~0ull : (1ull << ncol) - 1;
+	unsigned per = 0;   /* colored pages per period (no popcount: it would call libgcc) */
+	for (uint64_t bits = r->colors & mask; bits; bits &= bits - 1)
+		per++;
+	uint64_t page = r->pa / PAGE_SIZE;
+
+	if (per == 0)
+		panic("region at IPA 0x%lx has no usable color", r->ipa);
+	page += (i / per) * ncol;
+	i %= per;
+	for (;; page++)
+		if ((r->colors >> (page % ncol)) & 1) {
+			if (i == 0)
+				return page * PAGE_SIZE;
+			i--;
+		}
+}
+
+uint64_t stage2_pool_bound(const struct pt_vm *vm)
+{
+	uint64_t n = S2_ROOT_PAGES + 1;   /* + alignment slack */
+
+	for (unsigned i = 0; i < vm->nregions; i++) {
+		const struct pt_region *r = &vm->regions[i];
+		n += r->colors ? pt_bound_pages(r->ipa, r->size) : pt_bound_contig(r->ipa, r->pa, r->size);
+	}
+	return n;
+}
+
+uint64_t stage2_build(const struct pt_vm *vm)
+{
+	struct pt pt;
+
+	pt_init(&pt, S2_IPA_BITS, S2_ROOT_PAGES);
+	for (unsigned i = 0; i < vm->nregions; i++) {
+		const struct pt_region *r = &vm->regions[i];
+		uint64_t attr = r->kind == PT_REGION_DEVICE ? S2_DEVICE : S2_NORMAL;
+
+		if (!r->colors) {
+			pt_map(&pt, r->ipa, r->pa, r->size, attr);
+			continue;
+		}
+		/* Colored: page by page, merging runs of physically consecutive pages. */
+		uint64_t npages = r->size / PAGE_SIZE, start = 0;
+		for (uint64_t p = 1; p <= npages; p++)
+			if (p == npages || region_page_pa(r, p) != region_page_pa(r, p - 1) + PAGE_SIZE) {
+				pt_map(&pt, r->ipa + start * PAGE_SIZE, region_page_pa(r, start),
+				       (p - start) * PAGE_SIZE, attr);
+				start = p;
+			}
+	}
+	return ((uint64_t)(vm->id & 0xff) << 48) | (uint64_t)(uintptr_t)pt.root;
+}

@@ -1,0 +1,76 @@
+/*
+ * Traps from the guest (lower EL, AArch64): classify by exception class and hand over to the
+ * emulators; everything we do not emulate is the guest's fault and follows its VM's policy.
+ * After any trap the vCPU may have been stopped by another pCPU (or by the trap itself), in which
+ * case vcpu_after_trap() does not return to the guest.
+ */
+#include <hyp/cpu.h>
+#include <hyp/gic.h>
+#include <hyp/vm.h>
+
+static struct vcpu *current(struct frame *f)
+{
+	struct vcpu *v = this_cpu()->vcpu;
+
+	if (!v)
+		panic_frame("trap from a lower EL on a pCPU without a vCPU", f);
+	return v;
+}
+
+void guest_sync(struct frame *f)
+{
+	struct vcpu *v = current(f);
+	uint64_t esr = f->esr;
+
+	switch (ESR_EC(esr)) {
+	case EC_HVC64:   /* ELR is already past the HVC */
+		if ((esr & 0xffff) == 0)
+			psci_guest_call(v, f, false);
+		else {
+			vm_log(v, "unknown hvc #0x%lx — NOT_SUPPORTED", esr & 0xffff);
+			f->x[0] = (uint64_t)-1;
+		}
+		break;
+	case EC_SMC64:   /* trapped by HCR_EL2.TSC before it executed: skip it */
+		f->elr += 4;
+		psci_guest_call(v, f, true);
+		break;
+	case EC_DABT_LOW:
+		emul_data_abort(v, f, esr);
+		break;
+	case EC_IABT_LOW: {
+		uint64_t ipa = (sysreg_read(hpfar_el2) >> 4) << 12 | (sysreg_read(far_el2) & 0xfff);
+		vm_fault(v, "instruction abort at IPA 0x%lx (PC 0x%lx)", ipa, f->elr);
+		break;
+	}
+	default:
+		vm_fault(v, "unexpected trap, EC 0x%02x ISS 0x%lx (PC 0x%lx)",
+			 (unsigned)ESR_EC(esr), ESR_ISS(esr), f->elr);
+	}
+	vcpu_after_trap(v);
+}
+
+/* Physical interrupts: with no vGIC yet the only one enabled is SGI_KICK. */
+void guest_irq(struct frame *f)
+{
+	struct vcpu *v = current(f);
+
+	gic_drain();
+	vcpu_after_trap(v);
+}
+
+void guest_serror(struct frame *f)
+{
+	struct vcpu *v = current(f);
+
+	vm_fault(v, "SError, ESR 0x%lx (PC 0x%lx)", f->esr, f->elr);
+	vcpu_after_trap(v);
+}
+
+void guest_bad_mode(struct frame *f)
+{
+	struct vcpu *v = current(f);
+
+	vm_fault(v, "exception from AArch32 (PC 0x%lx)", f->elr);
+	vcpu_after_trap(v);
+}

@@ -1,0 +1,43 @@
+/*
+ * Entering a vCPU afresh: the architectural state the Linux arm64 boot protocol promises (EL1h,
+ * interrupts masked, MMU and caches off, x0 = argument, x1..x3 = 0), with the EL1 registers a
+ * previous run of the guest may have left behind put back to quiet values.
+ */
+#include <hyp/cpu.h>
+#include <hyp/vm.h>
+
+void vcpu_arch_enter(struct vcpu *v, uint64_t entry, uint64_t x0)
+{
+	struct frame *f = (struct frame *)(uintptr_t)(this_cpu()->stack_top - FRAME_SIZE);
+
+	memset(f, 0, sizeof(*f));
+	f->x[0] = x0;
+	f->elr = entry;
+	f->spsr = SPSR_EL1H_MASKED;
+
+	sysreg_write(vttbr_el2, v->vm->vttbr);
+	sysreg_write(vmpidr_el2, BIT(31) | v->index);
+	sysreg_write(sctlr_el1, SCTLR_EL1_RESET);
+	sysreg_write(cpacr_el1, 0);
+	sysreg_write(vbar_el1, 0);
+	sysreg_write(ttbr0_el1, 0);
+	sysreg_write(ttbr1_el1, 0);
+	sysreg_write(tcr_el1, 0);
+	sysreg_write(mair_el1, 0);
+	sysreg_write(contextidr_el1, 0);
+	sysreg_write(tpidr_el1, 0);
+	sysreg_write(tpidr_el0, 0);
+	sysreg_write(tpidrro_el0, 0);
+	sysreg_write(sp_el0, 0);
+	sysreg_write(sp_el1, 0);
+	sysreg_write(cntkctl_el1, 0);
+	sysreg_write(cntv_ctl_el0, 0);
+	sysreg_write(cntp_ctl_el0, 0);
+	isb();
+	/* The guest's old stage-1 translations (same VMID) must not outlive a restart. */
+	__asm__ volatile("tlbi vmalls12e1" : : : "memory");
+	__asm__ volatile("ic iallu" : : : "memory");
+	dsb(nsh);
+	isb();
+	guest_enter(f);
+}

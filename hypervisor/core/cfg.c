@@ -1,0 +1,54 @@
+/*
+ * Configuration sanity checks at boot. The generator has validated the system already; these
+ * catch a hypervisor built against a mismatched config.c and anything that would make the
+ * static tables overflow, before we act on it.
+ */
+#include <hyp/cpu.h>
+#include <hyp/mmu.h>
+#include <hyp/vm.h>
+
+void cfg_check(void)
+{
+	const struct pt_config *c = &pt_config;
+	uint32_t used = 0;
+
+	if (c->version != PT_CONFIG_VERSION)
+		panic("config.c is for configuration version %u, this hypervisor reads version %u",
+		      c->version, PT_CONFIG_VERSION);
+	if (c->ncpus == 0 || c->ncpus > PT_MAX_CPUS)
+		panic("board has %u CPUs, the hypervisor supports 1..%u", c->ncpus, PT_MAX_CPUS);
+	if (c->nvms == 0 || c->nvms > PT_MAX_CPUS)
+		panic("%u VMs configured; need 1..%u (one pCPU each at least)", c->nvms, PT_MAX_CPUS);
+
+	for (unsigned i = 0; i < c->nvms; i++) {
+		const struct pt_vm *vm = &c->vms[i];
+
+		if (vm->ncpus == 0)
+			panic("vm '%s' has no CPU", vm->name);
+		if (vm->id == 0 || vm->id > 0xff)
+			panic("vm '%s' has VMID %u; must be 1..255", vm->name, vm->id);
+		for (unsigned v = 0; v < vm->ncpus; v++) {
+			unsigned p = vm->cpus[v];
+			if (p >= c->ncpus)
+				panic("vm '%s' vcpu %u is on cpu %u, the board has %u", vm->name, v, p,
+				      c->ncpus);
+			if (used & (1u << p))
+				panic("cpu %u is given to more than one vCPU (vm '%s')", p, vm->name);
+			used |= 1u << p;
+		}
+		for (unsigned r = 0; r < vm->nregions; r++) {
+			const struct pt_region *g = &vm->regions[r];
+			if (!IS_ALIGNED(g->ipa | g->pa | g->size, PAGE_SIZE) || g->size == 0 ||
+			    g->ipa + g->size > (1ull << S2_IPA_BITS))
+				panic("vm '%s' region at IPA 0x%lx is not page aligned or too large",
+				      vm->name, g->ipa);
+		}
+		if (vm->console) {
+			unsigned n = 0;
+			for (unsigned e = 0; e < vm->nemuls; e++)
+				n += vm->emuls[e].kind == PT_EMUL_VUART;
+			if (n != 1)
+				panic("vm '%s' has a console but %u vUART windows", vm->name, n);
+		}
+	}
+}

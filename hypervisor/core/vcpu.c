@@ -1,0 +1,71 @@
+/*
+ * A pCPU's life with its vCPU: sleep in the hypervisor until the vCPU is runnable, run it, and
+ * come back here for good when the vCPU is stopped.
+ */
+#include <hyp/console.h>
+#include <hyp/cpu.h>
+#include <hyp/gic.h>
+#include <hyp/vm.h>
+
+void vm_finish_reset(struct vm *vm);
+
+void vcpu_idle(void)
+{
+	struct vcpu *v = this_cpu()->vcpu;
+
+	for (;;) {
+		/*
+		 * Acknowledge kicks before looking at the state: a kick sent after this point stays
+		 * pending and makes the WFI below return at once, so no wake-up is lost.
+		 */
+		gic_drain();
+		if (v) {
+			struct vm *vm = v->vm;
+
+			spin_lock(&vm->lock);
+			if (v->state == VCPU_ON_PENDING) {
+				v->state = VCPU_ON;
+				v->running = 1;
+				spin_unlock(&vm->lock);
+				vcpu_arch_enter(v, v->entry, v->context);
+			}
+			spin_unlock(&vm->lock);
+		}
+		cpu_idle_wait();
+	}
+}
+
+void vcpu_after_trap(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	bool reload = false, all_off = true;
+
+	if (READ_ONCE(v->state) == VCPU_ON)
+		return;   /* back to the guest */
+
+	spin_lock(&vm->lock);
+	v->running = 0;
+	if (vm->state == VM_RESETTING) {
+		reload = --vm->stopping == 0;
+		all_off = false;
+	} else if (vm->state == VM_RUNNING) {
+		/* CPU_OFF: the VM is off once its last vCPU is. */
+		for (unsigned c = 0; c < vm->cfg->ncpus; c++)
+			if (vm->vcpus[c].state != VCPU_OFF)
+				all_off = false;
+		if (all_off)
+			vm->state = VM_OFF;
+	} else {
+		all_off = false;   /* halted or off already, by whoever stopped it */
+	}
+	spin_unlock(&vm->lock);
+
+	vuart_flush(v);
+	if (reload)
+		vm_finish_reset(vm);
+	if (all_off) {
+		printk("partita: vm '%s': all vCPUs off — VM off\n", vm->cfg->name);
+		vm_check_all_down();
+	}
+	stack_switch(this_cpu()->stack_top - FRAME_SIZE, vcpu_idle);
+}

@@ -1,0 +1,44 @@
+/*
+ * Physical CPUs: per-CPU data, found through TPIDR_EL2.
+ */
+#ifndef HYP_CPU_H
+#define HYP_CPU_H
+
+#include <partita/config.h>
+#include <hyp/sysreg.h>
+#include <hyp/types.h>
+
+#include <hyp/layout.h>
+
+struct vcpu;
+
+struct pcpu {
+	uint32_t index;        /* index into pt_config.cpu_mpidr */
+	uint64_t stack_top;
+	struct vcpu *vcpu;     /* the one vCPU this pCPU runs, or NULL */
+};
+
+extern struct pcpu pcpus[PT_MAX_CPUS];
+
+static inline struct pcpu *this_cpu(void)
+{
+	return (struct pcpu *)sysreg_read(tpidr_el2);
+}
+
+/* arch/aarch64/cpu.c */
+void cpu_init_el2(struct pcpu *c);         /* per-CPU EL2 registers, MMU on */
+int cpu_index_of_mpidr(uint64_t mpidr);    /* -1 when the board does not list it */
+
+/* arch/aarch64/psci_client.c: the firmware's PSCI, over SMC. */
+int64_t psci_fw_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t context);
+void __noreturn psci_fw_system_off(void);
+
+/* arch/aarch64/panic.c */
+struct frame;
+void __noreturn panic(const char *fmt, ...) __printf(1, 2);
+void __noreturn panic_frame(const char *why, struct frame *f);
+
+/* Sleep until something is pending for this CPU (a kick SGI). */
+static inline void cpu_idle_wait(void) { dsb(sy); wfi(); }
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * Translation tables (VMSAv8-64, 4 KiB granule) for the hypervisor's own stage 1 and for each
+ * VM's stage 2. One walker builds both; the callers supply the descriptor attributes.
+ */
+#ifndef HYP_MMU_H
+#define HYP_MMU_H
+
+#include <partita/config.h>
+#include <hyp/types.h>
+
+#define PAGE_SIZE   4096ull
+#define PAGE_SHIFT  12
+#define PTE_VALID   BIT(0)
+#define PTE_TABLE   BIT(1)      /* at levels 0-2: next-level table; at level 3: page */
+#define PTE_AF      BIT(10)
+#define PTE_SH_IS   (3ull << 8)
+#define PTE_XN      BIT(54)     /* stage 1 XN, stage 2 XN[1] (never executable) */
+#define PTE_ADDR    0x0000fffffffff000ull
+
+/* EL2 stage 1 */
+#define S1_NORMAL   (PTE_AF | PTE_SH_IS | (0ull << 2))          /* MAIR index 0, EL2 RW */
+#define S1_DEVICE   (PTE_AF | PTE_XN | (1ull << 2))             /* MAIR index 1 */
+/* Stage 2 */
+#define S2_NORMAL   (PTE_AF | PTE_SH_IS | (3ull << 6) | (0xfull << 2)) /* RW, WB cacheable */
+#define S2_DEVICE   (PTE_AF | PTE_XN | (3ull << 6) | (0x1ull << 2))     /* RW, Device-nGnRE */
+
+struct pt {
+	uint64_t *root;
+	unsigned va_bits;      /* input address size */
+	unsigned start_level;  /* 1 for both our regimes */
+};
+
+/* Map [va, va+size) to [pa, pa+size) using blocks where alignment allows. */
+void pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t attr);
+/* Allocate a zeroed root (pages contiguous and aligned to their size). */
+void pt_init(struct pt *pt, unsigned va_bits, unsigned root_pages);
+/* Upper bound of table pages mapping [va, va+size) to [pa, ...) contiguously needs. */
+uint64_t pt_bound_contig(uint64_t va, uint64_t pa, uint64_t size);
+/* Upper bound for a page-by-page (colored) mapping of [va, va+size). */
+uint64_t pt_bound_pages(uint64_t va, uint64_t size);
+/* Check that `pages` fit in the pool; panics with the numbers if not. */
+void pt_pool_reserve(uint64_t pages);
+
+/* arch/aarch64/mmu.c */
+void mmu_build_hyp_tables(void);
+void mmu_enable(void);
+
+/* arch/aarch64/stage2.c */
+uint64_t stage2_build(const struct pt_vm *vm);  /* returns the VTTBR value */
+uint64_t stage2_pool_bound(const struct pt_vm *vm);
+
+/* Colored memory: the PA of page `i` of region `r` (page i at or above r->pa with a set color). */
+uint64_t region_page_pa(const struct pt_region *r, uint64_t i);
+
+#endif

@@ -1,0 +1,86 @@
+/*
+ * System register access, barriers and the architectural constants the hypervisor programs.
+ */
+#ifndef HYP_SYSREG_H
+#define HYP_SYSREG_H
+
+#include <hyp/types.h>
+
+#define sysreg_read(r) ({ uint64_t __v; __asm__ volatile("mrs %0, " #r : "=r"(__v)); __v; })
+#define sysreg_write(r, v) __asm__ volatile("msr " #r ", %0" : : "r"((uint64_t)(v)))
+
+#define isb()       __asm__ volatile("isb" : : : "memory")
+#define dsb(opt)    __asm__ volatile("dsb " #opt : : : "memory")
+#define wfi()       __asm__ volatile("wfi" : : : "memory")
+#define barrier()   __asm__ volatile("" : : : "memory")
+
+/* HCR_EL2: what EL1 may do on its own and what traps to us. */
+#define HCR_VM    BIT(0)   /* stage-2 translation on */
+#define HCR_SWIO  BIT(1)   /* set/way invalidate becomes clean+invalidate */
+#define HCR_FMO   BIT(3)   /* physical FIQ, IRQ, SError go to EL2 ... */
+#define HCR_IMO   BIT(4)
+#define HCR_AMO   BIT(5)   /* ... and EL1 sees only the virtual ones */
+#define HCR_FB    BIT(9)   /* broadcast EL1 TLB/cache maintenance inner shareable */
+#define HCR_BSU_IS (1ull << 10)
+#define HCR_TSC   BIT(19)  /* SMC traps: PSCI via SMC is emulated like HVC */
+#define HCR_RW    BIT(31)  /* EL1 is AArch64 */
+#define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | \
+		   HCR_TSC | HCR_RW)
+
+/*
+ * VTCR_EL2: 40-bit IPA (T0SZ 24), walk starts at level 1 with two concatenated tables (SL0 1),
+ * 4 KiB granule, inner-shareable write-back walks, 40-bit PA. Every QEMU CPU model we use has at
+ * least 40 PA bits.
+ */
+#define VTCR_VALUE 0x80023558ull
+#define S2_IPA_BITS 40
+
+/* EL2 stage 1: 39-bit VA (T0SZ 25, start at level 1), same walk attributes, 40-bit PA. */
+#define TCR_EL2_VALUE ((1ull << 31) | (1ull << 23) | (2ull << 16) | (3ull << 12) | \
+		       (1ull << 10) | (1ull << 8) | 25ull)
+#define S1_VA_BITS 39
+/* MAIR_EL2: index 0 normal write-back, index 1 Device-nGnRE. */
+#define MAIR_EL2_VALUE 0x04ffull
+#define SCTLR_EL2_RES1 0x30c50830ull
+#define SCTLR_M   BIT(0)
+#define SCTLR_C   BIT(2)
+#define SCTLR_SA  BIT(3)
+#define SCTLR_I   BIT(12)
+
+/* SCTLR_EL1 as the Linux boot protocol wants it: RES1 bits only, MMU and caches off. */
+#define SCTLR_EL1_RESET 0x30d00800ull
+/* SPSR for a fresh vCPU: EL1h, DAIF masked. */
+#define SPSR_EL1H_MASKED 0x3c5ull
+/* CPTR_EL2: RES1 bits, nothing trapped (FP/SIMD belongs to the guest; EL2 never uses it). */
+#define CPTR_EL2_VALUE 0x33ffull
+/* CNTHCTL_EL2: EL1 may read the physical counter and use the physical timer. */
+#define CNTHCTL_EL2_VALUE 0x3ull
+
+/* ESR_ELx */
+#define ESR_EC(esr)      (((esr) >> 26) & 0x3f)
+#define ESR_ISS(esr)     ((esr) & 0x1ffffff)
+#define EC_UNKNOWN       0x00
+#define EC_WFX           0x01
+#define EC_HVC64         0x16
+#define EC_SMC64         0x17
+#define EC_SYSREG        0x18
+#define EC_IABT_LOW      0x20
+#define EC_IABT_CUR      0x21
+#define EC_PC_ALIGN      0x22
+#define EC_DABT_LOW      0x24
+#define EC_DABT_CUR      0x25
+#define EC_SP_ALIGN      0x26
+#define EC_SERROR        0x2f
+
+/* Data abort ISS */
+#define ISS_ISV          BIT(24)
+#define ISS_SAS(iss)     (((iss) >> 22) & 3)
+#define ISS_SSE          BIT(21)
+#define ISS_SRT(iss)     (((iss) >> 16) & 0x1f)
+#define ISS_SF           BIT(15)
+#define ISS_S1PTW        BIT(7)
+#define ISS_WNR          BIT(6)
+#define ISS_FSC(iss)     ((iss) & 0x3f)
+#define FSC_IS_TRANSLATION(fsc) (((fsc) & 0x3c) == 0x04)
+
+#endif

@@ -1,0 +1,105 @@
+/*
+ * VMs and vCPUs: the run-time state behind each pt_vm of the configuration.
+ *
+ * Static partitioning: every vCPU is pinned to its own pCPU for the lifetime of the system, so a
+ * vCPU's general-purpose registers live in the trap frame at the top of its pCPU's stack and its
+ * EL1 system registers simply stay in the hardware. A vCPU changes state only under its VM's lock;
+ * a pCPU that must notice a change made by another pCPU is kicked with an SGI.
+ */
+#ifndef HYP_VM_H
+#define HYP_VM_H
+
+#include <partita/config.h>
+#include <hyp/frame.h>
+#include <hyp/spinlock.h>
+#include <hyp/types.h>
+
+enum vcpu_state {
+	VCPU_OFF = 0,        /* parked in the hypervisor (never started, CPU_OFF, VM stopped) */
+	VCPU_ON_PENDING,     /* CPU_ON accepted; its pCPU has not entered the guest yet */
+	VCPU_ON,
+};
+
+enum vm_state {
+	VM_RUNNING = 0,
+	VM_RESETTING,        /* waiting for its vCPUs to leave the guest before reloading */
+	VM_HALTED,           /* stopped after a fault; stays down */
+	VM_OFF,              /* powered off by the guest */
+};
+
+#define VUART_LINE 160
+#define VUART_RX   64
+
+/* One vCPU's pending output: lines are printed whole so that vCPUs never interleave mid-line. */
+struct vuart_line {
+	uint32_t len;
+	char buf[VUART_LINE];
+};
+
+struct vuart {
+	uint32_t regs[0x50 / 4];       /* programmable but inert registers (CR, IMSC, LCR_H, ...) */
+	uint32_t rx_head, rx_tail;     /* bytes received while this VM had the input focus */
+	uint8_t rx[VUART_RX];
+};
+
+struct vm;
+
+struct vcpu {
+	struct vm *vm;
+	uint32_t index;        /* virtual CPU number = Aff0 of its virtual MPIDR */
+	uint32_t pcpu;
+	uint32_t state;        /* enum vcpu_state, under vm->lock */
+	uint32_t running;      /* its pCPU is in (or about to enter) the guest, under vm->lock */
+	uint64_t entry, context;  /* where VCPU_ON_PENDING starts, and its x0 */
+	struct vuart_line out;
+};
+
+struct vm {
+	const struct pt_vm *cfg;
+	uint32_t index;        /* in pt_config.vms */
+	uint32_t state;        /* enum vm_state, under lock */
+	uint32_t stopping;     /* RESETTING: vCPUs still running in the guest */
+	spinlock_t lock;
+	uint64_t vttbr;
+	struct vcpu *vcpus;    /* cfg->ncpus entries */
+	struct vuart vuart;
+};
+
+extern struct vm vms[PT_MAX_CPUS];
+
+/* core/vm.c */
+void vms_init(void);
+void vcpu_kick(struct vcpu *v);
+struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, uint64_t vmpidr);
+/* Stop every vCPU of `vm` and put it into `to` (VM_HALTED or VM_OFF); or reload and reboot it. */
+void vm_stop(struct vm *vm, enum vm_state to);
+void vm_reset(struct vm *vm);
+void vm_check_all_down(void);
+bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size);
+
+/* core/vcpu.c */
+void __noreturn vcpu_idle(void);
+void vcpu_after_trap(struct vcpu *v);  /* leaves the guest for good if the vCPU was stopped */
+
+/* core/image.c */
+void image_check(const struct pt_vm *vm);
+void image_load(const struct pt_vm *vm);
+
+/* core/fault.c: applies the VM's on_fault policy; the message completes "vm 'x' vcpu N: ". */
+void vm_fault(struct vcpu *v, const char *fmt, ...) __printf(2, 3);
+void vm_log(struct vcpu *v, const char *fmt, ...) __printf(2, 3);
+
+/* core/emul.c: a stage-2 data abort. */
+void emul_data_abort(struct vcpu *v, struct frame *f, uint64_t esr);
+
+/* core/vuart.c */
+bool vuart_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val, unsigned size);
+void vuart_flush(struct vcpu *v);
+
+/* arch/aarch64/psci.c: HVC #0 / SMC from a guest; sets the return registers. */
+void psci_guest_call(struct vcpu *v, struct frame *f, bool smc);
+
+/* arch/aarch64/vcpu_arch.c */
+void __noreturn vcpu_arch_enter(struct vcpu *v, uint64_t entry, uint64_t x0);
+
+#endif

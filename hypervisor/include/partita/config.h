@@ -1,0 +1,169 @@
+/*
+ * The static configuration of a Partita system.
+ *
+ * This header is the contract between the two halves of Partita: `partita gen` fills these
+ * structures (config.c, produced from templates/config.c.m4) and the hypervisor reads them at boot.
+ * It is included by host C (the generator, for the enum values) and by the freestanding AArch64
+ * hypervisor, so it uses nothing but <stdint.h>.
+ *
+ * Everything here is const: the hypervisor never writes its configuration, and it allocates nothing
+ * the configuration does not already account for.
+ */
+#ifndef PARTITA_CONFIG_H
+#define PARTITA_CONFIG_H
+
+#include <stdint.h>
+
+/* Bumped whenever a structure below changes shape; config.c records the version it was made for. */
+#define PT_CONFIG_VERSION 1
+
+/* Upper bounds the hypervisor sizes its static tables with. The generator rejects larger systems. */
+#define PT_MAX_CPUS   8   /* physical CPUs on a board */
+#define PT_MAX_COLORS 64  /* cache colors (bitmap width) */
+
+/* What backs a guest-physical range. */
+enum pt_region_kind {
+	PT_REGION_RAM     = 1, /* normal memory, private to the VM */
+	PT_REGION_CHANNEL = 2, /* normal memory shared with exactly one other VM */
+	PT_REGION_DEVICE  = 3, /* passed-through MMIO: Device-nGnRE, execute-never */
+};
+
+/* Windows the hypervisor emulates: accesses trap (stage-2 unmapped) and are handled at EL2. */
+enum pt_emul_kind {
+	PT_EMUL_GICD  = 1, /* GICv3 distributor view */
+	PT_EMUL_GICR  = 2, /* GICv3 redistributors, one 128 KiB frame pair per vCPU */
+	PT_EMUL_VUART = 3, /* PL011-compatible UART page multiplexed on the hypervisor console */
+};
+
+enum pt_fault_policy {
+	PT_FAULT_HALT    = 0, /* print one line, park every vCPU of the VM */
+	PT_FAULT_RESTART = 1, /* reload the pristine image and boot the VM again */
+};
+
+enum pt_image_format {
+	PT_IMAGE_RAW   = 0, /* flat binary loaded at load_ipa, entered at entry */
+	PT_IMAGE_ELF   = 1, /* converted to a flat binary by the build; same as RAW at run time */
+	PT_IMAGE_LINUX = 2, /* arm64 Image: loaded at load_ipa (RAM base + text_offset), entry = load */
+};
+
+/* Interrupt trigger, as the board's device tree states it. */
+enum pt_irq_trigger {
+	PT_IRQ_LEVEL = 0,
+	PT_IRQ_EDGE  = 1,
+};
+
+/*
+ * One guest-physical range and what backs it.
+ *
+ * Contiguous (colors == 0): IPA [ipa, ipa + size) maps to PA [pa, pa + size).
+ * Colored (colors != 0): page i of the range maps to the i-th page at or above `pa` whose color
+ *   ((address / PT_PAGE_SIZE) % pt_config.num_colors) is set in `colors`. The generator has
+ *   checked that those pages exist below `pa + span` and belong to nobody else.
+ */
+struct pt_region {
+	uint64_t ipa;
+	uint64_t pa;
+	uint64_t size;   /* bytes the guest sees; multiple of 4 KiB */
+	uint64_t span;   /* physical bytes the region occupies (== size unless colored) */
+	uint64_t colors; /* bitmap of cache colors; 0 = physically contiguous */
+	uint32_t kind;   /* enum pt_region_kind */
+	uint32_t channel;/* PT_REGION_CHANNEL: index into pt_config.channels */
+};
+
+/* An emulated window in a VM's guest-physical space. */
+struct pt_emul {
+	uint64_t ipa;
+	uint64_t size;
+	uint32_t kind;   /* enum pt_emul_kind */
+};
+
+/* A physical SPI passed through to a VM (taken from the board DT, never retyped). */
+struct pt_irq {
+	uint32_t intid;  /* GIC INTID (SPI n is INTID 32 + n) */
+	uint32_t trigger;/* enum pt_irq_trigger */
+};
+
+/* A blob embedded in the hypervisor image, to be copied into guest RAM at `ipa`. */
+struct pt_blob {
+	const uint8_t *start; /* NULL when absent */
+	const uint8_t *end;
+	uint64_t ipa;
+};
+
+struct pt_image {
+	uint32_t format;  /* enum pt_image_format */
+	uint64_t entry;   /* IPA of the first instruction of vCPU 0 */
+	struct pt_blob kernel;
+	struct pt_blob dtb;    /* x0 at entry = dtb.ipa, or 0 when there is no DTB */
+	struct pt_blob initrd;
+};
+
+/*
+ * One end of an inter-VM channel as a VM sees it: the shared window (also listed among the VM's
+ * regions) and the virtual SPI that rings when the peer notifies.
+ */
+struct pt_channel_end {
+	uint32_t channel;      /* index into pt_config.channels */
+	uint32_t peer_vm;      /* index into pt_config.vms */
+	uint64_t ipa;          /* window base in this VM */
+	uint32_t doorbell_intid; /* virtual SPI injected into this VM when the peer notifies */
+};
+
+struct pt_channel {
+	const char *name;
+	uint64_t pa;
+	uint64_t size;
+	uint32_t vm[2];        /* the two endpoint VMs (indexes into pt_config.vms) */
+};
+
+struct pt_vm {
+	const char *name;
+	uint32_t id;           /* VMID; 1-based, 0 is never used for a guest */
+	uint32_t ncpus;
+	const uint8_t *cpus;   /* cpus[v] = physical CPU index running vCPU v */
+	uint32_t nregions;
+	const struct pt_region *regions;   /* sorted by ipa */
+	uint32_t nemuls;
+	const struct pt_emul *emuls;
+	uint32_t nirqs;
+	const struct pt_irq *irqs;         /* sorted by intid */
+	uint32_t nchannels;
+	const struct pt_channel_end *channels;
+	struct pt_image image;
+	uint32_t on_fault;     /* enum pt_fault_policy */
+	uint32_t console;      /* 1 when the VM has a vUART (its PT_EMUL_VUART window) */
+};
+
+struct pt_config {
+	uint32_t version;      /* PT_CONFIG_VERSION */
+	const char *system;    /* the system's name */
+
+	/* The board. */
+	uint32_t ncpus;        /* physical CPUs present */
+	const uint64_t *cpu_mpidr;   /* MPIDR affinity of each physical CPU (the DT cpu reg) */
+	uint64_t console_pa;   /* the hypervisor's UART (PL011) */
+	uint64_t gicd_pa;      /* physical GICv3 distributor */
+	uint64_t gicr_pa;      /* physical redistributors, 128 KiB apart, in cpu index order */
+	uint32_t maint_intid;  /* GIC maintenance interrupt (PPI) */
+	uint32_t vtimer_intid; /* EL1 virtual timer (PPI) */
+	uint32_t num_colors;   /* cache colors of the LLC (1 when coloring is unused) */
+
+	/* The hypervisor's own memory. */
+	uint64_t hyp_pa;
+	uint64_t hyp_size;
+	uint64_t hyp_colors;   /* colors reserved for the hypervisor (bitmap) */
+
+	uint32_t nvms;
+	const struct pt_vm *vms;
+	uint32_t nchannels;
+	const struct pt_channel *channels;
+};
+
+#define PT_PAGE_SIZE 4096u
+
+/* Hypercall numbers (HVC #0, function id in x0) beyond PSCI, Partita's own range. */
+#define PT_HVC_CHANNEL_NOTIFY 0xC6000001u /* x1 = channel end index within the calling VM */
+
+extern const struct pt_config pt_config;
+
+#endif /* PARTITA_CONFIG_H */

@@ -1,0 +1,219 @@
+/*
+ * Partita's bare-metal sample guest.
+ *
+ * vCPU 0 reads its name, CPU count and command line from the DTB, says hello, starts its other
+ * vCPUs through PSCI (each says "cpu N up"), then executes the command line word by word:
+ *
+ *   heartbeat=N   print "heartbeat 1".."heartbeat N", one every `period` ms (N=0: forever)
+ *   period=MS     heartbeat period (default 10)
+ *   sleep=MS      wait
+ *   peek=ADDR     read 32 bits at IPA ADDR and print it
+ *   poke=ADDR     write 0xdeadbeef (32 bits) to IPA ADDR
+ *   exec=ADDR     jump to IPA ADDR
+ *   cpu_on=MPIDR  PSCI CPU_ON of MPIDR (entry: this guest's secondary entry) and print the result
+ *   hvc=FID       HVC #0 with x0 = FID and print x0 afterwards
+ *   smc=FID       SMC #0 likewise
+ *   maxboots=K    a VM that restarts: from boot K on, skip the rest and power off
+ *   timing        print the counter at entry and at the first character (see hypervisor/bench.sh)
+ *   off           PSCI SYSTEM_OFF          reset   PSCI SYSTEM_RESET
+ *
+ * Addresses are guest-physical (IPAs): a guest cannot name a physical address at all. Misbehaving
+ * commands are how the isolation tests provoke the hypervisor. Without an `off`, vCPU 0 ends in
+ * WFI. Numbers are decimal or 0x-hex.
+ */
+#include <stdint.h>
+#include "fdt.h"
+#include "uart.h"
+
+#define PSCI_SYSTEM_OFF   0x84000008u
+#define PSCI_SYSTEM_RESET 0x84000009u
+#define PSCI_CPU_ON       0xc4000003u
+#define MAX_CPUS          8
+#define TICKS_PER_MS      62500ull   /* CNTFRQ of QEMU virt; read the real one below */
+
+int64_t hvc_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
+int64_t smc_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
+void secondary_start(void);
+
+static volatile uint32_t cpu_up[MAX_CPUS];
+static uint64_t ticks_per_ms = TICKS_PER_MS;
+
+/* Survives a VM restart: the hypervisor reloads the image, not the rest of RAM. */
+static struct { uint64_t magic, boots; } persist __attribute__((section(".noinit.persist")));
+#define PERSIST_MAGIC 0x7061727469746121ull
+
+static uint64_t counter(void)
+{
+	uint64_t v;
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
+	return v;
+}
+
+static void delay_ms(uint64_t ms)
+{
+	uint64_t end = counter() + ms * ticks_per_ms;
+	while (counter() < end)
+		;
+}
+
+static void line(const char *a, uint64_t n, int hex, const char *b)
+{
+	puts(a);
+	if (hex)
+		put_hex(n);
+	else
+		put_dec((int64_t)n);
+	puts(b);
+}
+
+/* Parse a decimal or 0x-hex number; *end gets the first unused character. */
+static uint64_t number(const char *s, const char **end)
+{
+	uint64_t v = 0;
+	int base = 10;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		base = 16, s += 2;
+	for (;; s++) {
+		int d;
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else if (base == 16 && (*s | 0x20) >= 'a' && (*s | 0x20) <= 'f')
+			d = (*s | 0x20) - 'a' + 10;
+		else
+			break;
+		v = v * (uint64_t)base + (uint64_t)d;
+	}
+	*end = s;
+	return v;
+}
+
+/* Does word w (ending at a space or NUL) start with key? Then *arg points past it. */
+static int word_is(const char *w, const char *key, const char **arg)
+{
+	while (*key)
+		if (*w++ != *key++)
+			return 0;
+	if (key[-1] != '=' && *w && *w != ' ')
+		return 0;
+	*arg = w;
+	return 1;
+}
+
+static void power(uint32_t fn)
+{
+	hvc_call(fn, 0, 0, 0);
+	puts("psci call returned!\n");   /* should never get here */
+}
+
+static void run(const char *cmd, uint64_t entry_ticks)
+{
+	uint64_t period = 10;
+	const char *a, *w = cmd;
+
+	while (w && *w) {
+		while (*w == ' ')
+			w++;
+		if (!*w)
+			break;
+		if (word_is(w, "heartbeat=", &a)) {
+			uint64_t n = number(a, &a);
+			for (uint64_t k = 1; n == 0 || k <= n; k++) {
+				delay_ms(period);
+				line("heartbeat ", k, 0, "\n");
+			}
+		} else if (word_is(w, "period=", &a)) {
+			period = number(a, &a);
+		} else if (word_is(w, "sleep=", &a)) {
+			delay_ms(number(a, &a));
+		} else if (word_is(w, "peek=", &a)) {
+			uint64_t addr = number(a, &a);
+			line("peek ", addr, 1, "\n");
+			uint32_t v = *(volatile uint32_t *)addr;
+			line("peek -> ", v, 1, "\n");
+		} else if (word_is(w, "poke=", &a)) {
+			uint64_t addr = number(a, &a);
+			line("poke ", addr, 1, "\n");
+			*(volatile uint32_t *)addr = 0xdeadbeef;
+			puts("poke done\n");
+		} else if (word_is(w, "exec=", &a)) {
+			uint64_t addr = number(a, &a);
+			line("exec ", addr, 1, "\n");
+			((void (*)(void))addr)();
+		} else if (word_is(w, "cpu_on=", &a)) {
+			uint64_t mpidr = number(a, &a);
+			int64_t r = hvc_call(PSCI_CPU_ON, mpidr, (uint64_t)secondary_start, mpidr);
+			line("cpu_on ", mpidr, 1, "");
+			line(" -> ", (uint64_t)r, 0, "\n");
+		} else if (word_is(w, "hvc=", &a) || word_is(w, "smc=", &a)) {
+			int smc = w[0] == 's';
+			uint64_t fn = number(a, &a);
+			int64_t r = smc ? smc_call(fn, 0, 0, 0) : hvc_call(fn, 0, 0, 0);
+			line(smc ? "smc " : "hvc ", fn, 1, "");
+			line(" -> ", (uint64_t)r, 0, "\n");
+		} else if (word_is(w, "maxboots=", &a)) {
+			uint64_t k = number(a, &a);
+			if (persist.boots >= k) {
+				line("boot ", persist.boots, 0, " reached maxboots, powering off\n");
+				power(PSCI_SYSTEM_OFF);
+			}
+		} else if (word_is(w, "timing", &a)) {
+			line("timing: entry ", entry_ticks, 0, " ticks");
+			line(", first char ", first_char_ticks, 0, " ticks\n");
+		} else if (word_is(w, "off", &a)) {
+			power(PSCI_SYSTEM_OFF);
+		} else if (word_is(w, "reset", &a)) {
+			power(PSCI_SYSTEM_RESET);
+		} else {
+			puts("unknown command: ");
+			for (a = w; *a && *a != ' '; a++)
+				putc(*a);
+			putc('\n');
+		}
+		while (*w && *w != ' ')   /* next word */
+			w++;
+	}
+}
+
+void main(const void *dtb, uint64_t entry_ticks)
+{
+	struct fdt_info info = { .vm_name = 0, .bootargs = 0, .ncpus = 0 };
+	uint64_t frq;
+
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(frq));
+	if (frq >= 1000)
+		ticks_per_ms = frq / 1000;
+	if (persist.magic != PERSIST_MAGIC)
+		persist.magic = PERSIST_MAGIC, persist.boots = 0;
+	persist.boots++;
+
+	int bad = dtb && fdt_read(dtb, &info) != 0;
+	puts("hello from vm ");
+	puts(info.vm_name ? info.vm_name : "baremetal");
+	puts(" cpu 0\n");
+	if (bad)
+		puts("warning: ignoring a malformed device tree\n");
+
+	unsigned ncpus = info.ncpus ? info.ncpus : 1;
+	if (ncpus > MAX_CPUS)
+		ncpus = MAX_CPUS;
+	for (unsigned c = 1; c < ncpus; c++) {
+		int64_t r = hvc_call(PSCI_CPU_ON, c, (uint64_t)secondary_start, c);
+		if (r != 0) {
+			line("cpu_on ", c, 0, "");
+			line(" failed: ", (uint64_t)r, 0, "\n");
+			continue;
+		}
+		/* Wait for it, so that the output order is deterministic. */
+		for (uint64_t end = counter() + 1000 * ticks_per_ms; !cpu_up[c] && counter() < end;)
+			;
+	}
+	run(info.bootargs, entry_ticks);
+}
+
+void secondary_main(uint64_t cpu)
+{
+	line("cpu ", cpu, 0, " up\n");
+	if (cpu < MAX_CPUS)
+		cpu_up[cpu] = 1;
+}
