@@ -64,5 +64,41 @@ $(BUILD)/asan/partita: $(GEN_SRCS) $(GEN_HDRS) | $(BUILD)/.deps
 	$(CC) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
 		$(WARN) $(DEFS) $(PKG_CFLAGS) -o $@ $(GEN_SRCS) $(PKG_LIBS)
 
+# ---- the user's loop: YAML → generated files → guests → hypervisor image → boot -------------------
+
+GUESTS := $(BUILD)/guests/baremetal.bin
+
+guests: $(GUESTS)
+
+$(BUILD)/guests/baremetal.bin: $(wildcard samples/guests/baremetal/*) | $(BUILD)/.deps
+	$(MAKE) --no-print-directory -C samples/guests/baremetal O=$(BUILD)/guests
+
+# Regenerated whenever the tool, the description, the templates, the board or a guest changes.
+# partita writes nothing at all when the description is invalid.
+$(OUT)/system.mk: $(SYSTEM) $(BUILD)/bin/partita $(wildcard templates/*.m4 boards/*/*) $(GUESTS)
+	$(BUILD)/bin/partita gen $(SYSTEM) -o $(OUT)
+
+$(OUT)/hyp/partita.elf: $(OUT)/system.mk $(shell find hypervisor -type f 2>/dev/null)
+	$(MAKE) --no-print-directory -C hypervisor CONFIG_DIR=$(OUT) O=$(OUT)/hyp
+
+system: $(OUT)/hyp/partita.elf
+	@echo "partita: built $(OUT)/hyp/partita.elf — boot it with $(OUT)/run.sh"
+
+# Boot the system; the hypervisor powers QEMU off when every VM has stopped, and a timeout
+# stops it in any case.
+RUN_TIMEOUT ?= 120
+run: $(OUT)/hyp/partita.elf
+	$(OUT)/run.sh --timeout $(RUN_TIMEOUT)
+
+# ---- tests and benchmarks ---------------------------------------------------------------------
+
+check: $(BUILD)/.deps
+	@$(MAKE) --no-print-directory tool guests
+	@tests/run-all.sh
+
+bench: $(BUILD)/.deps
+	@$(MAKE) --no-print-directory tool guests
+	@tests/bench/bench.sh
+
 clean:
 	rm -rf $(BUILD)

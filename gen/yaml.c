@@ -30,6 +30,8 @@ bool ydoc_load(struct ydoc *y, struct source *src)
 			diag_note(d, (struct loc){ src, (int)p.context_mark.line + 1,
 						   (int)p.context_mark.column + 1 },
 				  "%s", p.context);
+		/* libyaml 0.2.5 leaves the partly built document's node stack allocated on error. */
+		yaml_document_delete(&y->doc);
 		yaml_parser_delete(&p);
 		return false;
 	}

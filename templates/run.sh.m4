@@ -19,7 +19,7 @@ gdb=()
 limit=()
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--icount) icount=(-icount shift=0,align=off,sleep=off) ;;
+	--icount) icount=(-icount "shift=0,align=off,sleep=off") ;;
 	--gdb) gdb=(-s -S) ;;
 	--timeout)
 		[ $# -ge 2 ] || { echo "run.sh: --timeout needs a number of seconds" >&2; exit 2; }
