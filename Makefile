@@ -20,7 +20,7 @@ OUT := $(BUILD)/$(NAME)
 # The one list of Debian packages the project needs (build, run and test).
 DEBIAN_PACKAGES := gcc make pkg-config libyaml-dev libfdt-dev device-tree-compiler m4 \
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-system-arm \
-	shellcheck python3 python3-jsonschema python3-yaml cloc busybox-static cpio gzip
+	shellcheck python3 python3-jsonschema python3-yaml python3-libfdt cloc busybox-static cpio gzip
 
 CC ?= gcc
 CFLAGS ?= -O2 -g
