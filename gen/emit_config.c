@@ -279,11 +279,33 @@ static bool write_values(struct emit_ctx *ctx, struct buf *b, char **err)
 	ok &= def(b, "qemu_memory", mem, err);
 	free(mem);
 	ok &= def(b, "qemu_extra", bd->qemu_extra ? bd->qemu_extra : "", err);
-	size_t nd = 0;
-	for (size_t v = 0; v < s->nvms; v++)
-		for (size_t i = 0; i < s->vms[v].ndevs; i++)
-			if (s->vms[v].devs[i].qemu)
-				ok &= def(b, NAME("qemu_device_%zu", nd++), s->vms[v].devs[i].qemu, err);
+	/* QEMU puts the n-th -device virtio-*-device in the n-th virtio-mmio slot from the top, so
+	 * backends are listed top-down; a slot below the top that has no backend gets a harmless
+	 * filler (an RNG nobody maps) to keep the order. */
+	size_t nd = 0, nslots = 0;
+	int *slots = xmalloc((bd->ndevs + 1) * sizeof *slots);
+	for (size_t i = 0; i < bd->ndevs; i++)
+		if (bd->devs[i].compatible && !strcmp(bd->devs[i].compatible, "virtio,mmio"))
+			slots[nslots++] = (int)i;
+	for (size_t i = 1; i < nslots; i++) /* insertion sort, highest address first */
+		for (size_t j = i; j > 0 && bd->devs[slots[j]].regs[0].base > bd->devs[slots[j - 1]].regs[0].base; j--) {
+			int t = slots[j];
+			slots[j] = slots[j - 1];
+			slots[j - 1] = t;
+		}
+	size_t lowest = 0; /* one past the lowest slot with a backend */
+	const char **backend = xcalloc(nslots + 1, sizeof *backend);
+	for (size_t k = 0; k < nslots; k++)
+		for (size_t v = 0; v < s->nvms; v++)
+			for (size_t i = 0; i < s->vms[v].ndevs; i++)
+				if (s->vms[v].devs[i].dev == slots[k] && s->vms[v].devs[i].qemu) {
+					backend[k] = s->vms[v].devs[i].qemu;
+					lowest = k + 1;
+				}
+	for (size_t k = 0; k < lowest; k++)
+		ok &= def(b, NAME("qemu_device_%zu", nd++), backend[k] ? backend[k] : "virtio-rng-device", err);
+	free(backend);
+	free(slots);
 	defu(b, "qemu_device_count", nd);
 	return ok;
 }
