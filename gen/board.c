@@ -100,17 +100,6 @@ static bool translate(const void *fdt, int bus, u64 *addr)
 	return true;
 }
 
-static int phandle_node(const void *fdt, int node, const char *prop)
-{
-	for (int n = node; n >= 0; n = fdt_parent_offset(fdt, n)) {
-		int len;
-		const fdt32_t *p = fdt_getprop(fdt, n, prop, &len);
-		if (p && len == 4)
-			return fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(*p));
-	}
-	return -1;
-}
-
 static bool is_compatible(const void *fdt, int node, const char *compat)
 {
 	return fdt_node_check_compatible(fdt, node, compat) == 0;
@@ -133,44 +122,68 @@ static bool gic_spec(const fdt32_t *p, struct board_irq *irq)
 	return true;
 }
 
-static char *node_path(const void *fdt, int node)
+struct symbol {
+	const char *label, *path;
+};
+
+static int symbol_cmp(const void *a, const void *b)
 {
-	char buf[512];
-	if (fdt_get_path(fdt, node, buf, sizeof buf) != 0)
-		return xstrdup("?");
-	return xstrdup(buf);
+	const struct symbol *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+	return c ? c : strcmp(x->label, y->label);
 }
 
-static char *label_of(const void *fdt, const char *path)
+/* Labels by path, from /__symbols__, sorted so each device's lookup is a binary search
+ * (boards can have thousands of nodes). */
+static struct symbol *read_symbols(const void *fdt, size_t *n)
 {
-	int sym = fdt_path_offset(fdt, "/__symbols__");
+	struct symbol *v = NULL;
+	size_t cap = 0;
+	*n = 0;
+	int sym = fdt_path_offset(fdt, "/__symbols__"), prop;
 	if (sym < 0)
 		return NULL;
-	int prop;
 	fdt_for_each_property_offset(prop, fdt, sym) {
 		const char *name;
 		int len;
 		const char *val = fdt_getprop_by_offset(fdt, prop, &name, &len);
-		if (val && !strcmp(val, path))
-			return xstrdup(name);
+		if (val && len > 0 && val[len - 1] == 0)
+			*PUSH(v, *n, cap) = (struct symbol){ name, val };
 	}
-	return NULL;
+	if (*n)
+		qsort(v, *n, sizeof *v, symbol_cmp);
+	return v;
 }
 
-static void read_device(struct board *b, int node)
+static char *label_of(const struct symbol *syms, size_t n, const char *path)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (strcmp(syms[mid].path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && !strcmp(syms[lo].path, path) ? xstrdup(syms[lo].label) : NULL;
+}
+
+/* `parent` and `path` come from the caller's walk: libfdt finds parents and paths by scanning
+ * from the start of the blob, which is quadratic over a whole tree. */
+static void read_device(struct board *b, int node, int parent, const char *path, bool in_gic,
+			uint32_t irq_parent, const struct symbol *syms, size_t nsyms)
 {
 	const void *fdt = b->fdt;
 	int len;
 	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
-	int parent = fdt_parent_offset(fdt, node);
 	int ac = cells_of(fdt, parent, "#address-cells", 2), sc = cells_of(fdt, parent, "#size-cells", 1);
 	if (!reg || sc == 0 || ac == 0)
 		return;
 	struct board_device d = { 0 };
 	size_t capregs = 0, capirqs = 0;
 	d.offset = node;
-	d.path = node_path(fdt, node);
-	d.label = label_of(fdt, d.path);
+	d.path = xstrdup(path);
+	d.label = label_of(syms, nsyms, path);
 	d.compatible = fdt_getprop(fdt, node, "compatible", NULL)
 			       ? xstrdup(fdt_getprop(fdt, node, "compatible", NULL)) : NULL;
 	for (int i = 0; i + ac + sc <= len / 4; i += ac + sc) {
@@ -181,9 +194,8 @@ static void read_device(struct board *b, int node)
 		r->base = base;
 		r->size = size;
 	}
-	int ip = phandle_node(fdt, node, "interrupt-parent");
 	const fdt32_t *irqs = fdt_getprop(fdt, node, "interrupts", &len);
-	if (irqs && ip >= 0 && ip == b->gic_offset) {
+	if (irqs && irq_parent && irq_parent == fdt_get_phandle(fdt, b->gic_offset)) {
 		for (int i = 0; i + 3 <= len / 4; i += 3) {
 			struct board_irq irq;
 			if (gic_spec(irqs + i, &irq))
@@ -191,9 +203,7 @@ static void read_device(struct board *b, int node)
 		}
 	}
 	/* The GIC and its children belong to the hypervisor. */
-	for (int n = node; n > 0; n = fdt_parent_offset(fdt, n))
-		if (n == b->gic_offset)
-			d.reserved = true;
+	d.reserved = in_gic;
 	if (d.nregs == 0) {
 		free(d.path);
 		free(d.label);
@@ -220,7 +230,7 @@ static void read_dt(struct board *b)
 			if (!type || strcmp(type, "cpu") || !reg)
 				continue;
 			struct board_cpu *c = PUSH(b->cpus, b->ncpus, capcpus);
-			c->path = node_path(fdt, node);
+			c->path = xasprintf("/cpus/%s", fdt_get_name(fdt, node, NULL));
 			c->mpidr = read_cells(reg, len / 4 > 2 ? 2 : len / 4);
 		}
 	}
@@ -253,13 +263,32 @@ static void read_dt(struct board *b)
 			b->htimer_intid = t[3].intid;
 		}
 	}
+	/* One walk over the tree, keeping the chain of ancestors (offset and path) by depth. */
+	enum { MAX_DEPTH = 32 };
+	int parents[MAX_DEPTH];
+	char *paths[MAX_DEPTH] = { 0 };
+	bool gic_below[MAX_DEPTH] = { false };
+	uint32_t irq_parent[MAX_DEPTH] = { 0 }; /* inherited interrupt-parent phandle */
+	size_t nsyms;
+	struct symbol *syms = read_symbols(fdt, &nsyms);
 	int depth = 0;
-	for (node = fdt_next_node(fdt, -1, &depth); node >= 0; node = fdt_next_node(fdt, node, &depth)) {
-		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
-		const char *name = fdt_get_name(fdt, node, NULL);
-		if (depth == 0 || (cpus >= 0 && fdt_parent_offset(fdt, node) == cpus) || node == cpus)
+	paths[0] = xstrdup("");
+	parents[0] = 0;
+	const fdt32_t *rip = fdt_getprop(fdt, 0, "interrupt-parent", NULL);
+	irq_parent[0] = rip ? fdt32_to_cpu(*rip) : 0;
+	for (node = fdt_next_node(fdt, 0, &depth); node >= 0 && depth > 0; node = fdt_next_node(fdt, node, &depth)) {
+		if (depth >= MAX_DEPTH)
 			continue;
-		if (name && name[0] == '_')
+		const char *name = fdt_get_name(fdt, node, NULL);
+		free(paths[depth]);
+		paths[depth] = xasprintf("%s/%s", paths[depth - 1], name ? name : "?");
+		parents[depth] = node;
+		gic_below[depth] = gic_below[depth - 1] || node == b->gic_offset;
+		const fdt32_t *ip = fdt_getprop(fdt, node, "interrupt-parent", NULL);
+		irq_parent[depth] = ip ? fdt32_to_cpu(*ip) : irq_parent[depth - 1];
+		int parent = parents[depth - 1];
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		if (parent == cpus || node == cpus || (name && name[0] == '_') || (depth > 1 && paths[1][1] == '_'))
 			continue;
 		if (type && !strcmp(type, "memory")) {
 			int len;
@@ -272,8 +301,11 @@ static void read_dt(struct board *b)
 			}
 			continue;
 		}
-		read_device(b, node);
+		read_device(b, node, parent, paths[depth], gic_below[depth], irq_parent[depth], syms, nsyms);
 	}
+	for (int i = 0; i < MAX_DEPTH; i++)
+		free(paths[i]);
+	free(syms);
 }
 
 static bool read_facts(struct board *b, struct ydoc *y, char **dts)
@@ -431,22 +463,25 @@ int board_find_device(const struct board *b, const char *ref)
 	const void *fdt = b->fdt;
 	if (ref[0] == '&')
 		ref++;
-	int node = -1;
-	if (ref[0] == '/')
-		node = fdt_path_offset(fdt, ref);
-	else {
-		const char *path = fdt_get_alias(fdt, ref);
-		if (!path) {
+	const char *path = ref;
+	if (ref[0] != '/') {
+		/* A label (from __symbols__) or an alias. */
+		for (size_t i = 0; i < b->ndevs; i++)
+			if (b->devs[i].label && !strcmp(b->devs[i].label, ref))
+				return (int)i;
+		path = fdt_get_alias(fdt, ref);
+		if (!path) { /* a node's second label */
 			int sym = fdt_path_offset(fdt, "/__symbols__");
 			path = sym >= 0 ? fdt_getprop(fdt, sym, ref, NULL) : NULL;
 		}
-		if (path)
-			node = fdt_path_offset(fdt, path);
+		if (!path)
+			return -1;
 	}
-	if (node < 0)
-		return -1;
+	size_t len = strlen(path);
+	while (len > 1 && path[len - 1] == '/')
+		len--;
 	for (size_t i = 0; i < b->ndevs; i++)
-		if (b->devs[i].offset == node)
+		if (!strncmp(b->devs[i].path, path, len) && b->devs[i].path[len] == 0)
 			return (int)i;
 	return -1;
 }

@@ -108,8 +108,8 @@ static void check_cpu_unknown(struct m_system *s, const char *rule)
 
 static void check_cpu_conflict(struct m_system *s, const char *rule)
 {
-	struct m_cpu *first[PT_MAX_CPUS] = { 0 };
-	const char *owner[PT_MAX_CPUS] = { 0 };
+	struct m_cpu **first = xcalloc(s->board->ncpus, sizeof *first);
+	const char **owner = xcalloc(s->board->ncpus, sizeof *owner);
 	for (size_t v = 0; v < s->nvms; v++)
 		for (size_t i = 0; i < s->vms[v].ncpus; i++) {
 			struct m_cpu *c = &s->vms[v].cpus[i];
@@ -124,6 +124,8 @@ static void check_cpu_conflict(struct m_system *s, const char *rule)
 			first[c->index] = c;
 			owner[c->index] = s->vms[v].name;
 		}
+	free(first);
+	free(owner);
 }
 
 /* ---- devices and interrupts ----------------------------------------------------------------- */
@@ -175,7 +177,10 @@ static void check_devices_reserved(struct m_system *s, const char *rule)
 				struct diag *e = diag_error(d->at, rule, "vm '%s': %s is the hypervisor's console",
 							    s->vms[v].name, b->devs[d->dev].path);
 				diag_hint(e, "give the VM 'console: vuart' instead: its output is multiplexed on this UART");
-			}
+			} else
+				continue;
+			/* Reported: later checks (interrupts, overlaps) must not report the same mistake again. */
+			d->dev = -1;
 		}
 }
 
@@ -193,6 +198,7 @@ static void check_device_conflict(struct m_system *s, const char *rule)
 				struct diag *e = diag_error(d->at, rule, "device %s given to vm '%s' is already taken",
 							    s->board->devs[d->dev].path, s->vms[v].name);
 				diag_note(e, first[d->dev]->at, "first assigned to vm '%s' here", owner[d->dev]);
+				d->dev = -1; /* reported: not again as an interrupt or memory overlap */
 				continue;
 			}
 			first[d->dev] = d;
