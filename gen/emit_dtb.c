@@ -264,6 +264,9 @@ static bool build_dtb(struct emit_ctx *ctx, struct m_vm *vm, void *buf, char **e
 	for (size_t i = 0; i < vm->ndevs; i++)
 		copy_device(&d, b, &b->devs[vm->devs[i].dev]);
 
+	/* Channel ends in the order config.c lists them for this VM: `partita,index` is the number
+	 * the guest passes to PT_HVC_CHANNEL_NOTIFY. */
+	uint32_t end_index = 0;
 	for (size_t c = 0; c < s->nchans; c++)
 		for (size_t e = 0; e < s->chans[c].nep; e++) {
 			struct m_endpoint *ep = &s->chans[c].ep[e];
@@ -278,7 +281,7 @@ static bool build_dtb(struct emit_ctx *ctx, struct m_vm *vm, void *buf, char **e
 			prop_cells(&d, n, "interrupts", irq, 3);
 			prop_str(&d, n, "label", s->chans[c].name);
 			prop_str(&d, n, "partita,peer", s->vms[s->chans[c].ep[1 - e].vm].name);
-			prop_u32(&d, n, "partita,index", (uint32_t)e);
+			prop_u32(&d, n, "partita,index", end_index++);
 			free(name);
 		}
 	free(uart_path);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "checks.h"
 #include "emit.h"
@@ -31,7 +32,8 @@
 static void usage(FILE *f)
 {
 	fputs("usage: partita check SYSTEM.yaml [--board-dir DIR] [--diagnostics=text|json]\n"
-	      "       partita gen SYSTEM.yaml -o DIR [--board-dir DIR] [--diagnostics=text|json]\n"
+	      "       partita gen SYSTEM.yaml -o DIR [--board-dir DIR] [--templates-dir DIR]\n"
+	      "                   [--diagnostics=text|json]\n"
 	      "       partita rules\n"
 	      "       partita --help | --version\n"
 	      "\n"
@@ -105,6 +107,10 @@ int main(int argc, char **argv)
 	}
 	const char *cmd = argv[optind++];
 	if (!strcmp(cmd, "rules")) {
+		if (optind != argc) {
+			fprintf(stderr, "partita: rules takes no argument\n");
+			return 2;
+		}
 		for (size_t i = 0; i < nrules; i++)
 			printf("%-20s %s\n", rules[i].id, rules[i].summary);
 		return 0;
@@ -117,14 +123,20 @@ int main(int argc, char **argv)
 			fprintf(stderr, "partita: unknown command '%s' (try --help)\n", cmd);
 		return 2;
 	}
+	if (!gen && out) {
+		fprintf(stderr, "partita: -o is for gen; check writes nothing\n");
+		return 2;
+	}
 	if (gen && !out) {
 		fprintf(stderr, "partita: gen needs an output folder: -o DIR\n");
 		return 2;
 	}
 	const char *path = argv[optind];
-	FILE *probe = fopen(path, "r");
+	struct stat st;
+	FILE *probe = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? fopen(path, "r") : NULL;
 	if (!probe) {
-		fprintf(stderr, "partita: cannot open '%s': %s\n", path, strerror(errno));
+		fprintf(stderr, "partita: cannot read '%s': %s\n", path,
+			stat(path, &st) == 0 ? "not a regular file" : strerror(errno));
 		return 2;
 	}
 	fclose(probe);
