@@ -42,7 +42,13 @@ static void *compile_dts(const char *dts, size_t *size, char **err)
 	}
 	int status = pclose(p);
 	if (status != 0 || n < sizeof(struct fdt_header) || fdt_check_header(buf) != 0) {
-		*err = xasprintf("dtc failed on '%s': %.*s", dts, (int)(n > 400 ? 400 : n), buf);
+		size_t len = n > 400 ? 400 : n;
+		while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' '))
+			len--; /* the diagnostic ends the line itself */
+		for (size_t i = 0; i < len; i++)
+			if (buf[i] == '\n' || buf[i] == '\r')
+				buf[i] = ' '; /* and is one line: dtc's lines become one */
+		*err = xasprintf("dtc failed on '%s': %.*s", dts, (int)len, buf);
 		free(buf);
 		return NULL;
 	}
@@ -374,6 +380,7 @@ static void board_invalid(struct board *b, struct loc at, const char *what)
 
 struct board *board_load(const char *boards_dir, const char *name, struct loc at)
 {
+	int errors = diag_count();
 	struct board *b = xcalloc(1, sizeof *b);
 	b->name = xstrdup(name);
 	b->dir = xasprintf("%s/%s", boards_dir, name);
@@ -427,6 +434,12 @@ struct board *board_load(const char *boards_dir, const char *name, struct loc at
 		board_invalid(b, fat, "its device tree has no arm,armv8-timer node");
 	if (b->qemu_smp && b->qemu_smp != b->ncpus)
 		board_invalid(b, fat, "qemu smp does not match the cpu nodes of its device tree");
+	if (diag_count() > errors) {
+		/* Reported: the checks must not run against a broken board (they index tables sized
+		 * by the hypervisor's limits with its cpus, and trust its facts). */
+		board_free(b);
+		return NULL;
+	}
 	return b;
 }
 

@@ -163,6 +163,10 @@ static void check_devices_reserved(struct m_system *s, const char *rule)
 			const char *near = board_suggest_device(b, console);
 			if (near)
 				diag_hint(d, "did you mean '%s'?", near);
+		} else if (b->devs[s->hyp_console_dev].reserved) {
+			diag_error(at, rule, "hypervisor console: %s is the interrupt controller, not a UART",
+				   b->devs[s->hyp_console_dev].path);
+			s->hyp_console_dev = -1;
 		}
 	}
 	for (size_t v = 0; v < s->nvms; v++)
@@ -459,7 +463,7 @@ static void layout_image(struct m_system *s, struct m_vm *vm)
 		 * (Linux maps the DTB with blocks of up to 2 MiB). */
 		im->dtb_ipa = ram->size >= (8u << 20) ? align_down(ram_end - (2u << 20), 2u << 20)
 						      : ram_end - DTB_MAX;
-		if (im->dtb_ipa < image_end) {
+		if (ram->size < DTB_MAX || im->dtb_ipa < image_end) { /* (small region: dtb_ipa wrapped) */
 			struct diag *d = diag_error(im->at_kernel, "image-too-big",
 						    "vm '%s': no room for the device tree after the image (image ends at 0x%llx, region at 0x%llx)",
 						    vm->name, (unsigned long long)image_end, (unsigned long long)ram_end);
@@ -659,6 +663,10 @@ static void check_dma(struct m_system *s, const char *rule)
 static void check_placement(struct m_system *s, const char *rule)
 {
 	(void)rule;
+	/* The hypervisor's size is known only now (it embeds the images): check it is in RAM. */
+	if (!in_ram(s->board, s->hyp_pa, s->hyp_size))
+		outside_ram(s, s->hyp_has_phys ? s->at_hyp_phys : s->at_board, "mem-outside-ram",
+			    "the hypervisor's memory", s->hyp_pa, s->hyp_size);
 	place_all(s);
 	/* Doorbells: the lowest virtual SPIs from 128 up that the VM's own devices do not use. */
 	for (size_t c = 0; c < s->nchans; c++)
@@ -737,10 +745,31 @@ static void check_phys_overlap(struct m_system *s, const char *rule)
 	spans_free(&sp);
 }
 
+/* The hypervisor's stage 2 translates 40-bit guest-physical addresses (S2_IPA_BITS in
+ * hypervisor/include/hyp/sysreg.h); it refuses to boot a configuration with a range beyond. */
+#define IPA_BITS 40
+
+static void beyond_ipa(struct loc at, const char *rule, const char *what, u64 ipa, u64 size)
+{
+	if (ipa <= (1ull << IPA_BITS) && size <= (1ull << IPA_BITS) - ipa)
+		return;
+	char *sz = fmt_size(size);
+	struct diag *d = diag_error(at, rule, "%s of %s at guest 0x%llx ends beyond the hypervisor's %d-bit guest-physical space",
+				    what, sz, (unsigned long long)ipa, IPA_BITS);
+	diag_hint(d, "guest-physical addresses go up to 0x%llx", (unsigned long long)(1ull << IPA_BITS) - 1);
+	free(sz);
+}
+
 static void check_limits(struct m_system *s, const char *rule)
 {
 	if (s->nvms > 255)
 		diag_error(s->at_name, rule, "%zu VMs: the hypervisor supports at most 255 (8-bit VMIDs)", s->nvms);
+	for (size_t v = 0; v < s->nvms; v++)
+		for (size_t i = 0; i < s->vms[v].nmem; i++)
+			beyond_ipa(s->vms[v].mem[i].at_base, rule, "memory", s->vms[v].mem[i].ipa, s->vms[v].mem[i].size);
+	for (size_t c = 0; c < s->nchans; c++)
+		for (size_t e = 0; e < s->chans[c].nep; e++)
+			beyond_ipa(s->chans[c].ep[e].at_base, rule, "channel window", s->chans[c].ep[e].ipa, s->chans[c].size);
 }
 
 static const struct check checks[] = {

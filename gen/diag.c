@@ -1,17 +1,26 @@
 #include "diag.h"
 #include "util.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* A place copied out of its source when reported: a diagnostic must stay printable after the
+ * source it points into is freed (a file that fails to parse is freed before the flush). */
+struct place {
+	char *path;    /* NULL: no file */
+	int line, col;
+	char *text;    /* the quoted line (errors only), or NULL */
+};
+
 struct note {
-	struct loc at;
+	struct place at;
 	char *msg;
 };
 
 struct diag {
-	struct loc at;
+	struct place at;
 	const char *rule;
 	char *msg;
 	char *hint;
@@ -55,73 +64,6 @@ void source_free(struct source *s)
 	free(s);
 }
 
-struct diag *diag_error(struct loc at, const char *rule, const char *fmt, ...)
-{
-	struct diag *d = xcalloc(1, sizeof *d);
-	va_list ap;
-	va_start(ap, fmt);
-	d->msg = xvasprintf(fmt, ap);
-	va_end(ap);
-	d->at = at;
-	d->rule = rule;
-	d->seq = ndiags;
-	if (ndiags == capdiags) {
-		capdiags = capdiags ? 2 * capdiags : 16;
-		diags = xrealloc(diags, capdiags * sizeof *diags);
-	}
-	diags[ndiags++] = d;
-	return d;
-}
-
-void diag_note(struct diag *d, struct loc at, const char *fmt, ...)
-{
-	va_list ap;
-	d->notes = xrealloc(d->notes, (d->nnotes + 1) * sizeof *d->notes);
-	va_start(ap, fmt);
-	d->notes[d->nnotes].msg = xvasprintf(fmt, ap);
-	va_end(ap);
-	d->notes[d->nnotes].at = at;
-	d->nnotes++;
-}
-
-void diag_hint(struct diag *d, const char *fmt, ...)
-{
-	va_list ap;
-	free(d->hint);
-	va_start(ap, fmt);
-	d->hint = xvasprintf(fmt, ap);
-	va_end(ap);
-}
-
-int diag_count(void)
-{
-	return (int)ndiags;
-}
-
-static int loc_cmp(struct loc a, struct loc b)
-{
-	const char *pa = a.src ? a.src->path : "";
-	const char *pb = b.src ? b.src->path : "";
-	int c = strcmp(pa, pb);
-	if (c)
-		return c;
-	if (a.line != b.line)
-		return a.line < b.line ? -1 : 1;
-	if (a.col != b.col)
-		return a.col < b.col ? -1 : 1;
-	return 0;
-}
-
-static int diag_cmp(const void *x, const void *y)
-{
-	const struct diag *a = *(const struct diag *const *)x;
-	const struct diag *b = *(const struct diag *const *)y;
-	int c = loc_cmp(a->at, b->at);
-	if (c)
-		return c;
-	return a->seq < b->seq ? -1 : a->seq > b->seq;
-}
-
 /* The text of line `line` (1-based) of a source, without its newline. */
 static const char *source_line(const struct source *s, int line, size_t *len)
 {
@@ -139,25 +81,101 @@ static const char *source_line(const struct source *s, int line, size_t *len)
 	return p;
 }
 
-static void print_place(FILE *f, struct loc at)
+static struct place snapshot(struct loc at, bool with_text)
 {
-	const char *path = at.src ? at.src->path : "partita";
-	if (at.line > 0)
-		fprintf(f, "%s:%d:%d: ", path, at.line, at.col);
+	struct place p = { NULL, at.line, at.col, NULL };
+	size_t len;
+	if (at.src) {
+		p.path = xstrdup(at.src->path);
+		const char *text = with_text && at.line > 0 ? source_line(at.src, at.line, &len) : NULL;
+		if (text)
+			p.text = xasprintf("%.*s", (int)len, text);
+	}
+	return p;
+}
+
+struct diag *diag_error(struct loc at, const char *rule, const char *fmt, ...)
+{
+	struct diag *d = xcalloc(1, sizeof *d);
+	va_list ap;
+	va_start(ap, fmt);
+	d->msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	d->at = snapshot(at, true);
+	d->rule = rule;
+	d->seq = ndiags;
+	if (ndiags == capdiags) {
+		capdiags = capdiags ? 2 * capdiags : 16;
+		diags = xrealloc(diags, capdiags * sizeof *diags);
+	}
+	diags[ndiags++] = d;
+	return d;
+}
+
+void diag_note(struct diag *d, struct loc at, const char *fmt, ...)
+{
+	va_list ap;
+	d->notes = xrealloc(d->notes, (d->nnotes + 1) * sizeof *d->notes);
+	va_start(ap, fmt);
+	d->notes[d->nnotes].msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	d->notes[d->nnotes].at = snapshot(at, false);
+	d->nnotes++;
+}
+
+void diag_hint(struct diag *d, const char *fmt, ...)
+{
+	va_list ap;
+	free(d->hint);
+	va_start(ap, fmt);
+	d->hint = xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
+int diag_count(void)
+{
+	return (int)ndiags;
+}
+
+static int place_cmp(const struct place *a, const struct place *b)
+{
+	int c = strcmp(a->path ? a->path : "", b->path ? b->path : "");
+	if (c)
+		return c;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->col != b->col)
+		return a->col < b->col ? -1 : 1;
+	return 0;
+}
+
+static int diag_cmp(const void *x, const void *y)
+{
+	const struct diag *a = *(const struct diag *const *)x;
+	const struct diag *b = *(const struct diag *const *)y;
+	int c = place_cmp(&a->at, &b->at);
+	if (c)
+		return c;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static void print_place(FILE *f, const struct place *at)
+{
+	const char *path = at->path ? at->path : "partita";
+	if (at->line > 0)
+		fprintf(f, "%s:%d:%d: ", path, at->line, at->col);
 	else
 		fprintf(f, "%s: ", path);
 }
 
-static void print_caret(FILE *f, struct loc at)
+static void print_caret(FILE *f, const struct place *at)
 {
-	size_t len;
-	if (!at.src || at.line <= 0)
+	if (!at->text)
 		return;
-	const char *text = source_line(at.src, at.line, &len);
-	if (!text)
-		return;
-	fprintf(f, "  %.*s\n  ", (int)len, text);
-	for (int i = 1; i < at.col && (size_t)i <= len; i++)
+	const char *text = at->text;
+	size_t len = strlen(text);
+	fprintf(f, "  %s\n  ", text);
+	for (int i = 1; i < at->col && (size_t)i <= len; i++)
 		fputc(text[i - 1] == '\t' ? '\t' : ' ', f);
 	fputs("^\n", f);
 }
@@ -179,17 +197,17 @@ static void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void json_loc(FILE *f, struct loc at)
+static void json_loc(FILE *f, const struct place *at)
 {
 	fputs("\"file\":", f);
-	json_string(f, at.src ? at.src->path : "");
-	fprintf(f, ",\"line\":%d,\"column\":%d", at.line, at.col);
+	json_string(f, at->path ? at->path : "");
+	fprintf(f, ",\"line\":%d,\"column\":%d", at->line, at->col);
 }
 
 static void print_json(FILE *f, const struct diag *d)
 {
 	fputs("{\"severity\":\"error\",", f);
-	json_loc(f, d->at);
+	json_loc(f, &d->at);
 	fputs(",\"rule\":", f);
 	json_string(f, d->rule);
 	fputs(",\"message\":", f);
@@ -197,7 +215,7 @@ static void print_json(FILE *f, const struct diag *d)
 	fputs(",\"notes\":[", f);
 	for (size_t i = 0; i < d->nnotes; i++) {
 		fputs(i ? ",{" : "{", f);
-		json_loc(f, d->notes[i].at);
+		json_loc(f, &d->notes[i].at);
 		fputs(",\"message\":", f);
 		json_string(f, d->notes[i].msg);
 		fputc('}', f);
@@ -212,11 +230,11 @@ static void print_json(FILE *f, const struct diag *d)
 
 static void print_text(FILE *f, const struct diag *d)
 {
-	print_place(f, d->at);
+	print_place(f, &d->at);
 	fprintf(f, "error: %s [%s]\n", d->msg, d->rule);
-	print_caret(f, d->at);
+	print_caret(f, &d->at);
 	for (size_t i = 0; i < d->nnotes; i++) {
-		print_place(f, d->notes[i].at);
+		print_place(f, &d->notes[i].at);
 		fprintf(f, "note: %s\n", d->notes[i].msg);
 	}
 	if (d->hint)
@@ -225,9 +243,13 @@ static void print_text(FILE *f, const struct diag *d)
 
 static void diag_free(struct diag *d)
 {
-	for (size_t i = 0; i < d->nnotes; i++)
+	for (size_t i = 0; i < d->nnotes; i++) {
 		free(d->notes[i].msg);
+		free(d->notes[i].at.path);
+	}
 	free(d->notes);
+	free(d->at.path);
+	free(d->at.text);
 	free(d->msg);
 	free(d->hint);
 	free(d);

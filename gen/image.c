@@ -32,6 +32,13 @@ static bool inspect_linux(struct m_vm *vm, const unsigned char *data, size_t len
 		return false;
 	}
 	u64 text_offset = le64(data + 8), image_size = le64(data + 16);
+	if (text_offset > (1ull << 40) || image_size > (1ull << 40)) {
+		/* Beyond any guest-physical space (and the size arithmetic below would wrap). */
+		diag_error(im->at_kernel, "image-format",
+			   "vm '%s': '%s' has an implausible arm64 Image header (text_offset 0x%llx, image_size 0x%llx)",
+			   vm->name, im->kernel, (unsigned long long)text_offset, (unsigned long long)image_size);
+		return false;
+	}
 	if (image_size == 0) {
 		/* Kernels before 3.17: text_offset is 0x80000 and the size unknown; leave room for bss. */
 		text_offset = 0x80000;
@@ -57,7 +64,9 @@ static bool inspect_elf(struct m_vm *vm, const unsigned char *data, size_t len)
 			   vm->name, im->kernel);
 		return false;
 	}
-	const Elf64_Phdr *ph = (const Elf64_Phdr *)(data + eh->e_phoff);
+	/* Copied out: e_phoff need not be aligned in a damaged file. */
+	Elf64_Phdr *ph = xmalloc((size_t)eh->e_phnum * sizeof *ph);
+	memcpy(ph, data + eh->e_phoff, (size_t)eh->e_phnum * sizeof *ph);
 	u64 lo = UINT64_MAX, hi_file = 0, hi_mem = 0;
 	for (unsigned i = 0; i < eh->e_phnum; i++) {
 		if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
@@ -66,6 +75,7 @@ static bool inspect_elf(struct m_vm *vm, const unsigned char *data, size_t len)
 		    ph[i].p_paddr > UINT64_MAX - ph[i].p_memsz) {
 			diag_error(im->at_kernel, "image-format", "vm '%s': '%s' has a segment outside the file",
 				   vm->name, im->kernel);
+			free(ph);
 			return false;
 		}
 		if (ph[i].p_paddr < lo)
@@ -78,6 +88,7 @@ static bool inspect_elf(struct m_vm *vm, const unsigned char *data, size_t len)
 	if (lo == UINT64_MAX || hi_mem - lo > (1ull << 32)) {
 		diag_error(im->at_kernel, "image-format", "vm '%s': '%s' has no loadable segment (or spans over 4 GiB)",
 			   vm->name, im->kernel);
+		free(ph);
 		return false;
 	}
 	if (hi_file < lo)
@@ -87,6 +98,7 @@ static bool inspect_elf(struct m_vm *vm, const unsigned char *data, size_t len)
 	for (unsigned i = 0; i < eh->e_phnum; i++)
 		if (ph[i].p_type == PT_LOAD && ph[i].p_filesz)
 			memcpy(im->flat + (ph[i].p_paddr - lo), data + ph[i].p_offset, ph[i].p_filesz);
+	free(ph);
 	im->load = lo;
 	im->entry = eh->e_entry;
 	im->file_size = im->flat_size;

@@ -3,6 +3,7 @@
  * what type each value has); what the values mean for the board is left to checks.c.
  * Keep the key lists in step with schema/partita.schema.json (tests/schema compares them).
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,7 +58,7 @@ static void read_colors(struct reader *r, yaml_node_t *n, struct m_color **out, 
 		if (!yread_u64(r->y, item, "a cache color", &c))
 			continue;
 		struct m_color *mc = PUSH(*out, *count, *cap);
-		mc->color = c > 0xffff ? 0xffff : (unsigned)c;
+		mc->color = c > UINT_MAX ? UINT_MAX : (unsigned)c; /* messages show what was written */
 		mc->at = yloc(r->y, item);
 		if (c < 64)
 			*mask |= (u64)1 << c;
@@ -229,7 +230,7 @@ static void read_vm(struct reader *r, yaml_node_t *n)
 			if (!yread_u64(r->y, item, "a cpu index", &c))
 				continue;
 			struct m_cpu *mc = PUSH(vm->cpus, vm->ncpus, vm->capcpus);
-			mc->index = c > 0xffff ? 0xffff : (unsigned)c;
+			mc->index = c > UINT_MAX ? UINT_MAX : (unsigned)c;
 			mc->at = yloc(r->y, item);
 		}
 	}
