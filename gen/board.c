@@ -342,8 +342,11 @@ static bool read_facts(struct board *b, struct ydoc *y, char **dts)
 		if ((w = ymap_get(y, v, "console")) && yread_str(y, w, "hypervisor console", &str))
 			b->console = xstrdup(str);
 	}
-	if ((v = ymap_get(y, root, "iommu")) && yread_str(y, v, "iommu", &str))
-		b->iommu = !strcmp(str, "true");
+	if ((v = ymap_get(y, root, "iommu")) && yread_str(y, v, "iommu", &str)) {
+		static const char *const bools[] = { "false", "true", NULL };
+		int i = yread_enum(y, v, "iommu", bools);
+		b->iommu = i == 1;
+	}
 	if ((v = ymap_get(y, root, "dma")) && yexpect_seq(y, v, "dma")) {
 		for (size_t i = 0; i < yseq_len(v); i++) {
 			if (!yread_str(y, yseq_at(y, v, i), "a dma-capable compatible", &str))
@@ -426,8 +429,11 @@ struct board *board_load(const char *boards_dir, const char *name, struct loc at
 	struct loc fat = { b->facts_src, 0, 0 };
 	if (b->ncpus == 0 || b->nram == 0)
 		board_invalid(b, fat, "its device tree has no cpu or no memory node");
-	if (b->ncpus > PT_MAX_CPUS)
-		board_invalid(b, fat, "more cpus than the hypervisor supports");
+	u64 ram = 0;
+	for (size_t i = 0; i < b->nram; i++)
+		ram += b->ram[i].size;
+	if (b->qemu_memory && b->qemu_memory != ram)
+		board_invalid(b, fat, "qemu memory does not match the memory nodes of its device tree");
 	if (b->gic_offset < 0 || !b->gicd_base)
 		board_invalid(b, fat, "its device tree has no GICv3 (arm,gic-v3) interrupt controller");
 	if (!b->vtimer_intid)

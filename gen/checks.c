@@ -274,6 +274,8 @@ static void check_align(struct m_system *s, const char *rule)
 		struct m_channel *ch = &s->chans[c];
 		if (ch->size && !is_aligned(ch->size, PAGE))
 			misaligned(ch->at_size, rule, "channel size", ch->size);
+		if (ch->has_phys && !is_aligned(ch->pa, PAGE))
+			misaligned(ch->at_phys, rule, "channel phys", ch->pa);
 		for (size_t e = 0; e < ch->nep; e++)
 			if (!is_aligned(ch->ep[e].ipa, PAGE))
 				misaligned(ch->ep[e].at_base, rule, "channel window base", ch->ep[e].ipa);
@@ -327,7 +329,7 @@ static void check_mem_outside_ram(struct m_system *s, const char *rule)
 	for (size_t c = 0; c < s->nchans; c++)
 		if (s->chans[c].has_phys && !in_ram(s->board, s->chans[c].pa, s->chans[c].size)) {
 			char *what = xasprintf("channel '%s'", s->chans[c].name);
-			outside_ram(s, s->chans[c].at, rule, what, s->chans[c].pa, s->chans[c].size);
+			outside_ram(s, s->chans[c].at_phys, rule, what, s->chans[c].pa, s->chans[c].size);
 			free(what);
 		}
 }
@@ -497,6 +499,19 @@ static void check_images(struct m_system *s, const char *rule)
 			struct diag *d = diag_error(vm->at_dtb, "image-missing", "vm '%s': no device tree file '%s'",
 						    vm->name, vm->dtb_file);
 			diag_hint(d, "write 'dtb: auto' to have one generated");
+		}
+		else if (vm->dtb == DTB_FILE) {
+			char *err = NULL;
+			size_t len = 0;
+			char *blob = read_file(vm->dtb_path, &len, &err);
+			if (blob && len > DTB_MAX) {
+				char *max = fmt_size(DTB_MAX);
+				diag_error(vm->at_dtb, "image-too-big", "vm '%s': device tree '%s' is %zu bytes; at most %s fit the room reserved for it",
+					   vm->name, vm->dtb_file, len, max);
+				free(max);
+			}
+			free(blob);
+			free(err);
 		}
 		if (image_inspect(s, vm))
 			layout_image(s, vm);
@@ -738,7 +753,8 @@ static void check_phys_overlap(struct m_system *s, const char *rule)
 	for (size_t c = 0; c < s->nchans; c++)
 		if (s->chans[c].placed) {
 			what = xasprintf("channel '%s'", s->chans[c].name);
-			spans_add(&sp, s->chans[c].pa, s->chans[c].size, what, s->chans[c].at_name, -1, 0);
+			spans_add(&sp, s->chans[c].pa, s->chans[c].size, what,
+				  s->chans[c].has_phys ? s->chans[c].at_phys : s->chans[c].at_name, -1, 0);
 			free(what);
 		}
 	spans_sweep(&sp, report_phys_overlap, (void *)rule);
@@ -762,6 +778,10 @@ static void beyond_ipa(struct loc at, const char *rule, const char *what, u64 ip
 
 static void check_limits(struct m_system *s, const char *rule)
 {
+	/* The board model may describe more CPUs than the hypervisor's static tables hold. */
+	if (s->board && s->board->ncpus > PT_MAX_CPUS)
+		diag_error(s->at_board, rule, "board '%s' has %zu cpus; the hypervisor supports at most %d",
+			   s->board->name, s->board->ncpus, PT_MAX_CPUS);
 	if (s->nvms > 255)
 		diag_error(s->at_name, rule, "%zu VMs: the hypervisor supports at most 255 (8-bit VMIDs)", s->nvms);
 	for (size_t v = 0; v < s->nvms; v++)

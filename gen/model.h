@@ -105,7 +105,7 @@ struct m_channel {
 	u64 size;
 	u64 pa;
 	bool has_phys, placed;
-	struct loc at, at_name, at_size;
+	struct loc at, at_name, at_size, at_phys;
 	struct m_endpoint ep[2];
 	size_t nep;
 };

@@ -295,13 +295,15 @@ static void read_channel(struct reader *r, yaml_node_t *n)
 		c->at_size = yloc(r->y, v);
 		yread_size(r->y, v, "channel size", &c->size);
 	}
-	if ((v = ymap_get(r->y, n, "phys")))
+	if ((v = ymap_get(r->y, n, "phys"))) {
+		c->at_phys = yloc(r->y, v);
 		c->has_phys = yread_u64(r->y, v, "channel phys", &c->pa);
+	}
 	if ((v = ymap_get(r->y, n, "endpoints")) && yexpect_seq(r->y, v, "channel endpoints")) {
 		if (yseq_len(v) != 2)
 			diag_error(yloc(r->y, v), "channel-endpoints",
-				   "channel '%s' has %zu endpoints; a channel joins exactly two VMs", c->name,
-				   yseq_len(v));
+				   "channel '%s' has %zu endpoint%s; a channel joins exactly two VMs", c->name,
+				   yseq_len(v), yseq_len(v) == 1 ? "" : "s");
 		for (size_t i = 0; i < yseq_len(v) && i < 2; i++) {
 			yaml_node_t *item = yseq_at(r->y, v, i), *w;
 			if (!ymap_check(r->y, item, &K_EP))

@@ -200,7 +200,7 @@ bool yread_size(struct ydoc *y, yaml_node_t *n, const char *what, u64 *out)
 		return false;
 	if (!parse_size(s, out)) {
 		struct diag *d = diag_error(yloc(y, n), "schema-size", "%s: '%s' is not a size", what, s);
-		diag_hint(d, "write a number with an optional K, M or G suffix, e.g. 64M");
+		diag_hint(d, "write a number with an optional K, M, G or T suffix, e.g. 64M");
 		return false;
 	}
 	if (*out == 0) {
@@ -236,7 +236,7 @@ bool yread_name(struct ydoc *y, yaml_node_t *n, const char *what, const char **o
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-')) {
 			struct diag *d = diag_error(yloc(y, n), "schema-name",
 						    "%s '%s' may only use a-z, 0-9, '_' and '-'", what, *out);
-			diag_hint(d, "names become C identifiers and file names: use lower case");
+			diag_hint(d, "names become file names, C strings and DT properties: use lower case letters, digits, '_' and '-'");
 			return false;
 		}
 	}

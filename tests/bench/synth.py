@@ -18,7 +18,7 @@ ram_gib = max(4, (vms * regions * 2) // 1024 + 4)
 
 dts = ["/dts-v1/;", "/ {", "\t#address-cells = <2>;", "\t#size-cells = <2>;", "\tinterrupt-parent = <&gic>;",
        "\tcompatible = \"partita,synthetic\";",
-       f"\tmemory@40000000 {{ device_type = \"memory\"; reg = <0x0 0x40000000 0x{ram_gib >> 2:x} 0x0>; }};",
+       f"\tmemory@40000000 {{ device_type = \"memory\"; reg = <0x0 0x40000000 0x{(ram_gib << 30) >> 32:x} 0x{(ram_gib << 30) & 0xffffffff:x}>; }};",
        "\tcpus {", "\t\t#address-cells = <1>;", "\t\t#size-cells = <0>;"]
 for c in range(vms):
     dts.append(f"\t\tcpu@{c:x} {{ device_type = \"cpu\"; compatible = \"arm,cortex-a57\"; reg = <0x{c:x}>; enable-method = \"psci\"; }};")
