@@ -216,7 +216,7 @@ static int svg_column(struct text *t, const struct m_system *s, const struct row
 			/* Stripes: one row of the pool, each page colored by the VM owning that color. */
 			unsigned n = s->board->num_colors;
 			for (unsigned c = 0; c < n; c++) {
-				int owner = -2;
+				int owner = (s->hyp_color_mask >> c) & 1 ? -1 : -2;
 				for (size_t v = 0; v < s->nvms; v++)
 					if ((s->vms[v].color_mask >> c) & 1)
 						owner = (int)v;
