@@ -39,7 +39,9 @@ static bool def(struct buf *b, const char *name, const char *value, char **err)
 				 name, value);
 		return false;
 	}
-	buf_printf(b, "define(`v_%s', `%s')dnl\n", name, value);
+	/* Quoted twice: the value comes out of get() as quoted text, so m4 never rescans it for
+	 * macros (a VM named `b` must stay `b`, not become a loop counter). */
+	buf_printf(b, "define(`v_%s', ``%s'')dnl\n", name, value);
 	return true;
 }
 

@@ -7,14 +7,21 @@
 #include <hyp/mmu.h>
 #include <hyp/vm.h>
 
+extern char __hyp_start[], __hyp_end[];   /* linker.ld.S */
+
 void cfg_check(void)
 {
 	const struct pt_config *c = &pt_config;
+	uint64_t start = (uint64_t)(uintptr_t)__hyp_start, end = (uint64_t)(uintptr_t)__hyp_end;
 	uint32_t used = 0;
 
 	if (c->version != PT_CONFIG_VERSION)
 		panic("config.c is for configuration version %u, this hypervisor reads version %u",
 		      c->version, PT_CONFIG_VERSION);
+	/* system.mk (link address, ASSERTed size) and config.c must describe the same memory. */
+	if (start != c->hyp_pa || end - start > c->hyp_size)
+		panic("hypervisor occupies [0x%lx, 0x%lx) but the configuration gives it "
+		      "[0x%lx, 0x%lx)", start, end, c->hyp_pa, c->hyp_pa + c->hyp_size);
 	if (c->ncpus == 0 || c->ncpus > PT_MAX_CPUS)
 		panic("board has %u CPUs, the hypervisor supports 1..%u", c->ncpus, PT_MAX_CPUS);
 	if (c->nvms == 0 || c->nvms > PT_MAX_CPUS)

@@ -4,7 +4,7 @@
  * The boot CPU arrives here at EL2 from QEMU's ELF loader (x0..x3 = 0, MMU and caches off),
  * loaded at its link address. Secondary pCPUs arrive at `secondary_entry` through the firmware's
  * PSCI CPU_ON with x0 = their index in pt_config.cpu_mpidr (the context argument we passed).
- * Both only set up a stack and TPIDR-less C environment here; everything else is in C.
+ * Both only get a stack here; everything else happens in C (core/main.c).
  */
 #include <hyp/layout.h>
 

@@ -9,7 +9,9 @@
  *   sleep=MS      wait
  *   peek=ADDR     read 32 bits at IPA ADDR and print it
  *   poke=ADDR     write 0xdeadbeef (32 bits) to IPA ADDR
+ *   ldp=ADDR      load a register pair from IPA ADDR (no syndrome for the hypervisor: ISV=0)
  *   exec=ADDR     jump to IPA ADDR
+ *   echo=N        read N lines from the console and print each back as "echo: LINE"
  *   cpu_on=MPIDR  PSCI CPU_ON of MPIDR (entry: this guest's secondary entry) and print the result
  *   hvc=FID       HVC #0 with x0 = FID and print x0 afterwards
  *   smc=FID       SMC #0 likewise
@@ -136,6 +138,19 @@ static void run(const char *cmd, uint64_t entry_ticks)
 			line("poke ", addr, 1, "\n");
 			*(volatile uint32_t *)addr = 0xdeadbeef;
 			puts("poke done\n");
+		} else if (word_is(w, "ldp=", &a)) {
+			uint64_t addr = number(a, &a), lo, hi;
+			line("ldp ", addr, 1, "\n");
+			__asm__ volatile("ldp %0, %1, [%2]" : "=r"(lo), "=r"(hi) : "r"(addr) : "memory");
+			line("ldp -> ", lo | hi, 1, "\n");
+		} else if (word_is(w, "echo=", &a)) {
+			for (uint64_t n = number(a, &a); n; n--) {
+				char buf[80];
+				getline(buf, sizeof(buf));
+				puts("echo: ");
+				puts(buf);
+				putc('\n');
+			}
 		} else if (word_is(w, "exec=", &a)) {
 			uint64_t addr = number(a, &a);
 			line("exec ", addr, 1, "\n");

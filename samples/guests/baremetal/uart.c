@@ -3,6 +3,7 @@
 #define UART_BASE 0x09000000ul
 #define UART_DR   0x00
 #define UART_FR   0x18
+#define FR_RXFE   (1u << 4)
 #define FR_TXFF   (1u << 5)
 
 uint64_t first_char_ticks;
@@ -52,4 +53,29 @@ void put_hex(uint64_t v)
 		shift -= 4;
 	for (; shift >= 0; shift -= 4)
 		putc("0123456789abcdef"[(v >> shift) & 0xf]);
+}
+
+int getc(void)
+{
+	/* Polling: under Partita each FR read lets the hypervisor look at the real UART. */
+	while (*reg(UART_FR) & FR_RXFE)
+		;
+	return (int)(*reg(UART_DR) & 0xff);
+}
+
+void getline(char *buf, unsigned size)
+{
+	unsigned n = 0;
+
+	for (;;) {
+		int c = getc();
+		if (c == '\r' || c == '\n') {
+			if (n)
+				break;
+			continue;   /* skip the LF of a CR LF, and empty lines */
+		}
+		if (n + 1 < size)
+			buf[n++] = (char)c;
+	}
+	buf[n] = 0;
 }

@@ -10,6 +10,7 @@ void putc(char c);
 void puts(const char *s);            /* no newline added */
 void put_dec(int64_t v);
 void put_hex(uint64_t v);
-/* print("text ", value, ...) would need varargs; keep it explicit instead. */
+int getc(void);                      /* waits for a byte */
+void getline(char *buf, unsigned size);  /* up to CR or LF, NUL-terminated, no echo */
 
 #endif

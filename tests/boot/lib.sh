@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Helpers for the boot tests: build one system description into a hypervisor image, boot it
+# under QEMU (always under `timeout`, deterministic -icount), and assert on its console output.
+#
+#   . "$(dirname "$0")/lib.sh"
+#   boot tests/boot/foo.yaml          # sets LOG (console output, \r stripped) and RC
+#   expect "[ctrl] hello from vm ctrl cpu 0" "ctrl says hello"
+#   powered_off
+#   finish
+#
+# Environment: TOP, BUILD, PARTITA as tests/run-all.sh sets them (defaults work standalone);
+# BOOT_TIMEOUT (seconds, default 60); BOOT_INPUT (printf %b format) is typed on the console.
+set -uo pipefail
+
+TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+BUILD=${BUILD:-$TOP/build}
+PARTITA=${PARTITA:-$BUILD/bin/partita}
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-60}
+failures=0
+LOG=/dev/null
+RC=0
+NAME=
+
+ok() { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; failures=$((failures + 1)); }
+
+# check DESCRIPTION COMMAND...: one assertion from a command's status.
+check() {
+	local desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# The tool and the sample guest, once per test script.
+prepare() {
+	[ -x "$PARTITA" ] || make -s -C "$TOP" tool >/dev/null || return 1
+	make -s -C "$TOP/samples/guests/baremetal" O="$BUILD/guests" >/dev/null
+}
+
+# boot YAML: generate, build and run. The machine must switch itself off: a run that needs the
+# timeout to end is reported as a failure by powered_off.
+boot() {
+	local yaml=$1 out
+	NAME=$(basename "$yaml" .yaml)
+	out=$BUILD/boot-tests/$NAME
+	LOG=$out/console.log
+	RC=999
+	rm -rf "$out"
+	mkdir -p "$out"
+	if ! prepare; then
+		not_ok "$NAME: build the partita tool and the sample guest"
+		return 1
+	fi
+	if ! "$PARTITA" gen "$yaml" -o "$out" >"$out/gen.log" 2>&1; then
+		not_ok "$NAME: partita gen $(basename "$yaml")"
+		sed 's/^/# /' "$out/gen.log"
+		return 1
+	fi
+	if ! make -s -j2 -C "$TOP/hypervisor" CONFIG_DIR="$out" O="$out/hyp" >"$out/build.log" 2>&1; then
+		not_ok "$NAME: build the hypervisor"
+		sed 's/^/# /' "$out/build.log"
+		return 1
+	fi
+	printf '%b' "${BOOT_INPUT:-}" >"$out/input"
+	"$out/run.sh" --icount --timeout "$BOOT_TIMEOUT" <"$out/input" 2>&1 | tr -d '\r' >"$LOG"
+	RC=${PIPESTATUS[0]}
+	return 0
+}
+
+# expect TEXT DESCRIPTION: some console line contains TEXT.
+expect() {
+	check "$NAME: $2" grep -qF -- "$1" "$LOG"
+}
+
+# expect_not TEXT DESCRIPTION
+expect_not() {
+	check "$NAME: $2" _absent "$1"
+}
+_absent() { ! grep -qF -- "$1" "$LOG"; }
+
+# expect_count N TEXT DESCRIPTION: exactly N lines contain TEXT.
+expect_count() {
+	local n
+	n=$(grep -cF -- "$2" "$LOG")
+	check "$NAME: $3 (x$1, saw $n)" [ "$n" -eq "$1" ]
+}
+
+# expect_order FIRST LATER DESCRIPTION: a line with LATER comes after the first line with FIRST.
+expect_order() {
+	local a b
+	a=$(grep -nF -m1 -- "$1" "$LOG" | cut -d: -f1)
+	b=$(grep -nF -- "$2" "$LOG" | tail -n1 | cut -d: -f1)
+	check "$NAME: $3" _before "$a" "$b"
+}
+_before() { [ -n "$1" ] && [ -n "$2" ] && [ "$1" -lt "$2" ]; }
+
+# The machine switched itself off (QEMU exit 0) without a timeout or a hypervisor panic.
+powered_off() {
+	check "$NAME: machine powers itself off (exit status $RC)" [ "$RC" -eq 0 ]
+	expect_not "PANIC" "no hypervisor panic"
+}
+
+# On failure, show the console output to help whoever reads the log.
+finish() {
+	if [ "$failures" -gt 0 ] && [ -f "$LOG" ]; then
+		echo "# console output of the last boot ($LOG):"
+		sed 's/^/#   /' "$LOG"
+	fi
+	[ "$failures" -eq 0 ]
+}
