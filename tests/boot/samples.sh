@@ -4,10 +4,11 @@
 # by itself once every VM has.
 # shellcheck source=tests/boot/lib.sh
 . "$(dirname "$0")/lib.sh"
+PY=/usr/bin/python3   # Debian's python, where python3-yaml is installed
 
 # name, vCPU count and bootargs of each VM that runs the bare-metal sample guest
 vms_of() {
-	python3 - "$1" <<'PY'
+	"$PY" - "$1" <<'PY'
 import sys, yaml
 doc = yaml.safe_load(open(sys.argv[1]))
 for vm in doc.get("vms", []):

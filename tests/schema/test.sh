@@ -12,6 +12,8 @@
 #  - docs/rules.md mentions every rule id that `partita rules` prints.
 #
 # Prints "ok - ..." / "not ok - ..." per assertion; exits non-zero when one failed.
+# Debian's python: the python3-* packages make check installs live there (not in a pyenv).
+PY=/usr/bin/python3
 set -uo pipefail
 TOP="${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 PARTITA="${PARTITA:-$TOP/build/bin/partita}"
@@ -22,7 +24,7 @@ if [ ! -x "$PARTITA" ]; then
 	exit 1
 fi
 
-python3 - <<'PY'
+"$PY" - <<'PY'
 import glob, json, os, re, subprocess, sys
 
 top = os.environ["TOP"]
