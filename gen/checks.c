@@ -106,26 +106,52 @@ static void check_cpu_unknown(struct m_system *s, const char *rule)
 		}
 }
 
+/*
+ * Exclusive ownership: the first VM to claim a thing (a CPU, a device) owns it; every later claim
+ * is an error whose note points at the first.
+ */
+struct owners {
+	struct loc *at;
+	const char **vm;
+};
+
+static struct owners owners_new(size_t n)
+{
+	return (struct owners){ xcalloc(n, sizeof(struct loc)), xcalloc(n, sizeof(const char *)) };
+}
+
+static void owners_free(struct owners *o)
+{
+	free(o->at);
+	free(o->vm);
+}
+
+/* Claim thing `i` (described as `what`) for `vm`; false, with the error reported, when taken. */
+static bool claim(struct owners *o, size_t i, struct loc at, const char *vm, const char *rule, const char *what)
+{
+	if (o->vm[i]) {
+		struct diag *d = diag_error(at, rule, "%s given to vm '%s' is already taken", what, vm);
+		diag_note(d, o->at[i], "first assigned to vm '%s' here", o->vm[i]);
+		return false;
+	}
+	o->at[i] = at;
+	o->vm[i] = vm;
+	return true;
+}
+
 static void check_cpu_conflict(struct m_system *s, const char *rule)
 {
-	struct m_cpu **first = xcalloc(s->board->ncpus, sizeof *first);
-	const char **owner = xcalloc(s->board->ncpus, sizeof *owner);
+	struct owners o = owners_new(s->board->ncpus);
 	for (size_t v = 0; v < s->nvms; v++)
 		for (size_t i = 0; i < s->vms[v].ncpus; i++) {
 			struct m_cpu *c = &s->vms[v].cpus[i];
 			if (c->index >= s->board->ncpus)
 				continue;
-			if (first[c->index]) {
-				struct diag *d = diag_error(c->at, rule, "cpu %u given to vm '%s' is already taken",
-							    c->index, s->vms[v].name);
-				diag_note(d, first[c->index]->at, "first assigned to vm '%s' here", owner[c->index]);
-				continue;
-			}
-			first[c->index] = c;
-			owner[c->index] = s->vms[v].name;
+			char *what = xasprintf("cpu %u", c->index);
+			claim(&o, c->index, c->at, s->vms[v].name, rule, what);
+			free(what);
 		}
-	free(first);
-	free(owner);
+	owners_free(&o);
 }
 
 /* ---- devices and interrupts ----------------------------------------------------------------- */
@@ -190,26 +216,18 @@ static void check_devices_reserved(struct m_system *s, const char *rule)
 
 static void check_device_conflict(struct m_system *s, const char *rule)
 {
-	size_t n = s->board->ndevs;
-	struct m_device **first = xcalloc(n, sizeof *first);
-	const char **owner = xcalloc(n, sizeof *owner);
+	struct owners o = owners_new(s->board->ndevs);
 	for (size_t v = 0; v < s->nvms; v++)
 		for (size_t i = 0; i < s->vms[v].ndevs; i++) {
 			struct m_device *d = &s->vms[v].devs[i];
 			if (d->dev < 0)
 				continue;
-			if (first[d->dev]) {
-				struct diag *e = diag_error(d->at, rule, "device %s given to vm '%s' is already taken",
-							    s->board->devs[d->dev].path, s->vms[v].name);
-				diag_note(e, first[d->dev]->at, "first assigned to vm '%s' here", owner[d->dev]);
+			char *what = xasprintf("device %s", s->board->devs[d->dev].path);
+			if (!claim(&o, (size_t)d->dev, d->at, s->vms[v].name, rule, what))
 				d->dev = -1; /* reported: not again as an interrupt or memory overlap */
-				continue;
-			}
-			first[d->dev] = d;
-			owner[d->dev] = s->vms[v].name;
+			free(what);
 		}
-	free(first);
-	free(owner);
+	owners_free(&o);
 }
 
 static void check_irq_conflict(struct m_system *s, const char *rule)

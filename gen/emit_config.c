@@ -12,27 +12,8 @@
 #include "emitters.h"
 #include "../hypervisor/include/partita/config.h"
 
-struct buf {
-	char *p;
-	size_t len, cap;
-};
-
-static void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void buf_printf(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = xvasprintf(fmt, ap);
-	va_end(ap);
-	size_t n = strlen(s);
-	grow(&b->p, &b->cap, b->len + n + 1, 1);
-	memcpy(b->p + b->len, s, n + 1);
-	b->len += n;
-	free(s);
-}
-
 /* define(`name', `value'): m4 quotes cannot appear inside the value. */
-static bool def(struct buf *b, const char *name, const char *value, char **err)
+static bool def(struct strbuf *b, const char *name, const char *value, char **err)
 {
 	if (strpbrk(value, "`'")) {
 		*err = xasprintf("value of %s contains a quote character, which the templates cannot carry: %s",
@@ -41,18 +22,18 @@ static bool def(struct buf *b, const char *name, const char *value, char **err)
 	}
 	/* Quoted twice: the value comes out of get() as quoted text, so m4 never rescans it for
 	 * macros (a VM named `b` must stay `b`, not become a loop counter). */
-	buf_printf(b, "define(`v_%s', ``%s'')dnl\n", name, value);
+	sb_printf(b, "define(`v_%s', ``%s'')dnl\n", name, value);
 	return true;
 }
 
-static void defx(struct buf *b, const char *name, u64 v)
+static void defx(struct strbuf *b, const char *name, u64 v)
 {
-	buf_printf(b, "define(`v_%s', `0x%llx')dnl\n", name, (unsigned long long)v);
+	sb_printf(b, "define(`v_%s', `0x%llx')dnl\n", name, (unsigned long long)v);
 }
 
-static void defu(struct buf *b, const char *name, u64 v)
+static void defu(struct strbuf *b, const char *name, u64 v)
 {
-	buf_printf(b, "define(`v_%s', `%llu')dnl\n", name, (unsigned long long)v);
+	sb_printf(b, "define(`v_%s', `%llu')dnl\n", name, (unsigned long long)v);
 }
 
 #define NAME(...) (snprintf(key, sizeof key, __VA_ARGS__), key)
@@ -140,7 +121,7 @@ size_t vm_irqs(const struct m_system *s, const struct m_vm *vm, struct board_irq
 	return w;
 }
 
-static bool write_values(struct emit_ctx *ctx, struct buf *b, char **err)
+static bool write_values(struct emit_ctx *ctx, struct strbuf *b, char **err)
 {
 	struct m_system *s = ctx->s;
 	struct board *bd = s->board;
@@ -342,8 +323,8 @@ static char *values_path;
 
 bool emit_config(struct emit_ctx *ctx, char **err)
 {
-	struct buf b = { 0 };
-	buf_printf(&b, "dnl Values for the templates, written by partita gen.\n");
+	struct strbuf b = { 0 };
+	sb_printf(&b, "dnl Values for the templates, written by partita gen.\n");
 	if (!write_values(ctx, &b, err)) {
 		free(b.p);
 		return false;

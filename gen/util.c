@@ -65,6 +65,19 @@ char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
+void sb_printf(struct strbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = xvasprintf(fmt, ap);
+	va_end(ap);
+	size_t n = strlen(s);
+	grow(&b->p, &b->cap, b->len + n + 1, 1);
+	memcpy(b->p + b->len, s, n + 1);
+	b->len += n;
+	free(s);
+}
+
 void grow(void *items, size_t *cap, size_t need, size_t size)
 {
 	void **p = items;

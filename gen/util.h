@@ -20,6 +20,13 @@ char *xvasprintf(const char *fmt, va_list ap);
 void grow(void *items, size_t *cap, size_t need, size_t size);
 #define PUSH(arr, n, cap) (grow(&(arr), &(cap), (n) + 1, sizeof *(arr)), &(arr)[(n)++])
 
+/* A growing text buffer. */
+struct strbuf {
+	char *p;
+	size_t len, cap;
+};
+void sb_printf(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Whole-file read (NUL-terminated); NULL with *err set (malloc'd) on failure. */
 char *read_file(const char *path, size_t *len, char **err);
 bool file_exists(const char *path);
