@@ -20,7 +20,7 @@ OUT := $(BUILD)/$(NAME)
 # The one list of Debian packages the project needs (build, run and test).
 DEBIAN_PACKAGES := gcc make pkg-config libyaml-dev libfdt-dev device-tree-compiler m4 \
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-system-arm \
-	shellcheck python3 python3-jsonschema python3-yaml python3-libfdt cloc busybox-static cpio gzip
+	shellcheck python3 python3-jsonschema python3-yaml python3-libfdt cloc gzip
 
 CC ?= gcc
 CFLAGS ?= -O2 -g
@@ -33,7 +33,7 @@ GEN_SRCS := $(wildcard gen/*.c)
 GEN_LIB_SRCS := $(filter-out gen/main.c,$(GEN_SRCS))
 GEN_HDRS := $(wildcard gen/*.h) hypervisor/include/partita/config.h
 
-.PHONY: all tool deps run check bench clean system guests
+.PHONY: all tool deps run check bench clean system guests linux-guest
 .DEFAULT_GOAL := all
 
 all: $(if $(filter command line,$(origin SYSTEM)),system,tool)
@@ -70,12 +70,22 @@ GUESTS := $(BUILD)/guests/baremetal.bin
 
 guests: $(GUESTS)
 
+# The Linux sample guest: Debian's arm64 kernel and a busybox initramfs, fetched with apt
+# (samples/guests/linux/README.md). Built for systems that name build/linux/ and for make check.
+LINUX_GUEST := $(BUILD)/linux/Image $(BUILD)/linux/initramfs.cpio.gz
+NEEDS_LINUX := $(if $(shell grep -l 'build/linux/' $(SYSTEM) 2>/dev/null),$(LINUX_GUEST))
+
+linux-guest: $(LINUX_GUEST)
+
+$(LINUX_GUEST) &: $(wildcard samples/guests/linux/*) | $(BUILD)/.deps
+	$(MAKE) --no-print-directory -C samples/guests/linux O=$(BUILD)/linux
+
 $(BUILD)/guests/baremetal.bin: $(wildcard samples/guests/baremetal/*) | $(BUILD)/.deps
 	$(MAKE) --no-print-directory -C samples/guests/baremetal O=$(BUILD)/guests
 
 # Regenerated whenever the tool, the description, the templates, the board or a guest changes.
 # partita writes nothing at all when the description is invalid.
-$(OUT)/system.mk: $(SYSTEM) $(BUILD)/bin/partita $(wildcard templates/*.m4 boards/*/*) $(GUESTS)
+$(OUT)/system.mk: $(SYSTEM) $(BUILD)/bin/partita $(wildcard templates/*.m4 boards/*/*) $(GUESTS) $(NEEDS_LINUX)
 	$(BUILD)/bin/partita gen $(SYSTEM) -o $(OUT)
 
 $(OUT)/hyp/partita.elf: $(OUT)/system.mk $(shell find hypervisor -type f 2>/dev/null)
@@ -93,7 +103,7 @@ run: $(OUT)/hyp/partita.elf
 # ---- tests and benchmarks ---------------------------------------------------------------------
 
 check: $(BUILD)/.deps
-	@$(MAKE) --no-print-directory tool guests
+	@$(MAKE) --no-print-directory tool guests linux-guest
 	@tests/run-all.sh
 
 bench: $(BUILD)/.deps

@@ -40,10 +40,16 @@ for sys in "${systems[@]}"; do
 		*) normalize "$f" "$out" > "$WORK/$name.norm/$base" ;;
 		esac
 	done
-	if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
+	# The Linux sample's kernel is Debian's newest 6.1 package: its size (and so the hypervisor's
+	# memory) follows Debian's point releases, so it has no golden; every other check applies.
+	if [ "$name" = linux ]; then
+		:
+	elif [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
 		rm -rf "${GOLDEN:?}/$name"; mkdir -p "$GOLDEN/$name"; cp "$WORK/$name.norm"/* "$GOLDEN/$name/"
 	fi
-	if diff -ru "$GOLDEN/$name" "$WORK/$name.norm" > "$WORK/$name.diff"; then
+	if [ "$name" = linux ]; then
+		:
+	elif diff -ru "$GOLDEN/$name" "$WORK/$name.norm" > "$WORK/$name.diff"; then
 		ok "$name: outputs match tests/gen/golden/$name"
 	else
 		bad "$name: outputs match tests/gen/golden/$name (UPDATE_GOLDEN=1 to accept)"; head -40 "$WORK/$name.diff" | sed 's/^/    /'
