@@ -25,9 +25,9 @@ static bool emulate(struct vcpu *v, const struct pt_emul *w, uint64_t off, bool 
 	case PT_EMUL_VUART:
 		return vuart_access(v, off, write, val, size);
 	case PT_EMUL_GICD:
+		return vgic_dist_access(v, off, write, val, size);
 	case PT_EMUL_GICR:
-		*val = 0;   /* read-as-zero, writes ignored until the vGIC exists */
-		return true;
+		return vgic_redist_access(v, off, write, val, size);
 	}
 	return false;
 }

@@ -5,6 +5,7 @@
 #include <hyp/console.h>
 #include <hyp/cpu.h>
 #include <hyp/gic.h>
+#include <hyp/vgic.h>
 #include <hyp/vm.h>
 
 void vm_finish_reset(struct vm *vm);
@@ -40,8 +41,11 @@ void vcpu_after_trap(struct vcpu *v)
 	struct vm *vm = v->vm;
 	bool reload = false, all_off = true;
 
-	if (READ_ONCE(v->state) == VCPU_ON)
+	if (READ_ONCE(v->state) == VCPU_ON) {
+		vgic_flush(v);
 		return;   /* back to the guest */
+	}
+	vgic_vcpu_stop(v);
 
 	spin_lock(&vm->lock);
 	v->running = 0;

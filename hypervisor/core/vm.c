@@ -25,6 +25,7 @@ static void boot_vcpu0(struct vm *vm)
 	v0->entry = img->entry;
 	v0->context = img->dtb.start ? img->dtb.ipa : 0;
 	v0->state = VCPU_ON_PENDING;
+	vm->cntvoff = sysreg_read(cntpct_el0);
 }
 
 void vms_init(void)
@@ -49,8 +50,10 @@ void vms_init(void)
 		}
 		image_check(cfg);
 		image_load(cfg);
-		boot_vcpu0(vm);
 	}
+	vgic_init();
+	for (unsigned i = 0; i < pt_config.nvms; i++)
+		boot_vcpu0(&vms[i]);
 	vuart_init();
 }
 
@@ -64,6 +67,17 @@ struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, uint64_t vmpidr)
 {
 	/* Virtual MPIDRs are 0..ncpus-1 in Aff0, every other field zero. */
 	return vmpidr < vm->cfg->ncpus ? &vm->vcpus[vmpidr] : NULL;
+}
+
+bool vm_once(struct vm *vm, uint32_t *flag)
+{
+	bool first;
+
+	spin_lock(&vm->lock);
+	first = !*flag;
+	*flag = 1;
+	spin_unlock(&vm->lock);
+	return first;
 }
 
 bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size)
@@ -113,6 +127,7 @@ void vm_stop(struct vm *vm, enum vm_state to)
 	vm->state = to;
 	stop_vcpus(vm, &kick);
 	spin_unlock(&vm->lock);
+	vgic_vm_quiesce(vm);
 	kick_all(vm, kick);
 	vm_check_all_down();
 }
@@ -130,6 +145,7 @@ void vm_reset(struct vm *vm)
 	/* At least the caller is running: it is handling this VM's trap. */
 	vm->stopping = stop_vcpus(vm, &kick);
 	spin_unlock(&vm->lock);
+	vgic_vm_quiesce(vm);
 	kick_all(vm, kick);
 }
 
@@ -137,6 +153,7 @@ void vm_reset(struct vm *vm)
 void vm_finish_reset(struct vm *vm)
 {
 	image_load(vm->cfg);
+	vgic_vm_reset(vm);
 	spin_lock(&vm->lock);
 	vm->state = VM_RUNNING;
 	boot_vcpu0(vm);

@@ -1,7 +1,7 @@
 /*
- * Minimal GICv3 driver: the hypervisor only needs SGI_KICK, an interrupt one pCPU sends to
- * another to make it look at its vCPU's state (stop, start, park). Nothing else is enabled, so
- * devices and timers cannot interrupt the hypervisor until the vGIC takes over their routing.
+ * GICv3 driver for the hypervisor's own needs: SGI_KICK between pCPUs, the maintenance
+ * interrupt and the guests' physical interrupts (virtual timer PPI, passed-through SPIs), which
+ * are configured here and handed to guests by the vGIC (core/vgic*.c).
  *
  * The board's GIC may run with one security state (QEMU virt without secure=on): the register
  * layouts used below are the same in both cases for Group 1.
@@ -15,6 +15,12 @@
 #define GICD_CTLR_ARE      BIT(4)
 #define GICD_CTLR_GRP1     BIT(1)
 #define GICD_CTLR_GRP0     BIT(0)
+#define GICD_IGROUPR       0x0080
+#define GICD_ISENABLER     0x0100
+#define GICD_ICENABLER     0x0180
+#define GICD_IPRIORITYR    0x0400
+#define GICD_ICFGR         0x0c00
+#define GICD_IROUTER       0x6000
 
 #define GICR_STRIDE        0x20000  /* RD_base + SGI_base frames */
 #define GICR_WAKER         0x0014
@@ -23,15 +29,31 @@
 #define GICR_SGI           0x10000
 #define GICR_IGROUPR0      (GICR_SGI + 0x080)
 #define GICR_ISENABLER0    (GICR_SGI + 0x100)
+#define GICR_ICENABLER0    (GICR_SGI + 0x180)
 #define GICR_IPRIORITYR    (GICR_SGI + 0x400)
 
 #define ICC_SRE_SRE        BIT(0)
 #define ICC_SRE_ENABLE     BIT(3)   /* lets EL1 use the system register interface too */
-#define INTID_SPURIOUS     1020
+#define ICC_CTLR_EOIMODE   BIT(1)
+
+/* Guests' interrupts sit below the kick, which must get through even during a flood. */
+#define PRIO_KICK          0x80
+#define PRIO_GUEST         0xa0
 
 static inline volatile uint32_t *reg32(uint64_t addr)
 {
 	return (volatile uint32_t *)(uintptr_t)addr;
+}
+
+static uint64_t gicr(unsigned cpu)
+{
+	return pt_config.gicr_pa + (uint64_t)cpu * GICR_STRIDE;
+}
+
+static void wait_rwp(void)
+{
+	while (*reg32(pt_config.gicd_pa + GICD_CTLR) & GICD_CTLR_RWP)
+		;
 }
 
 void gic_init_dist(void)
@@ -39,31 +61,75 @@ void gic_init_dist(void)
 	volatile uint32_t *ctlr = reg32(pt_config.gicd_pa + GICD_CTLR);
 
 	*ctlr = *ctlr | GICD_CTLR_ARE | GICD_CTLR_GRP1 | GICD_CTLR_GRP0;
-	while (*ctlr & GICD_CTLR_RWP)
-		;
+	wait_rwp();
 }
 
 void gic_init_cpu(unsigned cpu)
 {
-	uint64_t rd = pt_config.gicr_pa + (uint64_t)cpu * GICR_STRIDE;
+	uint64_t rd = gicr(cpu);
+	volatile uint8_t *prio = (volatile uint8_t *)(uintptr_t)(rd + GICR_IPRIORITYR);
 
 	/* Wake our redistributor up. */
 	*reg32(rd + GICR_WAKER) &= ~WAKER_PSLEEP;
 	while (*reg32(rd + GICR_WAKER) & WAKER_CASLEEP)
 		;
-	/* SGI_KICK: group 1, middle priority, enabled. */
-	*reg32(rd + GICR_IGROUPR0) |= 1u << SGI_KICK;
-	((volatile uint8_t *)(uintptr_t)(rd + GICR_IPRIORITYR))[SGI_KICK] = 0x80;
-	*reg32(rd + GICR_ISENABLER0) = 1u << SGI_KICK;
+	/*
+	 * Every private interrupt is group 1 and starts disabled; the kick and the maintenance
+	 * interrupt are the hypervisor's and always on, the virtual timer is enabled here too: it
+	 * only fires when the guest arms it, and then it belongs to the guest.
+	 */
+	*reg32(rd + GICR_ICENABLER0) = ~0u;
+	*reg32(rd + GICR_IGROUPR0) = ~0u;
+	for (unsigned i = 0; i < 32; i++)
+		prio[i] = PRIO_GUEST;
+	prio[SGI_KICK] = PRIO_KICK;
+	prio[pt_config.maint_intid] = PRIO_KICK;
+	*reg32(rd + GICR_ISENABLER0) = (1u << SGI_KICK) | (1u << pt_config.maint_intid) |
+				       (1u << pt_config.vtimer_intid);
 
-	/* CPU interface through system registers; EOI also deactivates (EOImode 0). */
+	/* CPU interface through system registers; EOI only drops the priority (EOImode 1). */
 	sysreg_write(icc_sre_el2, sysreg_read(icc_sre_el2) | ICC_SRE_SRE | ICC_SRE_ENABLE);
 	isb();
 	sysreg_write(icc_pmr_el1, 0xff);
 	sysreg_write(icc_bpr1_el1, 0);
-	sysreg_write(icc_ctlr_el1, 0);
+	sysreg_write(icc_ctlr_el1, ICC_CTLR_EOIMODE);
 	sysreg_write(icc_igrpen1_el1, 1);
 	isb();
+}
+
+void gic_spi_config(uint32_t intid, bool edge)
+{
+	uint64_t d = pt_config.gicd_pa;
+	uint32_t bit = 1u << (intid % 32), shift = 2 * (intid % 16);
+	volatile uint32_t *cfg = reg32(d + GICD_ICFGR + 4 * (intid / 16));
+
+	*reg32(d + GICD_ICENABLER + 4 * (intid / 32)) = bit;
+	wait_rwp();
+	*reg32(d + GICD_IGROUPR + 4 * (intid / 32)) |= bit;
+	((volatile uint8_t *)(uintptr_t)(d + GICD_IPRIORITYR))[intid] = PRIO_GUEST;
+	*cfg = (*cfg & ~(3u << shift)) | ((edge ? 2u : 0u) << shift);
+}
+
+void gic_spi_route(uint32_t intid, unsigned cpu)
+{
+	uint64_t m = pt_config.cpu_mpidr[cpu];
+	/* IROUTER: Aff3 in [39:32], Aff2..Aff0 as in MPIDR; IRM 0 (this one CPU). */
+	uint64_t v = ((m >> 32) & 0xff) << 32 | (m & 0xffffff);
+
+	*(volatile uint64_t *)(uintptr_t)(pt_config.gicd_pa + GICD_IROUTER + 8ull * intid) = v;
+}
+
+void gic_set_enable(uint32_t intid, unsigned cpu, bool on)
+{
+	uint32_t bit = 1u << (intid % 32);
+
+	if (intid < 32) {
+		*reg32(gicr(cpu) + (on ? GICR_ISENABLER0 : GICR_ICENABLER0)) = bit;
+		return;
+	}
+	*reg32(pt_config.gicd_pa + (on ? GICD_ISENABLER : GICD_ICENABLER) + 4 * (intid / 32)) = bit;
+	if (!on)
+		wait_rwp();
 }
 
 void gic_send_sgi(unsigned cpu, unsigned intid)
@@ -80,13 +146,42 @@ void gic_send_sgi(unsigned cpu, unsigned intid)
 	isb();
 }
 
+uint32_t gic_ack(void)
+{
+	uint32_t intid = (uint32_t)sysreg_read(icc_iar1_el1) & 0xffffff;
+
+	dsb(sy);   /* the device state behind the interrupt is read after the acknowledge */
+	return intid;
+}
+
+void gic_eoi(uint32_t intid)
+{
+	sysreg_write(icc_eoir1_el1, intid);
+	isb();
+}
+
+void gic_deactivate(uint32_t intid)
+{
+	sysreg_write(icc_dir_el1, intid);
+	isb();
+}
+
 void gic_drain(void)
 {
 	for (;;) {
-		uint64_t iar = sysreg_read(icc_iar1_el1);
+		uint32_t intid = gic_ack();
 
-		if ((iar & 0xffffff) >= INTID_SPURIOUS)
+		if (intid >= INTID_SPURIOUS)
 			return;
-		sysreg_write(icc_eoir1_el1, iar);
+		gic_eoi(intid);
+		/*
+		 * A guest interrupt reaching a pCPU whose vCPU is not running: nobody will take
+		 * it, so keep it quiet (a level source would otherwise wake us for ever).
+		 */
+		if (intid == pt_config.vtimer_intid)
+			sysreg_write(cntv_ctl_el0, 0);
+		else if (intid >= 32)
+			gic_set_enable(intid, 0, false);
+		gic_deactivate(intid);
 	}
 }

@@ -106,7 +106,7 @@ void psci_guest_call(struct vcpu *v, struct frame *f, bool smc)
 		ret = 0;
 		break;
 	case PT_HVC_CHANNEL_NOTIFY:
-		ret = PSCI_NOT_SUPPORTED;   /* needs the vGIC (next issue) */
+		ret = vgic_channel_notify(v, f->x[1]);
 		break;
 	default:
 		vm_log(v, "unknown %s 0x%x — NOT_SUPPORTED", smc ? "smc" : "hvc", fn);

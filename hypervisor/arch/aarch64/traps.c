@@ -6,6 +6,7 @@
  */
 #include <hyp/cpu.h>
 #include <hyp/gic.h>
+#include <hyp/vgic.h>
 #include <hyp/vm.h>
 
 static struct vcpu *current(struct frame *f)
@@ -22,6 +23,7 @@ void guest_sync(struct frame *f)
 	struct vcpu *v = current(f);
 	uint64_t esr = f->esr;
 
+	vgic_sync(v);
 	switch (ESR_EC(esr)) {
 	case EC_HVC64:   /* ELR is already past the HVC */
 		if ((esr & 0xffff) == 0)
@@ -34,6 +36,9 @@ void guest_sync(struct frame *f)
 	case EC_SMC64:   /* trapped by HCR_EL2.TSC before it executed: skip it */
 		f->elr += 4;
 		psci_guest_call(v, f, true);
+		break;
+	case EC_SYSREG:
+		sysreg_trap(v, f, esr);
 		break;
 	case EC_DABT_LOW:
 		emul_data_abort(v, f, esr);
@@ -50,12 +55,25 @@ void guest_sync(struct frame *f)
 	vcpu_after_trap(v);
 }
 
-/* Physical interrupts: with no vGIC yet the only one enabled is SGI_KICK. */
+/*
+ * Physical interrupts, taken at EL2 while the guest runs. The kick and the maintenance interrupt
+ * are ours: they only make us pass through vcpu_after_trap(), which notices stop requests and
+ * refills the list registers. Everything else is the guest's, handed on by the vGIC still
+ * active (EOImode 1: our EOI only dropped the priority).
+ */
 void guest_irq(struct frame *f)
 {
 	struct vcpu *v = current(f);
+	uint32_t intid;
 
-	gic_drain();
+	vgic_sync(v);
+	while ((intid = gic_ack()) < INTID_SPURIOUS) {
+		gic_eoi(intid);
+		if (intid == SGI_KICK || intid == pt_config.maint_intid)
+			gic_deactivate(intid);
+		else
+			vgic_phys_irq(v, intid);
+	}
 	vcpu_after_trap(v);
 }
 
@@ -63,6 +81,7 @@ void guest_serror(struct frame *f)
 {
 	struct vcpu *v = current(f);
 
+	vgic_sync(v);
 	vm_fault(v, "SError, ESR 0x%lx (PC 0x%lx)", f->esr, f->elr);
 	vcpu_after_trap(v);
 }
@@ -71,6 +90,7 @@ void guest_bad_mode(struct frame *f)
 {
 	struct vcpu *v = current(f);
 
+	vgic_sync(v);
 	vm_fault(v, "exception from AArch32 (PC 0x%lx)", f->elr);
 	vcpu_after_trap(v);
 }

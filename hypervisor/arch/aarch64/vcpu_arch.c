@@ -33,7 +33,9 @@ void vcpu_arch_enter(struct vcpu *v, uint64_t entry, uint64_t x0)
 	sysreg_write(cntkctl_el1, 0);
 	sysreg_write(cntv_ctl_el0, 0);
 	sysreg_write(cntp_ctl_el0, 0);
+	sysreg_write(cntvoff_el2, v->vm->cntvoff);
 	isb();
+	vgic_vcpu_reset(v);
 	/* The guest's old stage-1 translations (same VMID) must not outlive a restart. */
 	__asm__ volatile("tlbi vmalls12e1" : : : "memory");
 	__asm__ volatile("ic iallu" : : : "memory");

@@ -1,6 +1,10 @@
 /*
- * The physical GICv3, as far as the hypervisor itself needs it: one SGI to kick other pCPUs.
- * Guest interrupts (the vGIC) come later.
+ * The physical GICv3 as the hypervisor drives it.
+ *
+ * Every physical interrupt is Group 1 and taken at EL2 (HCR_EL2.IMO). The CPU interface runs with
+ * EOImode 1: writing ICC_EOIR1_EL1 only drops the running priority, so an interrupt handed to a
+ * guest through a list register with the HW bit stays active until the guest deactivates it.
+ * The hypervisor's own interrupts (kick SGI, maintenance) are deactivated with gic_deactivate().
  */
 #ifndef HYP_GIC_H
 #define HYP_GIC_H
@@ -8,10 +12,21 @@
 #include <hyp/types.h>
 
 #define SGI_KICK 0
+#define INTID_SPURIOUS 1020   /* 1020..1023: nothing to acknowledge */
+#define GIC_MAX_INTID  1019   /* highest SPI INTID of GICv3 */
 
 void gic_init_dist(void);          /* once, on the boot CPU */
 void gic_init_cpu(unsigned cpu);   /* on every pCPU, for itself */
 void gic_send_sgi(unsigned cpu, unsigned intid);
-void gic_drain(void);              /* acknowledge everything pending on this pCPU */
+void gic_drain(void);              /* acknowledge and deactivate everything pending here */
+
+uint32_t gic_ack(void);            /* ICC_IAR1_EL1; >= INTID_SPURIOUS when nothing is pending */
+void gic_eoi(uint32_t intid);      /* priority drop */
+void gic_deactivate(uint32_t intid);
+
+/* SPIs (distributor) and this pCPU's PPIs (its redistributor). */
+void gic_spi_config(uint32_t intid, bool edge);     /* group 1, priority, disabled */
+void gic_spi_route(uint32_t intid, unsigned cpu);
+void gic_set_enable(uint32_t intid, unsigned cpu, bool on);  /* cpu: only used for PPIs */
 
 #endif

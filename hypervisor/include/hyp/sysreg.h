@@ -53,8 +53,11 @@
 #define SPSR_EL1H_MASKED 0x3c5ull
 /* CPTR_EL2: RES1 bits, nothing trapped (FP/SIMD belongs to the guest; EL2 never uses it). */
 #define CPTR_EL2_VALUE 0x33ffull
-/* CNTHCTL_EL2: EL1 may read the physical counter and use the physical timer. */
-#define CNTHCTL_EL2_VALUE 0x3ull
+/*
+ * CNTHCTL_EL2: EL1 may read the physical counter (EL1PCTEN) but not use the physical timer
+ * (EL1PCEN = 0: its registers trap, see arch/aarch64/sysreg_trap.c).
+ */
+#define CNTHCTL_EL2_VALUE 0x1ull
 
 /* ESR_ELx */
 #define ESR_EC(esr)      (((esr) >> 26) & 0x3f)

@@ -13,6 +13,7 @@
 #include <hyp/frame.h>
 #include <hyp/spinlock.h>
 #include <hyp/types.h>
+#include <hyp/vgic.h>
 
 enum vcpu_state {
 	VCPU_OFF = 0,        /* parked in the hypervisor (never started, CPU_OFF, VM stopped) */
@@ -52,6 +53,7 @@ struct vcpu {
 	uint32_t running;      /* its pCPU is in (or about to enter) the guest, under vm->lock */
 	uint64_t entry, context;  /* where VCPU_ON_PENDING starts, and its x0 */
 	struct vuart_line out;
+	struct vgic_cpu vgic;
 };
 
 struct vm {
@@ -63,6 +65,9 @@ struct vm {
 	uint64_t vttbr;
 	struct vcpu *vcpus;    /* cfg->ncpus entries */
 	struct vuart vuart;
+	struct vgic vgic;
+	uint64_t cntvoff;      /* CNTVOFF_EL2: virtual time starts at 0 when the VM boots */
+	uint32_t ptimer_warned;
 };
 
 extern struct vm vms[PT_MAX_CPUS];
@@ -75,6 +80,7 @@ struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, uint64_t vmpidr);
 void vm_stop(struct vm *vm, enum vm_state to);
 void vm_reset(struct vm *vm);
 void vm_check_all_down(void);
+bool vm_once(struct vm *vm, uint32_t *flag);   /* true the first time only (log once) */
 bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size);
 
 /* core/vcpu.c */

@@ -18,6 +18,7 @@
  *   maxboots=K    a VM that restarts: from boot K on, skip the rest and power off
  *   timing        print the counter at entry and at the first character (see hypervisor/bench.sh)
  *   off           PSCI SYSTEM_OFF          reset   PSCI SYSTEM_RESET
+ *   and the interrupt commands of irq.c (tick=, pingpong=, prio16, latency=, ...)
  *
  * Addresses are guest-physical (IPAs): a guest cannot name a physical address at all. Misbehaving
  * commands are how the isolation tests provoke the hypervisor. Without an `off`, vCPU 0 ends in
@@ -26,6 +27,7 @@
 #include <stdint.h>
 #include "fdt.h"
 #include "uart.h"
+#include "irq.h"
 
 #define PSCI_SYSTEM_OFF   0x84000008u
 #define PSCI_SYSTEM_RESET 0x84000009u
@@ -33,7 +35,6 @@
 #define MAX_CPUS          8
 #define TICKS_PER_MS      62500ull   /* CNTFRQ of QEMU virt; read the real one below */
 
-int64_t hvc_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
 int64_t smc_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
 void secondary_start(void);
 
@@ -58,7 +59,7 @@ static void delay_ms(uint64_t ms)
 		;
 }
 
-static void line(const char *a, uint64_t n, int hex, const char *b)
+void line(const char *a, uint64_t n, int hex, const char *b)
 {
 	puts(a);
 	if (hex)
@@ -69,7 +70,7 @@ static void line(const char *a, uint64_t n, int hex, const char *b)
 }
 
 /* Parse a decimal or 0x-hex number; *end gets the first unused character. */
-static uint64_t number(const char *s, const char **end)
+uint64_t number(const char *s, const char **end)
 {
 	uint64_t v = 0;
 	int base = 10;
@@ -91,7 +92,7 @@ static uint64_t number(const char *s, const char **end)
 }
 
 /* Does word w (ending at a space or NUL) start with key? Then *arg points past it. */
-static int word_is(const char *w, const char *key, const char **arg)
+int word_is(const char *w, const char *key, const char **arg)
 {
 	while (*key)
 		if (*w++ != *key++)
@@ -179,7 +180,7 @@ static void run(const char *cmd, uint64_t entry_ticks)
 			power(PSCI_SYSTEM_OFF);
 		} else if (word_is(w, "reset", &a)) {
 			power(PSCI_SYSTEM_RESET);
-		} else {
+		} else if (!irq_command(w, &a, period, ticks_per_ms)) {
 			puts("unknown command: ");
 			for (a = w; *a && *a != ' '; a++)
 				putc(*a);
@@ -203,6 +204,11 @@ void main(const void *dtb, uint64_t entry_ticks)
 	persist.boots++;
 
 	int bad = dtb && fdt_read(dtb, &info) != 0;
+#ifdef NATIVE_BOOTARGS
+	/* The native build runs on bare QEMU at EL1, entered as an ELF without a DTB. */
+	if (!info.bootargs)
+		info.bootargs = NATIVE_BOOTARGS, info.vm_name = "native";
+#endif
 	puts("hello from vm ");
 	puts(info.vm_name ? info.vm_name : "baremetal");
 	puts(" cpu 0\n");
@@ -229,6 +235,7 @@ void main(const void *dtb, uint64_t entry_ticks)
 void secondary_main(uint64_t cpu)
 {
 	line("cpu ", cpu, 0, " up\n");
+	irq_secondary((unsigned)cpu);
 	if (cpu < MAX_CPUS)
 		cpu_up[cpu] = 1;
 }

@@ -9,7 +9,11 @@
 	.section .text.start, "ax"
 	.global _start
 _start:
-	mrs	x19, cntvct_el0          /* entry time, for `timing` */
+	/*
+	 * Entry time, for `timing`: the physical count, since Partita's CNTVOFF_EL2 makes the
+	 * virtual one start at 0 when the VM boots.
+	 */
+	mrs	x19, cntpct_el0
 	mov	x20, x0
 	adrp	x0, __bss_start
 	add	x0, x0, :lo12:__bss_start

@@ -16,7 +16,7 @@ static inline volatile uint32_t *reg(unsigned off)
 void putc(char c)
 {
 	if (!first_char_ticks)
-		__asm__ volatile("mrs %0, cntvct_el0" : "=r"(first_char_ticks));
+		__asm__ volatile("mrs %0, cntpct_el0" : "=r"(first_char_ticks));
 	while (*reg(UART_FR) & FR_TXFF)
 		;
 	*reg(UART_DR) = (uint8_t)c;

@@ -1,0 +1,268 @@
+/*
+ * List registers: the window through which the hardware's virtual CPU interface shows a vCPU its
+ * interrupts. QEMU's GICv3 has 4 (ICH_VTR_EL2), so the LRs are a cache of the vCPU's best
+ * pending interrupts, not the whole truth:
+ *
+ *  - on every trap from the guest, vgic_sync() takes back the LRs still merely pending into the
+ *    pending set (active ones stay: the guest is handling them);
+ *  - before every ERET, vgic_flush() fills the free LRs with the highest-priority enabled
+ *    pending slots. If some are left over, the "no pending LR" maintenance interrupt (NPIE)
+ *    brings us back as soon as the guest has acknowledged everything in the LRs.
+ *
+ * So the guest always sees its interrupts in priority order, however many are pending.
+ * Physical interrupts go into an LR with the HW bit: the guest's EOI deactivates them in the
+ * distributor without a trap.
+ */
+#include <partita/config.h>
+#include <hyp/cpu.h>
+#include <hyp/gic.h>
+#include <hyp/sysreg.h>
+#include <hyp/vgic.h>
+#include <hyp/vm.h>
+
+#define ICH_HCR_EN     BIT(0)
+#define ICH_HCR_UIE    BIT(1)
+#define ICH_HCR_NPIE   BIT(3)
+#define LR_STATE_SHIFT 62
+#define LR_PENDING     (1ull << 62)
+#define LR_ACTIVE      (2ull << 62)
+#define LR_HW          BIT(61)
+#define LR_GROUP1      BIT(60)
+#define LR_PRIO_SHIFT  48
+#define LR_PINTID_SHIFT 32
+#define LR_VINTID(lr)  ((uint32_t)(lr))
+#define LR_PINTID(lr)  ((uint32_t)((lr) >> LR_PINTID_SHIFT) & 0x3ff)
+#define MAX_LRS        16
+
+static uint64_t lr_read(unsigned n)
+{
+	switch (n) {
+	case 0: return sysreg_read(ich_lr0_el2);
+	case 1: return sysreg_read(ich_lr1_el2);
+	case 2: return sysreg_read(ich_lr2_el2);
+	case 3: return sysreg_read(ich_lr3_el2);
+	case 4: return sysreg_read(ich_lr4_el2);
+	case 5: return sysreg_read(ich_lr5_el2);
+	case 6: return sysreg_read(ich_lr6_el2);
+	case 7: return sysreg_read(ich_lr7_el2);
+	case 8: return sysreg_read(ich_lr8_el2);
+	case 9: return sysreg_read(ich_lr9_el2);
+	case 10: return sysreg_read(ich_lr10_el2);
+	case 11: return sysreg_read(ich_lr11_el2);
+	case 12: return sysreg_read(ich_lr12_el2);
+	case 13: return sysreg_read(ich_lr13_el2);
+	case 14: return sysreg_read(ich_lr14_el2);
+	default: return sysreg_read(ich_lr15_el2);
+	}
+}
+
+static void lr_write(unsigned n, uint64_t v)
+{
+	switch (n) {
+	case 0: sysreg_write(ich_lr0_el2, v); break;
+	case 1: sysreg_write(ich_lr1_el2, v); break;
+	case 2: sysreg_write(ich_lr2_el2, v); break;
+	case 3: sysreg_write(ich_lr3_el2, v); break;
+	case 4: sysreg_write(ich_lr4_el2, v); break;
+	case 5: sysreg_write(ich_lr5_el2, v); break;
+	case 6: sysreg_write(ich_lr6_el2, v); break;
+	case 7: sysreg_write(ich_lr7_el2, v); break;
+	case 8: sysreg_write(ich_lr8_el2, v); break;
+	case 9: sysreg_write(ich_lr9_el2, v); break;
+	case 10: sysreg_write(ich_lr10_el2, v); break;
+	case 11: sysreg_write(ich_lr11_el2, v); break;
+	case 12: sysreg_write(ich_lr12_el2, v); break;
+	case 13: sysreg_write(ich_lr13_el2, v); break;
+	case 14: sysreg_write(ich_lr14_el2, v); break;
+	default: sysreg_write(ich_lr15_el2, v); break;
+	}
+}
+
+static unsigned nr_lrs(void)
+{
+	unsigned n = (unsigned)(sysreg_read(ich_vtr_el2) & 0x1f) + 1;
+	return n > MAX_LRS ? MAX_LRS : n;
+}
+
+/* Slot of a vINTID we put into an LR ourselves (so it is one of the VM's). */
+static int slot_of(const struct vm *vm, uint32_t vintid)
+{
+	int i;
+
+	if (vintid < VGIC_PRIV)
+		return (int)vintid;
+	i = vgic_spi_index(vm, vintid);
+	return i < 0 ? -1 : VGIC_PRIV + i;
+}
+
+static bool slot_is_hw(const struct vm *vm, unsigned slot)
+{
+	if (slot < VGIC_PRIV)
+		return slot == pt_config.vtimer_intid;
+	return vm->vgic.spi[slot - VGIC_PRIV].hw;
+}
+
+void vgic_lr_clear(void)
+{
+	for (unsigned n = 0; n < nr_lrs(); n++) {
+		uint64_t lr = lr_read(n);
+		if ((lr >> LR_STATE_SHIFT) && (lr & LR_HW))
+			gic_deactivate(LR_PINTID(lr));
+		lr_write(n, 0);
+	}
+	sysreg_write(ich_hcr_el2, 0);
+	isb();
+}
+
+void vgic_lr_init(void)
+{
+	vgic_lr_clear();
+	/* Virtual CPU interface as after reset: group 1 disabled, priority mask 0 (all masked). */
+	sysreg_write(ich_vmcr_el2, 0);
+	sysreg_write(ich_hcr_el2, ICH_HCR_EN);
+	isb();
+}
+
+void vgic_sync(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	uint64_t back = 0;
+
+	for (unsigned n = 0; n < nr_lrs(); n++) {
+		uint64_t lr = lr_read(n);
+		int s;
+
+		if ((lr >> LR_STATE_SHIFT) != 1)
+			continue;   /* empty, or active: the guest owns it until its EOI */
+		s = slot_of(vm, LR_VINTID(lr));
+		if (s >= 0)
+			back |= BIT(s);
+		lr_write(n, 0);
+	}
+	if (back) {
+		spin_lock(&vm->vgic.lock);
+		v->vgic.pending |= back;
+		spin_unlock(&vm->vgic.lock);
+	}
+}
+
+/* The best enabled pending slot: lowest priority value, then lowest INTID. -1: none. */
+static int best(const struct vcpu *v, uint64_t set)
+{
+	int pick = -1;
+	unsigned pprio = 0x100, pid = ~0u;
+
+	for (; set; set &= set - 1) {
+		unsigned s = (unsigned)__builtin_ctzll(set);
+		unsigned p = vgic_slot_prio(v, s), id = vgic_slot_intid(v->vm, s);
+		if (p < pprio || (p == pprio && id < pid)) {
+			pick = (int)s;
+			pprio = p;
+			pid = id;
+		}
+	}
+	return pick;
+}
+
+/*
+ * More is pending than fits: ask for a maintenance interrupt once the guest has made room. "No
+ * LR pending" (NPIE) is the natural moment, but if every LR holds an active interrupt that
+ * condition is already true and would trap the guest in a loop; then wait for "at most one
+ * valid LR" (underflow, UIE) instead, which is false while all of them are in use.
+ */
+static uint64_t refill_trigger(const uint64_t *lrs, unsigned nlr)
+{
+	for (unsigned n = 0; n < nlr; n++)
+		if (lrs[n] & LR_PENDING)
+			return ICH_HCR_NPIE;
+	return ICH_HCR_UIE;
+}
+
+void vgic_flush(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	unsigned nlr = nr_lrs();
+	uint64_t lrs[MAX_LRS], ready = 0, hcr = ICH_HCR_EN;
+	int s;
+
+	for (unsigned n = 0; n < nlr; n++)
+		lrs[n] = lr_read(n);
+
+	spin_lock(&vm->vgic.lock);
+	for (unsigned b = 0; b < 64; b++)
+		if ((v->vgic.pending >> b) & 1 && vgic_slot_enabled(v, b))
+			ready |= BIT(b);
+	while ((s = best(v, ready)) >= 0) {
+		uint32_t id = vgic_slot_intid(vm, (unsigned)s);
+		bool hw = slot_is_hw(vm, (unsigned)s);
+		int slot_lr = -1, free_lr = -1;
+
+		for (unsigned n = 0; n < nlr; n++) {
+			if (!(lrs[n] >> LR_STATE_SHIFT)) {
+				if (free_lr < 0)
+					free_lr = (int)n;
+			} else if (LR_VINTID(lrs[n]) == id) {
+				slot_lr = (int)n;
+			}
+		}
+		if (slot_lr >= 0) {
+			/*
+			 * Already in an LR, active: a virtual edge interrupt can be pending again
+			 * in the same LR. A HW one cannot (the physical line is still active, so
+			 * it cannot have fired again); leave it waiting for the EOI.
+			 */
+			if (hw) {
+				ready &= ~BIT(s);
+				continue;
+			}
+			lrs[slot_lr] |= LR_PENDING;
+			lr_write((unsigned)slot_lr, lrs[slot_lr]);
+		} else if (free_lr >= 0) {
+			uint64_t lr = LR_PENDING | LR_GROUP1 | id |
+				      (uint64_t)vgic_slot_prio(v, (unsigned)s) << LR_PRIO_SHIFT;
+			if (hw)
+				lr |= LR_HW | (uint64_t)id << LR_PINTID_SHIFT;
+			lrs[free_lr] = lr;
+			lr_write((unsigned)free_lr, lr);
+		} else {
+			hcr |= refill_trigger(lrs, nlr);
+			break;
+		}
+		v->vgic.pending &= ~BIT(s);
+		ready &= ~BIT(s);
+	}
+	spin_unlock(&vm->vgic.lock);
+	sysreg_write(ich_hcr_el2, hcr);
+	isb();
+}
+
+uint32_t vgic_lr_active(struct vcpu *v, uint32_t first_intid)
+{
+	uint32_t bits = 0;
+
+	if (this_cpu()->vcpu != v)
+		return 0;   /* another vCPU's LRs live on its own pCPU */
+	for (unsigned n = 0; n < nr_lrs(); n++) {
+		uint64_t lr = lr_read(n);
+		uint32_t id = LR_VINTID(lr);
+		if ((lr & LR_ACTIVE) && id >= first_intid && id - first_intid < 32)
+			bits |= 1u << (id - first_intid);
+	}
+	return bits;
+}
+
+void vgic_lr_deactivate(uint32_t vintid)
+{
+	for (unsigned n = 0; n < nr_lrs(); n++) {
+		uint64_t lr = lr_read(n);
+		if (!(lr & LR_ACTIVE) || LR_VINTID(lr) != vintid)
+			continue;
+		if (lr & LR_HW) {
+			gic_deactivate(LR_PINTID(lr));
+			lr = 0;
+		} else {
+			lr &= ~LR_ACTIVE;
+		}
+		lr_write(n, lr);
+	}
+}

@@ -1,0 +1,207 @@
+/*
+ * vGIC state: which interrupts a VM owns, their virtual configuration, and the pending sets.
+ *
+ * The slot view (see hyp/vgic.h) lets everything else ask one question, "is slot s of vCPU v
+ * pending / enabled / at which priority", whatever kind of interrupt is behind it.
+ */
+#include <hyp/console.h>
+#include <hyp/cpu.h>
+#include <hyp/gic.h>
+#include <hyp/vgic.h>
+#include <hyp/vm.h>
+
+/* Physical SPI -> owning VM (index + 1; 0: nobody) and its slot there. Filled once at boot. */
+static uint8_t spi_owner[GIC_MAX_INTID + 1];
+static uint8_t spi_slot[GIC_MAX_INTID + 1];
+
+static void add_spi(struct vm *vm, uint32_t intid, bool hw, bool edge)
+{
+	struct vgic *g = &vm->vgic;
+
+	if (intid < 32 || intid > GIC_MAX_INTID)
+		panic("vm '%s': INTID %u is not an SPI", vm->cfg->name, intid);
+	if (vgic_spi_index(vm, intid) >= 0)
+		panic("vm '%s': INTID %u given twice", vm->cfg->name, intid);
+	if (g->nspis == VGIC_MAX_SPIS)
+		panic("vm '%s' owns more than %u SPIs", vm->cfg->name, VGIC_MAX_SPIS);
+	if (hw && spi_owner[intid])
+		panic("SPI %u passed through to two VMs", intid);
+	g->spi[g->nspis] = (struct vgic_spi){ .intid = (uint16_t)intid, .hw = hw, .edge = edge };
+	if (hw) {
+		spi_owner[intid] = (uint8_t)(vm->index + 1);
+		spi_slot[intid] = (uint8_t)(VGIC_PRIV + g->nspis);
+		gic_spi_config(intid, edge);
+	}
+	g->nspis++;
+	if (intid > g->max_intid)
+		g->max_intid = intid;
+}
+
+void vgic_init(void)
+{
+	for (unsigned i = 0; i < pt_config.nvms; i++) {
+		struct vm *vm = &vms[i];
+		const struct pt_vm *cfg = vm->cfg;
+
+		vm->vgic.max_intid = 31;
+		for (unsigned k = 0; k < cfg->nirqs; k++)
+			add_spi(vm, cfg->irqs[k].intid, true, cfg->irqs[k].trigger == PT_IRQ_EDGE);
+		for (unsigned k = 0; k < cfg->nchannels; k++)
+			add_spi(vm, cfg->channels[k].doorbell_intid, false, true);
+		vgic_vm_reset(vm);
+	}
+}
+
+int vgic_spi_index(const struct vm *vm, uint32_t intid)
+{
+	for (unsigned i = 0; i < vm->vgic.nspis; i++)
+		if (vm->vgic.spi[i].intid == intid)
+			return (int)i;
+	return -1;
+}
+
+void vgic_vm_reset(struct vm *vm)
+{
+	struct vgic *g = &vm->vgic;
+
+	spin_lock(&g->lock);
+	g->ctlr = 0;
+	g->warned = 0;
+	for (unsigned i = 0; i < g->nspis; i++) {
+		struct vgic_spi *s = &g->spi[i];
+		s->enabled = 0;
+		s->prio = 0;
+		s->target = 0;
+		if (s->hw) {
+			gic_set_enable(s->intid, 0, false);
+			gic_spi_route(s->intid, vm->vcpus[0].pcpu);
+		}
+	}
+	for (unsigned c = 0; c < vm->cfg->ncpus; c++)
+		vm->vcpus[c].vgic.pending = 0;
+	spin_unlock(&g->lock);
+}
+
+void vgic_vm_quiesce(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->vgic.nspis; i++)
+		if (vm->vgic.spi[i].hw)
+			gic_set_enable(vm->vgic.spi[i].intid, 0, false);
+}
+
+void vgic_vcpu_reset(struct vcpu *v)
+{
+	struct vgic *g = &v->vm->vgic;
+
+	spin_lock(&g->lock);
+	v->vgic.enabled = 0;
+	v->vgic.waker = 0;
+	memset(v->vgic.prio, 0, sizeof(v->vgic.prio));
+	spin_unlock(&g->lock);
+	vgic_lr_init();
+}
+
+void vgic_vcpu_stop(struct vcpu *v)
+{
+	struct vgic *g = &v->vm->vgic;
+	uint64_t hw_pending;
+
+	sysreg_write(cntv_ctl_el0, 0);
+	vgic_lr_clear();
+	spin_lock(&g->lock);
+	hw_pending = v->vgic.pending;
+	v->vgic.pending = 0;
+	spin_unlock(&g->lock);
+	/* Physical interrupts we acknowledged for the guest must not stay active forever. */
+	for (unsigned s = 0; s < 64; s++)
+		if ((hw_pending >> s) & 1) {
+			if (s == pt_config.vtimer_intid)
+				gic_deactivate(s);
+			else if (s >= VGIC_PRIV && g->spi[s - VGIC_PRIV].hw)
+				gic_deactivate(g->spi[s - VGIC_PRIV].intid);
+		}
+}
+
+uint32_t vgic_slot_intid(const struct vm *vm, unsigned slot)
+{
+	return slot < VGIC_PRIV ? slot : vm->vgic.spi[slot - VGIC_PRIV].intid;
+}
+
+uint8_t vgic_slot_prio(const struct vcpu *v, unsigned slot)
+{
+	return slot < VGIC_PRIV ? v->vgic.prio[slot] : v->vm->vgic.spi[slot - VGIC_PRIV].prio;
+}
+
+bool vgic_slot_enabled(const struct vcpu *v, unsigned slot)
+{
+	if (slot < VGIC_PRIV)
+		return (v->vgic.enabled >> slot) & 1;
+	return v->vm->vgic.spi[slot - VGIC_PRIV].enabled && (v->vm->vgic.ctlr & 2);
+}
+
+void vgic_set_enable(struct vcpu *v, unsigned slot, bool on)
+{
+	if (slot < VGIC_PRIV) {
+		if (on)
+			v->vgic.enabled |= 1u << slot;
+		else
+			v->vgic.enabled &= ~(1u << slot);
+		return;
+	}
+	struct vgic_spi *s = &v->vm->vgic.spi[slot - VGIC_PRIV];
+	s->enabled = on;
+	/* A passed-through SPI reaches the hardware only while its guest wants it. */
+	if (s->hw)
+		gic_set_enable(s->intid, 0, on);
+}
+
+void vgic_post(struct vm *vm, unsigned vcpu, unsigned slot)
+{
+	struct vcpu *t = &vm->vcpus[vcpu];
+
+	spin_lock(&vm->vgic.lock);
+	t->vgic.pending |= BIT(slot);
+	spin_unlock(&vm->vgic.lock);
+	vcpu_kick(t);   /* no-op for ourselves: we flush on the way out anyway */
+}
+
+void vgic_kick_others(struct vcpu *self)
+{
+	struct vm *vm = self->vm;
+
+	for (unsigned c = 0; c < vm->cfg->ncpus; c++)
+		if (c != self->index && READ_ONCE(vm->vcpus[c].vgic.pending) &&
+		    READ_ONCE(vm->vcpus[c].running))
+			vcpu_kick(&vm->vcpus[c]);
+}
+
+void vgic_foreign(struct vcpu *v, const char *what, uint32_t intid)
+{
+	struct vgic *g = &v->vm->vgic;
+
+	if (!vm_once(v->vm, &g->warned))
+		return;
+	vm_log(v, "%s of INTID %u, not an interrupt of this VM — ignored (logged once)", what,
+	       intid);
+}
+
+/* A physical interrupt for the guest, acknowledged and priority-dropped by guest_irq(). */
+void vgic_phys_irq(struct vcpu *v, uint32_t intid)
+{
+	struct vm *vm = v->vm;
+	unsigned target = v->index, slot;
+
+	if (intid == pt_config.vtimer_intid) {
+		slot = intid;
+	} else if (intid >= 32 && intid <= GIC_MAX_INTID && spi_owner[intid] == vm->index + 1) {
+		slot = spi_slot[intid];
+		target = READ_ONCE(vm->vgic.spi[slot - VGIC_PRIV].target);
+	} else {
+		/* Not this VM's (a race with a re-route or a stop): keep it quiet. */
+		if (intid >= 32)
+			gic_set_enable(intid, 0, false);
+		gic_deactivate(intid);
+		return;
+	}
+	vgic_post(vm, target, slot);
+}

@@ -1,0 +1,178 @@
+/*
+ * The virtual distributor (GICD window): the VM's SPIs only. Affinity routing is always on
+ * (ARE RAO), there is one security state (DS RAO) and everything is group 1, so the
+ * registers for INTIDs 0..31 are RAZ/WI here: those live in the redistributors.
+ *
+ * Access sizes follow the GICv3 spec: 32-bit everywhere, IPRIORITYR also 8-bit, IROUTER 64-bit
+ * or 32-bit halves. Anything else is the guest's fault (false: the caller reports it).
+ */
+#include <hyp/gic.h>
+#include <hyp/vgic.h>
+#include <hyp/vm.h>
+
+#define GICD_CTLR       0x0000
+#define GICD_TYPER      0x0004
+#define GICD_IIDR       0x0008
+#define GICD_BITS       0x0080   /* IGROUPR .. ICACTIVER, 0x080..0x3ff */
+#define GICD_BITS_END   0x0400
+#define GICD_IPRIORITYR 0x0400
+#define GICD_ICFGR      0x0c00
+#define GICD_ICFGR_END  0x0d00
+#define GICD_IROUTER    0x6000
+#define GICD_IROUTER_END 0x8000
+#define GICD_PIDR2      0xffe8
+
+#define CTLR_GRP1       BIT(1)
+#define CTLR_ARE        BIT(4)
+#define CTLR_DS         BIT(6)
+#define IIDR_PARTITA    0x0100043bu   /* implementer Arm (JEP106 0x43b), product 1 */
+#define PIDR2_GICV3     0x3b
+#define IDBITS_10       (9u << 19)
+
+static uint32_t typer(const struct vm *vm)
+{
+	/* ITLinesNumber N: INTIDs up to 32(N+1) - 1. */
+	return IDBITS_10 | (vm->vgic.max_intid / 32);
+}
+
+static bool priority(struct vcpu *v, uint32_t intid, bool write, uint64_t *val, unsigned size)
+{
+	struct vgic *g = &v->vm->vgic;
+	uint64_t out = 0;
+
+	spin_lock(&g->lock);
+	for (unsigned b = 0; b < size; b++) {
+		int i = vgic_spi_index(v->vm, intid + b);
+		uint8_t byte = (uint8_t)(*val >> (8 * b));
+
+		if (i < 0) {
+			if (write && byte)
+				vgic_foreign(v, "priority write", intid + b);
+			continue;
+		}
+		if (write)
+			g->spi[i].prio = byte & VGIC_PRIO_MASK;
+		else
+			out |= (uint64_t)g->spi[i].prio << (8 * b);
+	}
+	spin_unlock(&g->lock);
+	if (!write)
+		*val = out;
+	return true;
+}
+
+/* ICFGR: two bits per INTID, bit 1 set for edge. The trigger is the board's; writes ignored. */
+static uint32_t icfgr(const struct vm *vm, uint32_t first)
+{
+	uint32_t out = 0;
+
+	for (unsigned k = 0; k < 16; k++) {
+		int i = vgic_spi_index(vm, first + k);
+		if (i >= 0 && vm->vgic.spi[i].edge)
+			out |= 2u << (2 * k);
+	}
+	return out;
+}
+
+static void route(struct vcpu *v, uint32_t intid, uint64_t aff)
+{
+	struct vm *vm = v->vm;
+	struct vgic *g = &vm->vgic;
+	int i = vgic_spi_index(vm, intid);
+	unsigned to;
+
+	if (i < 0) {
+		vgic_foreign(v, "IROUTER write", intid);
+		return;
+	}
+	/* Virtual MPIDRs carry the vCPU index in Aff0 and nothing else; IRM (bit 31) unsupported. */
+	to = (unsigned)(aff & 0xff);
+	if ((aff & ~0xffull) || to >= vm->cfg->ncpus) {
+		vgic_foreign(v, "IROUTER to a CPU outside the VM", intid);
+		return;
+	}
+	spin_lock(&g->lock);
+	struct vgic_spi *s = &g->spi[i];
+	uint64_t bit = BIT(VGIC_PRIV + (unsigned)i);
+	struct vcpu *from = &vm->vcpus[s->target];
+
+	if (from->vgic.pending & bit) {
+		from->vgic.pending &= ~bit;
+		vm->vcpus[to].vgic.pending |= bit;
+	}
+	s->target = (uint8_t)to;
+	if (s->hw)
+		gic_spi_route(intid, vm->vcpus[to].pcpu);
+	spin_unlock(&g->lock);
+	vgic_kick_others(v);
+}
+
+static bool irouter(struct vcpu *v, uint64_t off, bool write, uint64_t *val, unsigned size)
+{
+	uint32_t intid = (uint32_t)((off - GICD_IROUTER) / 8);
+	bool high = off & 4;
+	int i = vgic_spi_index(v->vm, intid);
+
+	if (size < 4 || (size == 8 && high))
+		return false;
+	if (!write) {
+		*val = i < 0 || high ? 0 : v->vm->vgic.spi[i].target;
+		return true;
+	}
+	if (high) {
+		if (*val)   /* Aff3: no vCPU has one */
+			vgic_foreign(v, "IROUTER to a CPU outside the VM", intid);
+		return true;
+	}
+	route(v, intid, *val);
+	return true;
+}
+
+bool vgic_dist_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val, unsigned size)
+{
+	struct vm *vm = v->vm;
+
+	if (off >= GICD_IROUTER && off < GICD_IROUTER_END)
+		return irouter(v, off, write, val, size);
+	if (off >= GICD_IPRIORITYR && off < GICD_IPRIORITYR + 1024) {
+		if (size != 1 && size != 4)
+			return false;
+		return priority(v, (uint32_t)(off - GICD_IPRIORITYR), write, val, size);
+	}
+	if (size != 4)
+		return false;
+
+	if (off >= GICD_BITS && off < GICD_BITS_END) {
+		unsigned reg = (unsigned)off & ~0x7fu;
+		uint32_t first = 32 * (uint32_t)((off & 0x7f) / 4);
+
+		if (first == 0) {           /* private INTIDs: the redistributors' business */
+			if (!write)
+				*val = 0;
+		} else if (write) {
+			vgic_write_bits(v, v, reg, first, (uint32_t)*val);
+		} else {
+			*val = vgic_read_bits(v, reg, first);
+		}
+		return true;
+	}
+	if (write) {
+		if (off == GICD_CTLR) {
+			spin_lock(&vm->vgic.lock);
+			vm->vgic.ctlr = (uint32_t)*val & CTLR_GRP1;
+			spin_unlock(&vm->vgic.lock);
+			vgic_kick_others(v);
+		}
+		return true;   /* everything else is read-only or RAZ/WI */
+	}
+	switch (off) {
+	case GICD_CTLR:  *val = READ_ONCE(vm->vgic.ctlr) | CTLR_ARE | CTLR_DS; break;
+	case GICD_TYPER: *val = typer(vm); break;
+	case GICD_IIDR:  *val = IIDR_PARTITA; break;
+	case GICD_PIDR2: *val = PIDR2_GICV3; break;
+	default:
+		*val = off >= GICD_ICFGR + 8 && off < GICD_ICFGR_END ?
+			icfgr(vm, 16 * (uint32_t)((off - GICD_ICFGR) / 4)) : 0;
+	}
+	return true;
+}

@@ -1,0 +1,66 @@
+/*
+ * Interrupts a guest sends: SGIs (ICC_SGI1R_EL1 writes, which trap to EL2 because HCR_EL2.IMO
+ * is set) and channel doorbells (PT_HVC_CHANNEL_NOTIFY). Both only ever reach vCPUs of the VM
+ * that is allowed to receive them; the target is made pending in its vCPU's set and its pCPU is
+ * kicked, or picked up on our own way out when the target is ourselves.
+ */
+#include <hyp/psci.h>
+#include <hyp/vgic.h>
+#include <hyp/vm.h>
+
+#define SGI1R_TARGETS(v)  ((v) & 0xffff)
+#define SGI1R_AFF1(v)     (((v) >> 16) & 0xff)
+#define SGI1R_INTID(v)    (((v) >> 24) & 0xf)
+#define SGI1R_AFF2(v)     (((v) >> 32) & 0xff)
+#define SGI1R_IRM         BIT(40)
+#define SGI1R_RS(v)       (((v) >> 44) & 0xf)
+#define SGI1R_AFF3(v)     (((v) >> 48) & 0xff)
+
+void vgic_sgi1r(struct vcpu *v, uint64_t val)
+{
+	struct vm *vm = v->vm;
+	unsigned intid = (unsigned)SGI1R_INTID(val);
+
+	if (val & SGI1R_IRM) {   /* every vCPU of the VM but ourselves */
+		for (unsigned c = 0; c < vm->cfg->ncpus; c++)
+			if (c != v->index)
+				vgic_post(vm, c, intid);
+		return;
+	}
+	/* Virtual MPIDRs are Aff0 = vCPU index and nothing else: other clusters are not ours. */
+	if (SGI1R_AFF1(val) || SGI1R_AFF2(val) || SGI1R_AFF3(val)) {
+		if (SGI1R_TARGETS(val))
+			vgic_foreign(v, "SGI to a CPU outside the VM", intid);
+		return;
+	}
+	for (uint64_t t = SGI1R_TARGETS(val); t; t &= t - 1) {
+		unsigned c = (unsigned)SGI1R_RS(val) * 16 + (unsigned)__builtin_ctzll(t);
+
+		if (c < vm->cfg->ncpus)
+			vgic_post(vm, c, intid);
+		else
+			vgic_foreign(v, "SGI to a CPU outside the VM", intid);
+	}
+}
+
+int64_t vgic_channel_notify(struct vcpu *v, uint64_t end)
+{
+	const struct pt_vm *cfg = v->vm->cfg;
+	const struct pt_channel_end *me, *peer_end = NULL;
+	struct vm *peer;
+	int i;
+
+	if (end >= cfg->nchannels)
+		return PSCI_INVALID_PARAMETERS;
+	me = &cfg->channels[end];
+	peer = &vms[me->peer_vm];
+	for (unsigned k = 0; k < peer->cfg->nchannels; k++)
+		if (peer->cfg->channels[k].channel == me->channel)
+			peer_end = &peer->cfg->channels[k];
+	if (!peer_end || (i = vgic_spi_index(peer, peer_end->doorbell_intid)) < 0)
+		return PSCI_INVALID_PARAMETERS;
+	/* A doorbell rings on whichever vCPU the peer routed it to (vCPU 0 unless it moved it). */
+	if (READ_ONCE(peer->state) == VM_RUNNING)
+		vgic_post(peer, READ_ONCE(peer->vgic.spi[i].target), VGIC_PRIV + (unsigned)i);
+	return 0;
+}

@@ -1,0 +1,94 @@
+/*
+ * The virtual GICv3 each VM sees: an emulated distributor and redistributors (core/vgic_dist.c,
+ * core/vgic_redist.c) in front of the hardware's virtual CPU interface, which the guest drives
+ * directly through its ICC_* registers. Interrupts reach a vCPU through the list registers
+ * (arch/aarch64/vgic_lr.c); what does not fit waits in the vCPU's pending set.
+ *
+ * A VM owns the SGIs and PPIs of its vCPUs and its SPIs: the configuration's passed-through
+ * `irqs` (backed by the physical interrupt, injected with the HW bit) and its channel doorbells
+ * (purely virtual, edge). Each interrupt a VM owns has a slot: slots 0..31 are the calling
+ * vCPU's private INTIDs, slot 32 + i is the VM's i-th SPI. A slot is pending on exactly one vCPU
+ * (the SPI's target), so a pending set is one 64-bit word.
+ *
+ * Locking: all of a VM's vGIC state (every vCPU's pending set included) is under vgic.lock. The
+ * list registers belong to the pCPU running the vCPU and are only touched there.
+ */
+#ifndef HYP_VGIC_H
+#define HYP_VGIC_H
+
+#include <hyp/frame.h>
+#include <hyp/spinlock.h>
+#include <hyp/types.h>
+
+#define VGIC_PRIV      32
+#define VGIC_MAX_SPIS  32
+#define VGIC_PRIO_MASK 0xf8   /* 5 priority bits, as the CPU interface implements (ICH_VTR) */
+
+struct vgic_spi {
+	uint16_t intid;
+	uint8_t hw;        /* a passed-through physical SPI (else a doorbell) */
+	uint8_t edge;
+	uint8_t prio;
+	uint8_t enabled;
+	uint8_t target;    /* vCPU index */
+};
+
+struct vgic {
+	spinlock_t lock;
+	uint32_t ctlr;          /* GICD_CTLR as the guest wrote it (EnableGrp1) */
+	uint32_t nspis;
+	uint32_t max_intid;     /* highest INTID the VM owns, for GICD_TYPER */
+	uint32_t warned;        /* the VM touched foreign interrupts; logged once */
+	struct vgic_spi spi[VGIC_MAX_SPIS];
+};
+
+struct vgic_cpu {
+	uint64_t pending;       /* slots waiting for a list register */
+	uint32_t enabled;       /* private INTIDs 0..31 */
+	uint32_t waker;         /* GICR_WAKER.ProcessorSleep as written */
+	uint8_t prio[VGIC_PRIV];
+};
+
+struct vm;
+struct vcpu;
+
+/* core/vgic.c */
+void vgic_init(void);                   /* once, after vms_init() built the VMs */
+void vgic_vm_reset(struct vm *vm);      /* fresh distributor state at each (re)boot */
+void vgic_vm_quiesce(struct vm *vm);    /* the VM stopped: its physical SPIs go quiet */
+void vgic_vcpu_reset(struct vcpu *v);   /* on its pCPU, before it enters the guest afresh */
+void vgic_vcpu_stop(struct vcpu *v);    /* on its pCPU, when it leaves the guest for good */
+void vgic_phys_irq(struct vcpu *v, uint32_t intid);  /* a guest's physical interrupt, at EL2 */
+void vgic_post(struct vm *vm, unsigned vcpu, unsigned slot);   /* make pending, kick if remote */
+int vgic_spi_index(const struct vm *vm, uint32_t intid);      /* -1: not the VM's */
+void vgic_foreign(struct vcpu *v, const char *what, uint32_t intid);  /* log once per VM */
+uint32_t vgic_slot_intid(const struct vm *vm, unsigned slot);
+uint8_t vgic_slot_prio(const struct vcpu *v, unsigned slot);
+bool vgic_slot_enabled(const struct vcpu *v, unsigned slot);
+void vgic_set_enable(struct vcpu *v, unsigned slot, bool on);  /* under lock */
+void vgic_kick_others(struct vcpu *self);  /* vCPUs with something pending re-flush */
+
+/* core/vgic_dist.c, core/vgic_redist.c: MMIO windows */
+bool vgic_dist_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val, unsigned size);
+bool vgic_redist_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val, unsigned size);
+/* Shared by both: ISPENDR-like 32-bit register over slots, for vCPU `t`. */
+uint32_t vgic_read_bits(struct vcpu *t, unsigned reg, uint32_t first_intid);
+void vgic_write_bits(struct vcpu *v, struct vcpu *t, unsigned reg, uint32_t first_intid,
+		     uint32_t val);
+
+/* core/vgic_sgi.c */
+void vgic_sgi1r(struct vcpu *v, uint64_t val);
+int64_t vgic_channel_notify(struct vcpu *v, uint64_t end);
+
+/* arch/aarch64/vgic_lr.c: list registers of this pCPU */
+void vgic_lr_init(void);
+void vgic_sync(struct vcpu *v);         /* trap entry: pending LRs go back to the pending set */
+void vgic_flush(struct vcpu *v);        /* before ERET: fill the LRs by priority */
+void vgic_lr_clear(void);               /* drop every LR; HW ones deactivate the physical INTID */
+uint32_t vgic_lr_active(struct vcpu *v, uint32_t first_intid);  /* active bits, 32 INTIDs */
+void vgic_lr_deactivate(uint32_t vintid);
+
+/* arch/aarch64/sysreg_trap.c: EC 0x18 */
+void sysreg_trap(struct vcpu *v, struct frame *f, uint64_t esr);
+
+#endif

@@ -1,0 +1,321 @@
+/*
+ * Interrupt commands, exercising a (virtual) GICv3:
+ *
+ *   tick=N        N virtual timer interrupts, one every `period` ms: "tick K", then a summary
+ *   pingpong=N    N SGI round trips between vCPU 0 (SGI 1 ->) and vCPU 1 (<- SGI 2)
+ *   rtc-alarm     PL031 alarm one second ahead, wait for its interrupt (INTID 34)
+ *   dbirq=INTID   the doorbell INTID to listen on (default 128)
+ *   doorbells=N   wait for N doorbell interrupts
+ *   notify=K      ring the doorbell of channel end K (PT_HVC_CHANNEL_NOTIFY)
+ *   prio16        16 SGIs pending at once with distinct priorities; print the order taken
+ *   flood=MS      a virtual timer that fires continuously for MS ms; count the interrupts
+ *   latency=N     N timer interrupts; the delay from CNTV_CVAL to the handler, min/median/max
+ *   irq-attack    try to use interrupts and CPUs this VM does not own
+ */
+#include "gic.h"
+#include "irq.h"
+#include "uart.h"
+
+#define PT_HVC_CHANNEL_NOTIFY 0xc6000001u
+#define INTID_VTIMER 27
+#define INTID_RTC    34
+#define SGI_PING     1
+#define SGI_PONG     2
+#define RTC_BASE     0x09010000ul
+#define RTC_DR       0x00
+#define RTC_MR       0x04
+#define RTC_IMSC     0x10
+#define RTC_ICR      0x1c
+#define MAX_SAMPLES  2048
+
+enum { T_OFF, T_TICK, T_FLOOD, T_LAT };
+
+extern char el1_vectors[];
+uint64_t irq_entry_ticks;   /* written by the vector, first thing */
+
+static volatile uint64_t ticks, pongs, doorbells, floods, alarms, others;
+static volatile unsigned prio_order[16], nprio, prio16_on, lat_done;
+static volatile int timer_mode;
+static uint64_t tick_step, flood_end, lat_cval;
+static unsigned doorbell_intid = 128, setup_done;
+static uint32_t samples[MAX_SAMPLES];
+
+static inline volatile uint32_t *rtc(unsigned off) { return (volatile uint32_t *)(RTC_BASE + off); }
+
+static uint64_t vcount(void)
+{
+	uint64_t v;
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
+	return v;
+}
+
+static void timer_set(uint64_t cval, uint64_t ctl)
+{
+	__asm__ volatile("msr cntv_cval_el0, %0; msr cntv_ctl_el0, %1; isb" : : "r"(cval), "r"(ctl));
+}
+
+static unsigned my_cpu(void)
+{
+	uint64_t m;
+	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(m));
+	return (unsigned)(m & 0xff);
+}
+
+static void irqs_on(void)  { __asm__ volatile("msr daifclr, #2" ::: "memory"); }
+static void irqs_off(void) { __asm__ volatile("msr daifset, #2" ::: "memory"); }
+static void wait_irq(void) { __asm__ volatile("wfi" ::: "memory"); }
+
+static void timer_irq(void)
+{
+	switch (timer_mode) {
+	case T_TICK:
+		ticks++;
+		lat_cval += tick_step;
+		timer_set(lat_cval, 1);
+		break;
+	case T_FLOOD:
+		floods++;
+		if (vcount() >= flood_end)
+			timer_set(0, 0);   /* CVAL 0 keeps the line asserted until then */
+		break;
+	case T_LAT:
+		if (lat_done < MAX_SAMPLES)
+			samples[lat_done] = (uint32_t)(irq_entry_ticks - lat_cval);
+		lat_done++;
+		timer_set(0, 0);
+		break;
+	default:
+		timer_set(0, 0);
+	}
+}
+
+void irq_dispatch(void)
+{
+	for (;;) {
+		unsigned id = gic_ack();
+
+		if (id >= 1020)
+			return;
+		if (prio16_on && id < 16)
+			prio_order[nprio++ & 15] = id;
+		else if (id == INTID_VTIMER)
+			timer_irq();
+		else if (id == SGI_PING)
+			gic_sgi_to(0, SGI_PONG);
+		else if (id == SGI_PONG)
+			pongs++;
+		else if (id == INTID_RTC) {
+			*rtc(RTC_IMSC) = 0;
+			*rtc(RTC_ICR) = 1;
+			alarms++;
+		} else if (id == doorbell_intid)
+			doorbells++;
+		else
+			others++;
+		gic_eoi(id);
+	}
+}
+
+void unexpected_exception(void)
+{
+	uint64_t esr, elr;
+	__asm__ volatile("mrs %0, esr_el1; mrs %1, elr_el1" : "=r"(esr), "=r"(elr));
+	line("unexpected exception, ESR ", esr, 1, "");
+	line(" ELR ", elr, 1, "\n");
+	for (;;)
+		wait_irq();
+}
+
+static void setup(void)
+{
+	if (setup_done)
+		return;
+	setup_done = 1;
+	__asm__ volatile("msr vbar_el1, %0; isb" : : "r"(el1_vectors));
+	gic_init();
+	gic_init_cpu(0);
+	irqs_on();
+}
+
+void irq_secondary(unsigned cpu)
+{
+	__asm__ volatile("msr vbar_el1, %0; isb" : : "r"(el1_vectors));
+	gic_init_cpu(cpu);
+	gic_enable(cpu, SGI_PING, 0x80);
+	irqs_on();
+}
+
+static uint64_t wait_for(volatile uint64_t *what, uint64_t n, uint64_t timeout_ticks)
+{
+	uint64_t end = vcount() + timeout_ticks;
+
+	while (*what < n && vcount() < end)
+		;
+	return *what;
+}
+
+static void prio16(void)
+{
+	unsigned ok = 1;
+
+	irqs_off();
+	prio16_on = 1;
+	nprio = 0;
+	for (unsigned k = 0; k < 16; k++) {
+		/* Distinct priorities (multiples of 8), in a scrambled order. */
+		gic_enable(0, k, (uint8_t)(((k * 7 + 3) % 16 + 1) * 8));
+		gic_sgi_to(0, k);
+	}
+	irqs_on();
+	for (unsigned spin = 0; nprio < 16 && spin < 1000000; spin++)
+		;
+	prio16_on = 0;
+	puts("prio16: order");
+	for (unsigned k = 0; k < nprio && k < 16; k++) {
+		unsigned id = prio_order[k];
+		line(" ", id, 0, "");
+		if (k && ((prio_order[k - 1] * 7 + 3) % 16) >= ((id * 7 + 3) % 16))
+			ok = 0;
+	}
+	putc('\n');
+	line("prio16: ", nprio, 0, ok && nprio == 16 ? " taken, descending priority ok\n"
+						    : " taken, ORDER WRONG\n");
+	for (unsigned k = 0; k < 16; k++)
+		gic_disable(0, k);
+}
+
+static void latency(uint64_t n, uint64_t tpm)
+{
+	uint32_t min = ~0u, max = 0;
+
+	if (n > MAX_SAMPLES)
+		n = MAX_SAMPLES;
+	gic_enable(0, INTID_VTIMER, 0x80);
+	timer_mode = T_LAT;
+	lat_done = 0;
+	for (uint64_t i = 0; i < n; i++) {
+		/* Armed from a quiet, fixed point: 100 us ahead, then wait in WFI. */
+		lat_cval = vcount() + tpm / 10;
+		timer_set(lat_cval, 1);
+		while (lat_done <= i)
+			wait_irq();
+	}
+	/* Insertion sort: n is small and this is not timed. */
+	for (uint64_t i = 1; i < n; i++) {
+		uint32_t x = samples[i];
+		uint64_t j = i;
+		for (; j && samples[j - 1] > x; j--)
+			samples[j] = samples[j - 1];
+		samples[j] = x;
+	}
+	min = samples[0];
+	max = samples[n - 1];
+	line("latency: n=", n, 0, "");
+	line(" min ", min, 0, "");
+	line(" median ", samples[n / 2], 0, "");
+	line(" max ", max, 0, " ticks\n");
+	timer_mode = T_OFF;
+}
+
+static void attack(void)
+{
+	/* Somebody else's SPI (the RTC, 34): enable, prioritise, route; then read it back. */
+	*gicd(0x100 + 4) = 1u << (INTID_RTC - 32);
+	((volatile uint8_t *)gicd(0x400))[INTID_RTC] = 0x10;
+	gic_route(INTID_RTC, 0);
+	line("irq-attack: isenabler1 ", *gicd(0x100 + 4), 1, "");
+	line(" irouter34 ", *(volatile uint64_t *)(GICD_BASE + 0x6000 + 8 * INTID_RTC), 1, "\n");
+	/* SGIs to CPUs that are not ours: Aff0 5, another cluster, everybody else (IRM). */
+	gic_sgi_to(5, 3);
+	gic_sgi((3ul << 24) | (1ul << 16) | 1);
+	gic_sgi((3ul << 24) | (1ul << 40));
+	/* The EL1 physical timer is not ours either. */
+	uint64_t ctl;
+	__asm__ volatile("msr cntp_ctl_el0, %1; mrs %0, cntp_ctl_el0" : "=r"(ctl) : "r"(1ul));
+	line("irq-attack: cntp_ctl ", ctl, 1, "\n");
+	line("irq-attack: done, stray interrupts ", others, 0, "\n");
+}
+
+int irq_command(const char *w, const char **a, uint64_t period, uint64_t tpm)
+{
+	if (word_is(w, "tick=", a)) {
+		uint64_t n = number(*a, a), start = vcount(), shown = 0;
+		setup();
+		gic_enable(0, INTID_VTIMER, 0x80);
+		tick_step = period * tpm;
+		ticks = 0;
+		timer_mode = T_TICK;
+		lat_cval = start + tick_step;
+		timer_set(lat_cval, 1);
+		while (shown < n) {
+			wait_irq();
+			while (shown < ticks && shown < n)
+				line("tick ", ++shown, 0, "\n");
+		}
+		timer_mode = T_OFF;
+		timer_set(0, 0);
+		line("tick: ", n, 0, " ticks in ");
+		line("", (vcount() - start) / tpm, 0, " ms\n");
+	} else if (word_is(w, "pingpong=", a)) {
+		uint64_t n = number(*a, a);
+		setup();
+		gic_enable(0, SGI_PONG, 0x80);
+		pongs = 0;
+		for (uint64_t i = 0; i < n; i++) {
+			gic_sgi_to(1, SGI_PING);
+			if (wait_for(&pongs, i + 1, 100 * tpm) <= i)
+				break;
+		}
+		line("pingpong: ", pongs, 0, " round trips\n");
+	} else if (word_is(w, "rtc-alarm", a)) {
+		setup();
+		gic_enable(0, INTID_RTC, 0x80);
+		gic_route(INTID_RTC, my_cpu());
+		*rtc(RTC_MR) = *rtc(RTC_DR) + 1;
+		*rtc(RTC_IMSC) = 1;
+		puts("rtc-alarm: armed\n");
+		if (wait_for(&alarms, 1, 5000 * tpm))
+			puts("rtc-alarm: interrupt received\n");
+		else
+			puts("rtc-alarm: no interrupt\n");
+	} else if (word_is(w, "dbirq=", a)) {
+		doorbell_intid = (unsigned)number(*a, a);
+		setup();
+		gic_enable(0, doorbell_intid, 0x80);
+	} else if (word_is(w, "doorbells=", a)) {
+		uint64_t n = number(*a, a);
+		setup();
+		gic_enable(0, doorbell_intid, 0x80);
+		line("doorbells: ", wait_for(&doorbells, n, 2000 * tpm), 0, " received\n");
+	} else if (word_is(w, "notify=", a)) {
+		uint64_t k = number(*a, a);
+		int64_t r = hvc_call(PT_HVC_CHANNEL_NOTIFY, k, 0, 0);
+		line("notify ", k, 0, "");
+		line(" -> ", (uint64_t)r, 0, "\n");
+	} else if (word_is(w, "prio16", a)) {
+		setup();
+		prio16();
+	} else if (word_is(w, "flood=", a)) {
+		uint64_t ms = number(*a, a);
+		setup();
+		gic_enable(0, INTID_VTIMER, 0x80);
+		floods = 0;
+		flood_end = vcount() + ms * tpm;
+		timer_mode = T_FLOOD;
+		timer_set(0, 1);
+		while (vcount() < flood_end)
+			;
+		timer_mode = T_OFF;
+		line("flood: ", floods, 0, " interrupts\n");
+	} else if (word_is(w, "latency=", a)) {
+		uint64_t n = number(*a, a);
+		setup();
+		latency(n, tpm);
+	} else if (word_is(w, "irq-attack", a)) {
+		setup();
+		attack();
+	} else {
+		return 0;
+	}
+	return 1;
+}
