@@ -3,6 +3,7 @@
  * earlier ones resolved (device references, image layout, placement), so the order matters.
  * Every diagnostic names the objects involved and where they were declared.
  */
+#include <libfdt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,7 @@ const struct rule rules[] = {
 	{ "device-unknown", "a device reference that matches no board DT node with registers" },
 	{ "device-reserved", "a device the hypervisor keeps for itself (GIC, its console)" },
 	{ "device-conflict", "a device given to two VMs, or twice to one" },
+	{ "console-device", "the hypervisor console is not a UART the hypervisor drives (arm,pl011)" },
 	{ "irq-conflict", "an interrupt owned by two VMs through their devices" },
 	{ "align", "a base, size or physical address that is not 4 KiB aligned" },
 	{ "mem-outside-ram", "fixed or identity memory outside the board's RAM banks" },
@@ -189,6 +191,12 @@ static void check_devices_reserved(struct m_system *s, const char *rule)
 			const char *near = board_suggest_device(b, console);
 			if (near)
 				diag_hint(d, "did you mean '%s'?", near);
+		} else if (!b->devs[s->hyp_console_dev].reserved &&
+			   fdt_node_check_compatible(b->fdt, b->devs[s->hyp_console_dev].offset, "arm,pl011") != 0) {
+			struct diag *d = diag_error(at, "console-device", "hypervisor console %s is not a PL011 UART",
+						    b->devs[s->hyp_console_dev].path);
+			diag_hint(d, "the hypervisor drives an arm,pl011 UART; on this board: %s", b->console ? b->console : "uart0");
+			s->hyp_console_dev = -1;
 		} else if (b->devs[s->hyp_console_dev].reserved) {
 			diag_error(at, rule, "hypervisor console: %s is the interrupt controller, not a UART",
 				   b->devs[s->hyp_console_dev].path);

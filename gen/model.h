@@ -54,7 +54,7 @@ struct m_image {
 	enum image_format format;
 	u64 entry, load;
 	bool has_entry, has_load;
-	struct loc at, at_kernel, at_initrd, at_entry, at_load, at_format;
+	struct loc at, at_kernel, at_initrd, at_entry, at_load, at_format, at_bootargs;
 
 	/* Derived from the files. */
 	bool present;         /* kernel file read successfully */

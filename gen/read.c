@@ -166,8 +166,10 @@ static void read_image(struct reader *r, struct m_vm *vm, yaml_node_t *n)
 		im->at_initrd = yloc(r->y, v);
 		yread_str(r->y, v, "image initrd", &im->initrd);
 	}
-	if ((v = ymap_get(r->y, n, "bootargs")))
+	if ((v = ymap_get(r->y, n, "bootargs"))) {
+		im->at_bootargs = yloc(r->y, v);
 		yread_str(r->y, v, "image bootargs", &im->bootargs);
+	}
 
 	/* Keys that only make sense for some formats. */
 	if (im->has_entry && im->format != IMG_RAW) {
@@ -257,7 +259,7 @@ static void read_vm(struct reader *r, yaml_node_t *n)
 		}
 	}
 	if (vm->image.bootargs && vm->dtb != DTB_AUTO)
-		diag_error(vm->image.at, "image-key",
+		diag_error(vm->image.at_bootargs, "image-key",
 			   "vm '%s': 'bootargs' needs a generated device tree (dtb: auto)", vm->name);
 	if ((v = ymap_get(r->y, n, "devices")))
 		read_devices(r, vm, v);

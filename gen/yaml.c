@@ -35,8 +35,20 @@ bool ydoc_load(struct ydoc *y, struct source *src)
 		yaml_parser_delete(&p);
 		return false;
 	}
-	yaml_parser_delete(&p);
 	y->loaded = true;
+	/* A system description is one document: a second one after `---` would be silently lost. */
+	yaml_document_t next;
+	if (yaml_parser_load(&p, &next)) {
+		yaml_node_t *root = yaml_document_get_root_node(&next);
+		if (root) {
+			struct loc at = { src, (int)root->start_mark.line + 1, (int)root->start_mark.column + 1 };
+			struct diag *d = diag_error(at, "yaml-syntax", "a second YAML document; a system description is one document");
+			diag_hint(d, "remove the '---' and what follows, or put it in its own file");
+		}
+		yaml_document_delete(&next);
+	} else
+		yaml_document_delete(&next);
+	yaml_parser_delete(&p);
 	return true;
 }
 
