@@ -216,6 +216,9 @@ static bool write_values(struct emit_ctx *ctx, struct strbuf *b, char **err)
 		defx(b, NAME("vm_%zu_image_initrd_ipa", v), im->initrd_size ? im->initrd_ipa : 0);
 		def(b, NAME("vm_%zu_on_fault", v), vm->on_fault == FAULT_RESTART ? "PT_FAULT_RESTART" : "PT_FAULT_HALT", err);
 		defu(b, NAME("vm_%zu_console", v), vm->vuart_ipa != 0);
+		/* The same interrupt emit_dtb.c writes into the vUART node. */
+		const struct board_device *con = vm->vuart_ipa ? &bd->devs[s->hyp_console_dev] : NULL;
+		defu(b, NAME("vm_%zu_vuart_intid", v), con && con->nirqs ? con->irqs[0].intid : 0);
 
 		/* Blobs: kernel, then DTB, then initrd. */
 		size_t nb = 0;

@@ -72,6 +72,7 @@ forloop(`v', 0, last(get(vm, count)), `dnl
 		},
 		.on_fault = get(vm, v, on_fault),
 		.console = get(vm, v, console),
+		.vuart_intid = get(vm, v, vuart_intid),
 	},
 ')dnl
 };

@@ -48,6 +48,12 @@ void vgic_init(void)
 			add_spi(vm, cfg->irqs[k].intid, true, cfg->irqs[k].trigger == PT_IRQ_EDGE);
 		for (unsigned k = 0; k < cfg->nchannels; k++)
 			add_spi(vm, cfg->channels[k].doorbell_intid, false, true);
+		/* The vUART's interrupt, the one its node in the VM's DTB names. */
+		uint32_t con = cfg->console ? cfg->vuart_intid : 0;
+		if (con) {
+			vm->vuart.slot = VGIC_PRIV + vm->vgic.nspis;
+			add_spi(vm, con, false, false);
+		}
 		vgic_vm_reset(vm);
 	}
 }
@@ -163,6 +169,31 @@ void vgic_post(struct vm *vm, unsigned vcpu, unsigned slot)
 	t->vgic.pending |= BIT(slot);
 	spin_unlock(&vm->vgic.lock);
 	vcpu_kick(t);   /* no-op for ourselves: we flush on the way out anyway */
+}
+
+/*
+ * A purely virtual level interrupt follows its line: pending while high, not pending once low
+ * (if the guest is handling it, the LR stays active until its EOI). The device model calls this
+ * whenever the line may have changed, which is on a trap of the guest or on new input.
+ */
+void vgic_set_level(struct vm *vm, unsigned slot, bool high)
+{
+	struct vcpu *t;
+	uint64_t bit = BIT(slot);
+
+	spin_lock(&vm->vgic.lock);
+	t = &vm->vcpus[vm->vgic.spi[slot - VGIC_PRIV].target];
+	if (high == !!(t->vgic.pending & bit)) {
+		spin_unlock(&vm->vgic.lock);
+		return;
+	}
+	if (high)
+		t->vgic.pending |= bit;
+	else
+		t->vgic.pending &= ~bit;
+	spin_unlock(&vm->vgic.lock);
+	if (high && READ_ONCE(t->running))
+		vcpu_kick(t);
 }
 
 void vgic_kick_others(struct vcpu *self)

@@ -154,6 +154,7 @@ void vm_finish_reset(struct vm *vm)
 {
 	image_load(vm->cfg);
 	vgic_vm_reset(vm);
+	vuart_vm_reset(vm);
 	spin_lock(&vm->lock);
 	vm->state = VM_RUNNING;
 	boot_vcpu0(vm);

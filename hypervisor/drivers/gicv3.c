@@ -174,6 +174,10 @@ void gic_drain(void)
 		if (intid >= INTID_SPURIOUS)
 			return;
 		gic_eoi(intid);
+		if (hyp_device_irq(intid)) {
+			gic_deactivate(intid);
+			continue;
+		}
 		/*
 		 * A guest interrupt reaching a pCPU whose vCPU is not running: nobody will take
 		 * it, so keep it quiet (a level source would otherwise wake us for ever).

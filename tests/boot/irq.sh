@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Interrupt virtualization: a guest's virtual timer interrupts reach it through the vGIC.
+# Interrupt virtualization: a guest's interrupts reach it through the vGIC: its virtual timer,
+# SGIs between its vCPUs, more pending interrupts than list registers (in priority order), a
+# passed-through device interrupt (re-routed between vCPUs), channel doorbells between VMs and
+# its vUART's receive interrupt; and a VM misusing interrupts or flooding itself harms nobody else.
 # shellcheck source=tests/boot/lib.sh
 . "$(dirname "$0")/lib.sh"
 here=$(dirname "$0")
@@ -8,6 +11,82 @@ boot "$here/irq-tick.yaml" && {
 	expect "[irq] tick 10" "ten timer interrupts counted"
 	expect "[irq] tick: 10 ticks in 50 ms" "one tick every 5 ms of virtual time"
 	expect_not "not an interrupt of this VM" "no hypervisor complaint about the guest's GIC use"
+	powered_off
+}
+
+# Priorities ((k * 7 + 3) % 16 + 1) * 8 for SGI k: the order below is by priority alone. The list
+# registers hold 4, so this also exercises the maintenance-interrupt refill.
+boot "$here/irq-prio16.yaml" && {
+	expect_count 3 "[prio] prio16: order 11 2 9 0 7 14 5 12 3 10 1 8 15 6 13 4" \
+		"16 pending SGIs taken in priority order, the same every time"
+	expect_count 3 "[prio] prio16: 16 taken, descending priority ok" "the guest agrees"
+	expect_not "ORDER WRONG" "never out of order"
+	powered_off
+}
+
+boot "$here/irq-pingpong.yaml" && {
+	expect "[pp] cpu 1 up" "vCPU 1 starts"
+	expect "[pp] pingpong: 100 round trips" "100 SGI round trips between vCPU 0 and vCPU 1"
+	expect_not "not an interrupt of this VM" "no hypervisor complaint about the guest's SGIs"
+	powered_off
+}
+
+boot "$here/irq-rtc.yaml" && {
+	expect "[rtc] cpu 1 up" "vCPU 1 of a VM with a passed-through SPI starts"
+	expect_count 2 "[rtc] rtc-alarm: interrupt received on cpu 0, RIS after clear 0" \
+		"RTC alarm interrupt taken on vCPU 0 and cleared at the device"
+	expect "[rtc] rtc-alarm: interrupt received on cpu 1, RIS after clear 0" \
+		"re-routed with GICD_IROUTER, taken on vCPU 1"
+	expect_not "rtc-alarm: no interrupt" "no alarm lost"
+	powered_off
+}
+
+boot "$here/irq-doorbell.yaml" && {
+	expect "[ping] notify 0 -> 0" "ping rings its channel end 0"
+	expect "[pong] doorbells: 1 received" "pong hears ping's doorbell"
+	expect "[pong] notify 0 -> 0" "pong rings back"
+	expect "[ping] doorbells: 1 received" "ping hears pong's doorbell"
+	expect "[ping] doorbells: 2 received" "a second round, ping side"
+	expect "[pong] doorbells: 2 received" "a second round, pong side"
+	expect_order "[ping] notify 0 -> 0" "[pong] doorbells: 1 received" "ping rings before pong hears"
+	expect "[loner] notify 0 -> -2" "a VM without channels cannot ring (INVALID_PARAMETERS)"
+	expect "[loner] notify 1 -> -2" "nor with another index"
+	powered_off
+}
+
+# Isolation. A VM poking at interrupts and CPUs it does not own changes nothing for the VM that
+# owns them: its ticks keep coming at the same rate, and its RTC interrupt still works afterwards.
+boot "$here/irq-attack.yaml" && {
+	expect_count 2 "[bad] irq-attack: isenabler1 0x0 irouter34 0x0" "foreign SPI neither enabled nor routed"
+	expect_count 2 "[bad] irq-attack: ispendr1 0x0 ispendr4 0x0" "foreign SPIs not made pending"
+	expect_count 2 "[bad] irq-attack: done, stray interrupts 0" "no SGI to foreign vCPUs comes back"
+	expect_count 1 "partita: vm 'bad' vcpu 0: register write of INTID 34, not an interrupt of this VM" \
+		"one hypervisor line about the attack"
+	expect_order "[good] tick 1" "[bad] irq-attack: done" "the attack runs while vm 'good' ticks"
+	expect "[good] tick: 40 ticks in 200 ms" "vm 'good' keeps its tick rate"
+	expect "[good] rtc-alarm: interrupt received on cpu 1, RIS after clear 0" \
+		"vm 'good' still owns its RTC interrupt"
+	expect_not "[good] rtc-alarm: no interrupt" "no RTC interrupt stolen"
+	powered_off
+}
+
+# A VM flooding itself with interrupts for 300 ms: the other VM's 10 ms heartbeat goes on during it.
+boot "$here/irq-flood.yaml" && {
+	expect "[good] heartbeat 20" "vm 'good' keeps its heartbeat"
+	expect "[bad] flood: " "vm 'bad' was flooded"
+	expect_order "[good] heartbeat 20" "[bad] flood: " "the heartbeat went on during the flood"
+	powered_off
+}
+
+# Console input through the vUART's receive interrupt: the guests read the UART only in their
+# interrupt handler. Ctrl-] (0x1d) moves the focus from alpha to beta.
+BOOT_INPUT='first line\rsecond line\r\x1dthird line\r' boot "$here/irq-uart.yaml" && {
+	expect "[alpha] rxirq: first line" "first line received by interrupt in the focused VM"
+	expect "[alpha] rxirq: second line" "second line too"
+	expect "[alpha] rxirq: 2 lines" "alpha gets exactly its two lines"
+	expect "[beta] rxirq: third line" "after Ctrl-], beta receives by interrupt"
+	expect "[beta] rxirq: 1 lines" "beta gets exactly its line"
+	expect_not "not an interrupt of this VM" "INTID 33 is each VM's own"
 	powered_off
 }
 finish

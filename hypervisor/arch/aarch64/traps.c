@@ -69,7 +69,7 @@ void guest_irq(struct frame *f)
 	vgic_sync(v);
 	while ((intid = gic_ack()) < INTID_SPURIOUS) {
 		gic_eoi(intid);
-		if (intid == SGI_KICK || intid == pt_config.maint_intid)
+		if (intid == SGI_KICK || intid == pt_config.maint_intid || hyp_device_irq(intid))
 			gic_deactivate(intid);
 		else
 			vgic_phys_irq(v, intid);

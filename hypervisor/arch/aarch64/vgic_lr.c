@@ -128,6 +128,13 @@ void vgic_sync(struct vcpu *v)
 	struct vm *vm = v->vm;
 	uint64_t back = 0;
 
+	/*
+	 * Drop the refill request first. Taking the LRs back below leaves none pending, which is
+	 * exactly the NPIE condition: left armed, the (level) maintenance interrupt would stay
+	 * asserted and guest_irq() would acknowledge it for ever. vgic_flush() re-arms it.
+	 */
+	sysreg_write(ich_hcr_el2, ICH_HCR_EN);
+	isb();
 	for (unsigned n = 0; n < nr_lrs(); n++) {
 		uint64_t lr = lr_read(n);
 		int s;

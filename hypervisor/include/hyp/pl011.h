@@ -28,5 +28,6 @@
 
 void pl011_putc(uint64_t base, char c);
 int pl011_getc(uint64_t base);
+void pl011_rx_irq(uint64_t base, bool on);
 
 #endif

@@ -6,7 +6,8 @@
  *
  * A VM owns the SGIs and PPIs of its vCPUs and its SPIs: the configuration's passed-through
  * `irqs` (backed by the physical interrupt, injected with the HW bit) and its channel doorbells
- * (purely virtual, edge). Each interrupt a VM owns has a slot: slots 0..31 are the calling
+ * (purely virtual, edge) and its vUART's interrupt (purely virtual, level: the board console's
+ * INTID, as the guest's device tree states it). Each interrupt a VM owns has a slot: slots 0..31 are the calling
  * vCPU's private INTIDs, slot 32 + i is the VM's i-th SPI. A slot is pending on exactly one vCPU
  * (the SPI's target), so a pending set is one 64-bit word.
  *
@@ -60,6 +61,7 @@ void vgic_vcpu_reset(struct vcpu *v);   /* on its pCPU, before it enters the gue
 void vgic_vcpu_stop(struct vcpu *v);    /* on its pCPU, when it leaves the guest for good */
 void vgic_phys_irq(struct vcpu *v, uint32_t intid);  /* a guest's physical interrupt, at EL2 */
 void vgic_post(struct vm *vm, unsigned vcpu, unsigned slot);   /* make pending, kick if remote */
+void vgic_set_level(struct vm *vm, unsigned slot, bool high);  /* a virtual level SPI's line */
 int vgic_spi_index(const struct vm *vm, uint32_t intid);      /* -1: not the VM's */
 void vgic_foreign(struct vcpu *v, const char *what, uint32_t intid);  /* log once per VM */
 uint32_t vgic_slot_intid(const struct vm *vm, unsigned slot);

@@ -38,8 +38,10 @@ struct vuart_line {
 };
 
 struct vuart {
-	uint32_t regs[0x50 / 4];       /* programmable but inert registers (CR, IMSC, LCR_H, ...) */
+	uint32_t regs[0x50 / 4];       /* programmable registers (CR, IMSC, LCR_H, ...) */
 	uint32_t rx_head, rx_tail;     /* bytes received while this VM had the input focus */
+	uint32_t rx_ris;               /* latched receive interrupts (RXRIS, RTRIS) */
+	uint32_t slot;                 /* its interrupt's vGIC slot; 0: it has none */
 	uint8_t rx[VUART_RX];
 };
 
@@ -101,6 +103,7 @@ void emul_data_abort(struct vcpu *v, struct frame *f, uint64_t esr);
 /* core/vuart.c */
 bool vuart_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val, unsigned size);
 void vuart_flush(struct vcpu *v);
+void vuart_vm_reset(struct vm *vm);   /* registers as after reset; pending input is kept */
 
 /* arch/aarch64/psci.c: HVC #0 / SMC from a guest; sets the return registers. */
 void psci_guest_call(struct vcpu *v, struct frame *f, bool smc);

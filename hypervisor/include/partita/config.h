@@ -132,6 +132,7 @@ struct pt_vm {
 	struct pt_image image;
 	uint32_t on_fault;     /* enum pt_fault_policy */
 	uint32_t console;      /* 1 when the VM has a vUART (its PT_EMUL_VUART window) */
+	uint32_t vuart_intid;  /* the SPI the vUART raises, as the VM's DTB states it; 0 = none */
 };
 
 struct pt_config {

@@ -4,6 +4,7 @@
  *   tick=N        N virtual timer interrupts, one every `period` ms: "tick K", then a summary
  *   pingpong=N    N SGI round trips between vCPU 0 (SGI 1 ->) and vCPU 1 (<- SGI 2)
  *   rtc-alarm     PL031 alarm one second ahead, wait for its interrupt (INTID 34)
+ *   rtc-alarm=CPU the same with the interrupt routed (GICD_IROUTER) to vCPU CPU
  *   dbirq=INTID   the doorbell INTID to listen on (default 128)
  *   doorbells=N   wait for N doorbell interrupts
  *   notify=K      ring the doorbell of channel end K (PT_HVC_CHANNEL_NOTIFY)
@@ -11,6 +12,8 @@
  *   flood=MS      a virtual timer that fires continuously for MS ms; count the interrupts
  *   latency=N     N timer interrupts; the delay from CNTV_CVAL to the handler, min/median/max
  *   irq-attack    try to use interrupts and CPUs this VM does not own
+ *   rxirq=N       receive N console lines through the UART's receive interrupt (INTID 33, the
+ *                 vUART's), then print each as "rxirq: LINE" and the interrupt count
  */
 #include "gic.h"
 #include "irq.h"
@@ -19,6 +22,14 @@
 #define PT_HVC_CHANNEL_NOTIFY 0xc6000001u
 #define INTID_VTIMER 27
 #define INTID_RTC    34
+#define INTID_UART   33
+#define UART_BASE    0x09000000ul
+#define UART_DR      0x00
+#define UART_FR      0x18
+#define UART_IMSC    0x38
+#define UART_ICR     0x44
+#define UART_RXFE    0x10
+#define UART_RX_RT   0x50   /* receive and receive-timeout interrupts */
 #define SGI_PING     1
 #define SGI_PONG     2
 #define RTC_BASE     0x09010000ul
@@ -34,13 +45,35 @@ extern char el1_vectors[];
 uint64_t irq_entry_ticks;   /* written by the vector, first thing */
 
 static volatile uint64_t ticks, pongs, doorbells, floods, alarms, others;
-static volatile unsigned prio_order[16], nprio, prio16_on, lat_done;
+static volatile unsigned prio_order[16], nprio, prio16_on, lat_done, alarm_cpu;
 static volatile int timer_mode;
 static uint64_t tick_step, flood_end, lat_cval;
 static unsigned doorbell_intid = 128, setup_done;
 static uint32_t samples[MAX_SAMPLES];
+static volatile uint64_t rx_irqs, rx_lines;
+static volatile unsigned rx_len;
+static char rx_buf[256];
 
 static inline volatile uint32_t *rtc(unsigned off) { return (volatile uint32_t *)(RTC_BASE + off); }
+static inline volatile uint32_t *uart(unsigned off) { return (volatile uint32_t *)(UART_BASE + off); }
+
+/* Everything received, lines ended by CR or LF kept as '\n'-separated text in rx_buf. */
+static void uart_irq(void)
+{
+	rx_irqs++;
+	while (!(*uart(UART_FR) & UART_RXFE)) {
+		char c = (char)(*uart(UART_DR) & 0xff);
+		if (c == '\r' || c == '\n') {
+			rx_buf[rx_len++] = '\n';
+			rx_lines++;
+		} else {
+			rx_buf[rx_len++] = c;
+		}
+		if (rx_len >= sizeof(rx_buf) - 1)   /* keep room for the last line's end */
+			rx_len = sizeof(rx_buf) - 2;
+	}
+	*uart(UART_ICR) = UART_RX_RT;
+}
 
 static uint64_t vcount(void)
 {
@@ -107,8 +140,11 @@ void irq_dispatch(void)
 		else if (id == INTID_RTC) {
 			*rtc(RTC_IMSC) = 0;
 			*rtc(RTC_ICR) = 1;
+			alarm_cpu = my_cpu();
 			alarms++;
-		} else if (id == doorbell_intid)
+		} else if (id == INTID_UART)
+			uart_irq();
+		else if (id == doorbell_intid)
 			doorbells++;
 		else
 			others++;
@@ -150,7 +186,7 @@ static uint64_t wait_for(volatile uint64_t *what, uint64_t n, uint64_t timeout_t
 	uint64_t end = vcount() + timeout_ticks;
 
 	while (*what < n && vcount() < end)
-		;
+		relax();
 	return *what;
 }
 
@@ -168,7 +204,7 @@ static void prio16(void)
 	}
 	irqs_on();
 	for (unsigned spin = 0; nprio < 16 && spin < 1000000; spin++)
-		;
+		relax();
 	prio16_on = 0;
 	puts("prio16: order");
 	for (unsigned k = 0; k < nprio && k < 16; k++) {
@@ -225,7 +261,13 @@ static void attack(void)
 	gic_route(INTID_RTC, 0);
 	line("irq-attack: isenabler1 ", *gicd(0x100 + 4), 1, "");
 	line(" irouter34 ", *(volatile uint64_t *)(GICD_BASE + 0x6000 + 8 * INTID_RTC), 1, "\n");
-	/* SGIs to CPUs that are not ours: Aff0 5, another cluster, everybody else (IRM). */
+	/* Pend it and a doorbell-range SPI (128) that is not ours either. */
+	*gicd(0x200 + 4) = 1u << (INTID_RTC - 32);
+	*gicd(0x200 + 16) = 1u;
+	line("irq-attack: ispendr1 ", *gicd(0x200 + 4), 1, "");
+	line(" ispendr4 ", *gicd(0x200 + 16), 1, "\n");
+	/* SGIs to CPUs that are not ours: Aff0 1 and 5, another cluster, everybody else (IRM). */
+	gic_sgi_to(1, 3);
 	gic_sgi_to(5, 3);
 	gic_sgi((3ul << 24) | (1ul << 16) | 1);
 	gic_sgi((3ul << 24) | (1ul << 40));
@@ -267,17 +309,21 @@ int irq_command(const char *w, const char **a, uint64_t period, uint64_t tpm)
 				break;
 		}
 		line("pingpong: ", pongs, 0, " round trips\n");
-	} else if (word_is(w, "rtc-alarm", a)) {
+	} else if (word_is(w, "rtc-alarm=", a) || word_is(w, "rtc-alarm", a)) {
+		unsigned to = w[9] == '=' ? (unsigned)number(*a, a) : my_cpu();
 		setup();
 		gic_enable(0, INTID_RTC, 0x80);
-		gic_route(INTID_RTC, my_cpu());
+		gic_route(INTID_RTC, to);
+		alarms = 0;
 		*rtc(RTC_MR) = *rtc(RTC_DR) + 1;
 		*rtc(RTC_IMSC) = 1;
-		puts("rtc-alarm: armed\n");
-		if (wait_for(&alarms, 1, 5000 * tpm))
-			puts("rtc-alarm: interrupt received\n");
-		else
+		line("rtc-alarm: armed, routed to cpu ", to, 0, "\n");
+		if (wait_for(&alarms, 1, 5000 * tpm)) {
+			line("rtc-alarm: interrupt received on cpu ", alarm_cpu, 0, "");
+			line(", RIS after clear ", *rtc(0x14), 0, "\n");
+		} else {
 			puts("rtc-alarm: no interrupt\n");
+		}
 	} else if (word_is(w, "dbirq=", a)) {
 		doorbell_intid = (unsigned)number(*a, a);
 		setup();
@@ -311,6 +357,24 @@ int irq_command(const char *w, const char **a, uint64_t period, uint64_t tpm)
 		uint64_t n = number(*a, a);
 		setup();
 		latency(n, tpm);
+	} else if (word_is(w, "rxirq=", a)) {
+		uint64_t n = number(*a, a);
+		setup();
+		gic_enable(0, INTID_UART, 0x80);
+		*uart(UART_IMSC) = UART_RX_RT;
+		puts("rxirq: waiting\n");
+		wait_for(&rx_lines, n, 5000 * tpm);
+		*uart(UART_IMSC) = 0;
+		gic_disable(0, INTID_UART);
+		puts("rxirq: ");
+		for (unsigned i = 0; i < rx_len; i++)
+			if (rx_buf[i] == '\n')
+				puts(i + 1 < rx_len ? "\nrxirq: " : "");
+			else
+				putc(rx_buf[i]);
+		putc('\n');
+		line("rxirq: ", rx_lines, 0, " lines");
+		line(", ", rx_irqs, 0, " interrupts\n");
 	} else if (word_is(w, "irq-attack", a)) {
 		setup();
 		attack();

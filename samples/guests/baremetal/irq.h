@@ -14,4 +14,11 @@ uint64_t number(const char *s, const char **end);
 void line(const char *a, uint64_t n, int hex, const char *b);
 int64_t hvc_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
 
+/*
+ * Busy-wait body. A hint on hardware; under QEMU's single-threaded TCG (which -icount implies)
+ * it hands the host thread to the next CPU, where a plain spin would hold it for a whole time
+ * slice (100 ms of virtual time) and starve the CPU it is waiting for.
+ */
+static inline void relax(void) { __asm__ volatile("yield" ::: "memory"); }
+
 #endif

@@ -56,7 +56,7 @@ static void delay_ms(uint64_t ms)
 {
 	uint64_t end = counter() + ms * ticks_per_ms;
 	while (counter() < end)
-		;
+		relax();
 }
 
 void line(const char *a, uint64_t n, int hex, const char *b)
@@ -227,7 +227,7 @@ void main(const void *dtb, uint64_t entry_ticks)
 		}
 		/* Wait for it, so that the output order is deterministic. */
 		for (uint64_t end = counter() + 1000 * ticks_per_ms; !cpu_up[c] && counter() < end;)
-			;
+			relax();
 	}
 	run(info.bootargs, entry_ticks);
 }

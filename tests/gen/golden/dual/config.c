@@ -83,6 +83,7 @@ static const struct pt_vm vms[] = {
 		},
 		.on_fault = PT_FAULT_HALT,
 		.console = 1,
+		.vuart_intid = 33,
 	},
 	{
 		.name = "app",
@@ -106,6 +107,7 @@ static const struct pt_vm vms[] = {
 		},
 		.on_fault = PT_FAULT_HALT,
 		.console = 1,
+		.vuart_intid = 33,
 	},
 };
 

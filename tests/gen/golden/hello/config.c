@@ -56,6 +56,7 @@ static const struct pt_vm vms[] = {
 		},
 		.on_fault = PT_FAULT_HALT,
 		.console = 1,
+		.vuart_intid = 33,
 	},
 };
 

@@ -121,6 +121,7 @@ static const struct pt_vm vms[] = {
 		},
 		.on_fault = PT_FAULT_HALT,
 		.console = 1,
+		.vuart_intid = 33,
 	},
 	{
 		.name = "index",
@@ -144,6 +145,7 @@ static const struct pt_vm vms[] = {
 		},
 		.on_fault = PT_FAULT_HALT,
 		.console = 1,
+		.vuart_intid = 33,
 	},
 	{
 		.name = "dnl",
@@ -167,6 +169,7 @@ static const struct pt_vm vms[] = {
 		},
 		.on_fault = PT_FAULT_HALT,
 		.console = 1,
+		.vuart_intid = 33,
 	},
 	{
 		.name = "v",
@@ -190,6 +193,7 @@ static const struct pt_vm vms[] = {
 		},
 		.on_fault = PT_FAULT_HALT,
 		.console = 1,
+		.vuart_intid = 33,
 	},
 };
 

@@ -59,6 +59,7 @@ define(`v_vm_0_image_dtb_ipa', `0x40e00000')dnl
 define(`v_vm_0_image_initrd_ipa', `0x0')dnl
 define(`v_vm_0_on_fault', ``PT_FAULT_HALT'')dnl
 define(`v_vm_0_console', `1')dnl
+define(`v_vm_0_vuart_intid', `33')dnl
 define(`v_vm_0_blob_0_kind', ``kernel'')dnl
 define(`v_vm_0_blob_0_path', ``@TOP@/tests/gen/systems/tiny.bin'')dnl
 define(`v_vm_0_blob_1_kind', ``dtb'')dnl
@@ -96,6 +97,7 @@ define(`v_vm_1_image_dtb_ipa', `0x40e00000')dnl
 define(`v_vm_1_image_initrd_ipa', `0x0')dnl
 define(`v_vm_1_on_fault', ``PT_FAULT_HALT'')dnl
 define(`v_vm_1_console', `1')dnl
+define(`v_vm_1_vuart_intid', `33')dnl
 define(`v_vm_1_blob_0_kind', ``kernel'')dnl
 define(`v_vm_1_blob_0_path', ``@TOP@/tests/gen/systems/tiny.bin'')dnl
 define(`v_vm_1_blob_1_kind', ``dtb'')dnl
@@ -133,6 +135,7 @@ define(`v_vm_2_image_dtb_ipa', `0x0')dnl
 define(`v_vm_2_image_initrd_ipa', `0x0')dnl
 define(`v_vm_2_on_fault', ``PT_FAULT_HALT'')dnl
 define(`v_vm_2_console', `1')dnl
+define(`v_vm_2_vuart_intid', `33')dnl
 define(`v_vm_2_blob_0_kind', ``kernel'')dnl
 define(`v_vm_2_blob_0_path', ``@TOP@/tests/gen/systems/tiny.bin'')dnl
 define(`v_vm_2_blob_count', `1')dnl
@@ -178,6 +181,7 @@ define(`v_vm_3_image_dtb_ipa', `0x0')dnl
 define(`v_vm_3_image_initrd_ipa', `0x0')dnl
 define(`v_vm_3_on_fault', ``PT_FAULT_HALT'')dnl
 define(`v_vm_3_console', `1')dnl
+define(`v_vm_3_vuart_intid', `33')dnl
 define(`v_vm_3_blob_0_kind', ``kernel'')dnl
 define(`v_vm_3_blob_0_path', ``@TOP@/tests/gen/systems/tiny.bin'')dnl
 define(`v_vm_3_blob_count', `1')dnl

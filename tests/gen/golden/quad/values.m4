@@ -60,6 +60,7 @@ define(`v_vm_0_image_dtb_ipa', `0x47e00000')dnl
 define(`v_vm_0_image_initrd_ipa', `0x0')dnl
 define(`v_vm_0_on_fault', ``PT_FAULT_HALT'')dnl
 define(`v_vm_0_console', `1')dnl
+define(`v_vm_0_vuart_intid', `33')dnl
 define(`v_vm_0_blob_0_kind', ``kernel'')dnl
 define(`v_vm_0_blob_0_path', ``@TOP@/build/guests/baremetal.bin'')dnl
 define(`v_vm_0_blob_1_kind', ``dtb'')dnl

@@ -126,6 +126,7 @@ static const struct pt_vm vms[] = {
 		},
 		.on_fault = PT_FAULT_RESTART,
 		.console = 1,
+		.vuart_intid = 33,
 	},
 	{
 		.name = "linux",
@@ -149,6 +150,7 @@ static const struct pt_vm vms[] = {
 		},
 		.on_fault = PT_FAULT_HALT,
 		.console = 1,
+		.vuart_intid = 33,
 	},
 	{
 		.name = "rt",
@@ -172,6 +174,7 @@ static const struct pt_vm vms[] = {
 		},
 		.on_fault = PT_FAULT_HALT,
 		.console = 0,
+		.vuart_intid = 0,
 	},
 };
 

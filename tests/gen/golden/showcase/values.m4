@@ -86,6 +86,7 @@ define(`v_vm_0_image_dtb_ipa', `0x40e00000')dnl
 define(`v_vm_0_image_initrd_ipa', `0x0')dnl
 define(`v_vm_0_on_fault', ``PT_FAULT_RESTART'')dnl
 define(`v_vm_0_console', `1')dnl
+define(`v_vm_0_vuart_intid', `33')dnl
 define(`v_vm_0_blob_0_kind', ``kernel'')dnl
 define(`v_vm_0_blob_0_path', ``@TOP@/tests/gen/systems/tiny.bin'')dnl
 define(`v_vm_0_blob_1_kind', ``dtb'')dnl
@@ -153,6 +154,7 @@ define(`v_vm_1_image_dtb_ipa', `0x6fe00000')dnl
 define(`v_vm_1_image_initrd_ipa', `0x6fdff000')dnl
 define(`v_vm_1_on_fault', ``PT_FAULT_HALT'')dnl
 define(`v_vm_1_console', `1')dnl
+define(`v_vm_1_vuart_intid', `33')dnl
 define(`v_vm_1_blob_0_kind', ``kernel'')dnl
 define(`v_vm_1_blob_0_path', ``@TOP@/tests/gen/systems/fake-linux.Image'')dnl
 define(`v_vm_1_blob_1_kind', ``dtb'')dnl
@@ -200,6 +202,7 @@ define(`v_vm_2_image_dtb_ipa', `0x0')dnl
 define(`v_vm_2_image_initrd_ipa', `0x0')dnl
 define(`v_vm_2_on_fault', ``PT_FAULT_HALT'')dnl
 define(`v_vm_2_console', `0')dnl
+define(`v_vm_2_vuart_intid', `0')dnl
 define(`v_vm_2_blob_0_kind', ``kernel'')dnl
 define(`v_vm_2_blob_0_path', ``@TOP@/tests/gen/systems/tiny.bin'')dnl
 define(`v_vm_2_blob_count', `1')dnl
