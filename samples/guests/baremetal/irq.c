@@ -11,6 +11,7 @@
  *   prio16        16 SGIs pending at once with distinct priorities; print the order taken
  *   flood=MS      a virtual timer that fires continuously for MS ms; count the interrupts
  *   latency=N     N timer interrupts; the delay from CNTV_CVAL to the handler, min/median/max
+ *                 in ticks and (dithered, see latency()) in instructions, and a histogram
  *   irq-attack    try to use interrupts and CPUs this VM does not own
  *   rxirq=N       receive N console lines through the UART's receive interrupt (INTID 33, the
  *                 vUART's), then print each as "rxirq: LINE" and the interrupt count
@@ -38,18 +39,20 @@
 #define RTC_IMSC     0x10
 #define RTC_ICR      0x1c
 #define MAX_SAMPLES  2048
+#define LAT_DITHER   16     /* instructions per counter tick under -icount shift=0 */
 
 enum { T_OFF, T_TICK, T_FLOOD, T_LAT };
 
 extern char el1_vectors[];
 uint64_t irq_entry_ticks;   /* written by the vector, first thing */
+uint32_t irq_pad;           /* NOPs the vector runs before that (0..15) */
 
 static volatile uint64_t ticks, pongs, doorbells, floods, alarms, others;
 static volatile unsigned prio_order[16], nprio, prio16_on, lat_done, alarm_cpu;
 static volatile int timer_mode;
 static uint64_t tick_step, flood_end, lat_cval;
 static unsigned doorbell_intid = 128, setup_done;
-static uint32_t samples[MAX_SAMPLES];
+static uint32_t samples[MAX_SAMPLES], group_insn[MAX_SAMPLES / LAT_DITHER];
 static volatile uint64_t rx_irqs, rx_lines;
 static volatile unsigned rx_len;
 static char rx_buf[256];
@@ -220,37 +223,79 @@ static void prio16(void)
 		gic_disable(0, k);
 }
 
+static void sort32(uint32_t *v, uint64_t n)
+{
+	/* Insertion sort: n is small and this is not timed. */
+	for (uint64_t i = 1; i < n; i++) {
+		uint32_t x = v[i];
+		uint64_t j = i;
+		for (; j && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+/*
+ * N virtual timer interrupts, each armed ~100 us ahead (plus 0..63 ticks, deterministically)
+ * from a quiet point and awaited in WFI; a sample is the counter read by the vector minus
+ * CNTV_CVAL, in ticks. Sample i has the vector execute i % 16 NOPs first: under
+ * -icount shift=0 (1 instruction per ns, 16 per tick) the sum of 16 consecutive samples is then
+ * the latency in instructions, exactly (sum of floor((L + j) / 16) over j = 0..15 is L), which
+ * the line reports as "insn" per complete group of 16. On hardware it is an average.
+ */
 static void latency(uint64_t n, uint64_t tpm)
 {
-	uint32_t min = ~0u, max = 0;
+	uint64_t groups;
 
 	if (n > MAX_SAMPLES)
 		n = MAX_SAMPLES;
+	groups = n / LAT_DITHER;
 	gic_enable(0, INTID_VTIMER, 0x80);
 	timer_mode = T_LAT;
 	lat_done = 0;
 	for (uint64_t i = 0; i < n; i++) {
-		/* Armed from a quiet, fixed point: 100 us ahead, then wait in WFI. */
-		lat_cval = vcount() + tpm / 10;
+		irq_pad = (uint32_t)(i % LAT_DITHER);
+		irqs_off();
+		lat_cval = vcount() + tpm / 10 + (i * 37) % 64;
 		timer_set(lat_cval, 1);
+		/* WFI with the IRQ masked wakes on a pending one: no lost wake-up. */
 		while (lat_done <= i)
-			wait_irq();
+			wait_irq(), irqs_on(), irqs_off();
+		irqs_on();
 	}
-	/* Insertion sort: n is small and this is not timed. */
-	for (uint64_t i = 1; i < n; i++) {
-		uint32_t x = samples[i];
-		uint64_t j = i;
-		for (; j && samples[j - 1] > x; j--)
-			samples[j] = samples[j - 1];
-		samples[j] = x;
-	}
-	min = samples[0];
-	max = samples[n - 1];
-	line("latency: n=", n, 0, "");
-	line(" min ", min, 0, "");
-	line(" median ", samples[n / 2], 0, "");
-	line(" max ", max, 0, " ticks\n");
+	irq_pad = 0;
 	timer_mode = T_OFF;
+	gic_disable(0, INTID_VTIMER);
+	for (uint64_t g = 0; g < groups; g++) {
+		uint32_t sum = 0;
+		for (unsigned j = 0; j < LAT_DITHER; j++)
+			sum += samples[g * LAT_DITHER + j];
+		group_insn[g] = sum;
+	}
+	sort32(samples, n);
+	sort32(group_insn, groups);
+	line("latency: n=", n, 0, "");
+	line(" min=", samples[0], 0, "");
+	line(" median=", samples[n / 2], 0, "");
+	line(" max=", samples[n - 1], 0, " ticks");
+	if (groups) {
+		line(" insn_min=", group_insn[0], 0, "");
+		line(" insn_median=", group_insn[groups / 2], 0, "");
+		line(" insn_max=", group_insn[groups - 1], 0, "");
+		line(" groups=", groups, 0, "");
+	}
+	putc('\n');
+	/* Histogram of the tick values: value:count pairs. */
+	puts("latency-hist:");
+	for (uint64_t i = 0; i < n;) {
+		uint64_t k = i;
+		while (k < n && samples[k] == samples[i])
+			k++;
+		line(" ", samples[i], 0, "");
+		line(":", k - i, 0, "");
+		i = k;
+	}
+	putc('\n');
 }
 
 static void attack(void)

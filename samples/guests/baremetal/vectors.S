@@ -1,7 +1,7 @@
 /*
  * EL1 exception vectors. Only IRQs from EL1 itself (SP_EL1) are expected: the handler saves the
- * caller-saved registers and calls irq_dispatch(). The counter is read before anything else so
- * that the latency bench measures up to the handler's very first instructions.
+ * caller-saved registers and calls irq_dispatch(). The counter is read before anything else
+ * (but irq_pad's dither) so that the latency bench measures up to the handler's first instructions.
  */
 	.macro	bad
 	.balign	0x80
@@ -23,7 +23,20 @@ el1_vectors:
 irq_entry:
 	sub	sp, sp, #176
 	stp	x0, x1, [sp, #0]
-	mrs	x0, cntvct_el0
+	/*
+	 * irq_pad (0..15) NOPs before the counter read: the latency bench dithers the read over
+	 * one counter tick (16 instructions under -icount shift=0) to resolve single instructions.
+	 */
+	adrp	x0, irq_pad
+	ldr	w0, [x0, :lo12:irq_pad]
+	and	w0, w0, #15
+	adr	x1, 1f
+	sub	x1, x1, x0, lsl #2
+	br	x1
+	.rept	15
+	nop
+	.endr
+1:	mrs	x0, cntvct_el0
 	adrp	x1, irq_entry_ticks
 	str	x0, [x1, :lo12:irq_entry_ticks]
 	stp	x2, x3, [sp, #16]
