@@ -1,14 +1,37 @@
 /*
- * Stage-2 data aborts. An access to one of the VM's emulated windows is carried out by the
- * window's emulator and the guest continues after the instruction; anything else is a fault.
+ * Stage-2 data aborts: the one decoder for every access a guest makes to an emulated device.
  *
- * We only emulate what the syndrome fully describes (ISV = 1: a single load or store of a
- * general-purpose register). Anything else in a window, such as a load pair or an access with
- * writeback, is reported as a fault like any other bad access: the hypervisor never decodes
- * guest instructions from guest memory.
+ * Everything about the access comes from the syndrome, decoded and validated here once; the
+ * hypervisor never reads guest instructions from guest memory. An emulator (vUART, vGIC
+ * distributor, redistributors) is only ever called with
+ *
+ *   - a single load or store of a general-purpose register (ISV = 1; its size 1, 2, 4 or 8),
+ *   - naturally aligned, so it lies inside one aligned register of at least its size, and
+ *   - wholly inside the emulated window (offset + size <= window size).
+ *
+ * The emulator answers false when it has no register of that size at that offset. What then
+ * happens, and for everything else:
+ *
+ *   - misaligned, or a size the register does not support: reads as zero, writes ignored
+ *     (RAZ/WI, which the GIC architecture allows for such accesses; the same for the vUART),
+ *     logged (rate limited). The guest goes on;
+ *   - cache maintenance by VA on a window (ISS.CM): a device has nothing cached, so it is a
+ *     no-op and the guest goes on;
+ *   - no syndrome (ISV = 0: load/store pair, writeback, SIMD register, exclusive pair, ...), a
+ *     stage-1 table walk into a window, or any other fault: the guest's fault (its on_fault policy).
+ *
+ * The guest resumes after the instruction: 4 bytes on, or 2 for a 16-bit T32 instruction from an
+ * AArch32 EL0 (ESR_EL2.IL clear).
  */
 #include <hyp/cpu.h>
 #include <hyp/vm.h>
+
+struct access {
+	uint64_t off;      /* into the window */
+	unsigned size;     /* bytes: 1, 2, 4, 8 */
+	unsigned reg;      /* SRT; 31 is XZR */
+	bool write, sign, sf;
+};
 
 static const struct pt_emul *find_window(const struct pt_vm *vm, uint64_t ipa)
 {
@@ -18,44 +41,85 @@ static const struct pt_emul *find_window(const struct pt_vm *vm, uint64_t ipa)
 	return NULL;
 }
 
-static bool emulate(struct vcpu *v, const struct pt_emul *w, uint64_t off, bool write,
-		    uint64_t *val, unsigned size)
+static const char *window_name(const struct pt_emul *w)
+{
+	switch (w->kind) {
+	case PT_EMUL_VUART: return "vUART";
+	case PT_EMUL_GICD:  return "GICD";
+	case PT_EMUL_GICR:  return "GICR";
+	}
+	return "window";
+}
+
+static bool emulate(struct vcpu *v, const struct pt_emul *w, const struct access *a,
+		    uint64_t *val)
 {
 	switch (w->kind) {
 	case PT_EMUL_VUART:
-		return vuart_access(v, off, write, val, size);
+		return vuart_access(v, a->off, a->write, val, a->size);
 	case PT_EMUL_GICD:
-		return vgic_dist_access(v, off, write, val, size);
+		return vgic_dist_access(v, a->off, a->write, val, a->size);
 	case PT_EMUL_GICR:
-		return vgic_redist_access(v, off, write, val, size);
+		return vgic_redist_access(v, a->off, a->write, val, a->size);
 	}
 	return false;
+}
+
+static uint64_t size_mask(unsigned size)
+{
+	return size == 8 ? ~0ull : (1ull << (8 * size)) - 1;
+}
+
+/* The loaded value as the register receives it: sign-extended if asked, 32-bit view if W. */
+static uint64_t extend(const struct access *a, uint64_t val)
+{
+	uint64_t mask = size_mask(a->size);
+
+	val &= mask;
+	if (a->sign && a->size < 8 && ((val >> (8 * a->size - 1)) & 1))
+		val |= ~mask;
+	if (!a->sf)
+		val &= 0xffffffffull;
+	return val;
 }
 
 void emul_data_abort(struct vcpu *v, struct frame *f, uint64_t esr)
 {
 	uint64_t iss = ESR_ISS(esr);
 	uint64_t ipa = (sysreg_read(hpfar_el2) >> 4) << 12 | (sysreg_read(far_el2) & 0xfff);
-	bool write = iss & ISS_WNR;
+	unsigned insn_len = esr & ESR_IL ? 4 : 2;
 	const struct pt_emul *w = find_window(v->vm->cfg, ipa);
+	struct access a;
+	uint64_t val;
 
-	if (w && (iss & ISS_ISV) && !(iss & ISS_S1PTW) && FSC_IS_TRANSLATION(ISS_FSC(iss))) {
-		unsigned size = 1u << ISS_SAS(iss), srt = ISS_SRT(iss);
-		uint64_t mask = size == 8 ? ~0ull : (1ull << (8 * size)) - 1;
-		uint64_t val = write && srt != 31 ? f->x[srt] & mask : 0;
-
-		if (emulate(v, w, ipa - w->ipa, write, &val, size)) {
-			if (!write && srt != 31) {
-				val &= mask;
-				if ((iss & ISS_SSE) && size < 8 && (val >> (8 * size - 1)) & 1)
-					val |= ~mask;
-				if (!(iss & ISS_SF))
-					val &= 0xffffffffull;
-				f->x[srt] = val;
-			}
-			f->elr += 4;
-			return;
-		}
+	a.write = iss & ISS_WNR;
+	if (!w || (iss & ISS_S1PTW) || !FSC_IS_TRANSLATION(ISS_FSC(iss)))
+		goto fault;
+	if (iss & ISS_CM) {
+		f->elr += insn_len;
+		return;
 	}
-	vm_fault(v, "data abort at IPA 0x%lx (%s, PC 0x%lx)", ipa, write ? "write" : "read", f->elr);
+	if (!(iss & ISS_ISV))
+		goto fault;
+
+	a.off = ipa - w->ipa;
+	a.size = 1u << ISS_SAS(iss);
+	a.reg = (unsigned)ISS_SRT(iss);
+	a.sign = iss & ISS_SSE;
+	a.sf = iss & ISS_SF;
+	val = a.write && a.reg != 31 ? f->x[a.reg] & size_mask(a.size) : 0;
+
+	if (!IS_ALIGNED(a.off, a.size) || a.size > w->size - a.off ||
+	    !emulate(v, w, &a, &val)) {
+		vm_note(v, LOG_MMIO, "%u-byte %s at %s+0x%lx (PC 0x%lx) is not a register access — "
+			"RAZ/WI", a.size, a.write ? "write" : "read", window_name(w), a.off, f->elr);
+		val = 0;
+	}
+	if (!a.write && a.reg != 31)
+		f->x[a.reg] = extend(&a, val);
+	f->elr += insn_len;
+	return;
+
+fault:
+	vm_fault(v, "data abort at IPA 0x%lx (%s, PC 0x%lx)", ipa, a.write ? "write" : "read", f->elr);
 }

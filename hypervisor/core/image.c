@@ -1,7 +1,9 @@
 /*
- * Guest images: the kernel, DTB and initrd blobs config.c embeds in the hypervisor image are
- * copied into the VM's RAM at their IPAs, at boot and again whenever the VM restarts (the
- * embedded copies are never written, so every boot starts from the pristine images).
+ * Guest images and VM RAM: the kernel, DTB and initrd blobs config.c embeds in the hypervisor
+ * image are copied into the VM's RAM at their IPAs, at boot and again whenever the VM restarts
+ * (the embedded copies are never written, so every boot starts from the pristine images). Before
+ * a restart the VM's whole RAM is zeroed first: nothing of the previous run survives. All of it
+ * goes through the EL2 window (arch/aarch64/mmu.c), the only time the hypervisor maps VM RAM.
  */
 #include <hyp/cpu.h>
 #include <hyp/mmu.h>
@@ -57,35 +59,90 @@ void image_check(const struct pt_vm *vm)
 	}
 }
 
-/* Make the copy visible to a vCPU that starts with caches and MMU off. */
-static void clean_to_poc(uint64_t pa, uint64_t size)
+/* Make what we wrote visible to a vCPU that starts with caches and MMU off. */
+static void clean_to_poc(const uint8_t *va, uint64_t size)
 {
 	uint64_t line = 4u << ((sysreg_read(ctr_el0) >> 16) & 0xf);
+	uint64_t a = ALIGN_DOWN((uintptr_t)va, line), end = (uintptr_t)va + size;
 
-	for (uint64_t a = ALIGN_DOWN(pa, line); a < pa + size; a += line)
+	for (; a < end; a += line)
 		__asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
+}
+
+/* Zero [va, va+size) of normal memory, a DC ZVA block at a time where the CPU allows it. */
+static void zero(uint8_t *va, uint64_t size)
+{
+	uint64_t dczid = sysreg_read(dczid_el0), block = 4u << (dczid & 0xf);
+
+	if (dczid & BIT(4)) {   /* DZP: DC ZVA prohibited */
+		memset(va, 0, size);
+		return;
+	}
+	while (size && !IS_ALIGNED((uintptr_t)va, block)) {
+		*va++ = 0;
+		size--;
+	}
+	for (; size >= block; size -= block, va += block)
+		__asm__ volatile("dc zva, %0" : : "r"(va) : "memory");
+	memset(va, 0, size);
+}
+
+/*
+ * Write [ipa, ipa+len) of the VM's RAM, from `src` or with zeros, through this pCPU's EL2
+ * window: up to WINDOW_PAGES guest pages at a time (contiguous or colored alike), unmapped again
+ * before we return. image_check() made sure every page is the VM's RAM.
+ */
+static void ram_write(const struct pt_vm *vm, uint64_t ipa, uint64_t len, const uint8_t *src)
+{
+	uint8_t *win = mmu_window_open();
+
+	while (len) {
+		uint64_t page = ALIGN_DOWN(ipa, PAGE_SIZE), off = ipa - page, chunk, contig;
+		unsigned n = 0;
+
+		while (n < WINDOW_PAGES && page + n * PAGE_SIZE < ipa + len) {
+			uint64_t pa = ram_pa(vm, page + n * PAGE_SIZE, &contig);
+			if (!contig)
+				panic("vm '%s': IPA 0x%lx is not RAM", vm->name,
+				      (uint64_t)(page + n * PAGE_SIZE));
+			mmu_window_set(n++, pa);
+		}
+		dsb(ishst);
+		isb();
+		chunk = n * PAGE_SIZE - off;
+		if (chunk > len)
+			chunk = len;
+		if (src) {
+			memcpy(win + off, src, chunk);
+			src += chunk;
+		} else {
+			zero(win + off, chunk);
+		}
+		clean_to_poc(win + off, chunk);
+		dsb(ish);
+		mmu_window_close(n);
+		ipa += chunk;
+		len -= chunk;
+	}
 }
 
 void image_load(const struct pt_vm *vm)
 {
 	for (unsigned i = 0; i < 3; i++) {
 		const struct pt_blob *b = blob(vm, i);
-		const uint8_t *src = b->start;
-		uint64_t ipa = b->ipa, left = b->start ? (uint64_t)(b->end - b->start) : 0;
 
-		while (left) {
-			uint64_t contig, pa = ram_pa(vm, ipa, &contig);
-			uint64_t n = contig < left ? contig : left;
-
-			memcpy((void *)(uintptr_t)pa, src, n);
-			clean_to_poc(pa, n);
-			src += n;
-			ipa += n;
-			left -= n;
-		}
+		if (b->start)
+			ram_write(vm, b->ipa, (uint64_t)(b->end - b->start), b->start);
 	}
 	dsb(ish);
 	__asm__ volatile("ic ialluis" : : : "memory");
 	dsb(ish);
 	isb();
+}
+
+void image_scrub(const struct pt_vm *vm)
+{
+	for (unsigned i = 0; i < vm->nregions; i++)
+		if (vm->regions[i].kind == PT_REGION_RAM)
+			ram_write(vm, vm->regions[i].ipa, vm->regions[i].size, NULL);
 }

@@ -69,6 +69,7 @@ void vcpu_after_trap(struct vcpu *v)
 		vm_finish_reset(vm);
 	if (all_off) {
 		printk("partita: vm '%s': all vCPUs off — VM off\n", vm->cfg->name);
+		vm_log_summary(vm, true);
 		vm_check_all_down();
 	}
 	stack_switch(this_cpu()->stack_top - FRAME_SIZE, vcpu_idle);

@@ -72,7 +72,6 @@ void vgic_vm_reset(struct vm *vm)
 
 	spin_lock(&g->lock);
 	g->ctlr = 0;
-	g->warned = 0;
 	for (unsigned i = 0; i < g->nspis; i++) {
 		struct vgic_spi *s = &g->spi[i];
 		s->enabled = 0;
@@ -208,12 +207,7 @@ void vgic_kick_others(struct vcpu *self)
 
 void vgic_foreign(struct vcpu *v, const char *what, uint32_t intid)
 {
-	struct vgic *g = &v->vm->vgic;
-
-	if (!vm_once(v->vm, &g->warned))
-		return;
-	vm_log(v, "%s of INTID %u, not an interrupt of this VM — ignored (logged once)", what,
-	       intid);
+	vm_note(v, LOG_VGIC, "%s of INTID %u, not an interrupt of this VM — ignored", what, intid);
 }
 
 /* A physical interrupt for the guest, acknowledged and priority-dropped by guest_irq(). */

@@ -64,7 +64,8 @@ static bool sgi_base(struct vcpu *v, struct vcpu *t, uint64_t off, bool write, u
 {
 	struct vgic *g = &v->vm->vgic;
 
-	if (off >= SGI_IPRIORITYR && off < SGI_IPRIORITYR + VGIC_PRIV) {
+	/* The whole access inside the 32 priority bytes (the decoder also aligned it). */
+	if (off >= SGI_IPRIORITYR && off - SGI_IPRIORITYR + size <= VGIC_PRIV) {
 		unsigned first = (unsigned)(off - SGI_IPRIORITYR);
 		uint64_t out = 0;
 

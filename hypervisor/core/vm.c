@@ -26,6 +26,7 @@ static void boot_vcpu0(struct vm *vm)
 	v0->context = img->dtb.start ? img->dtb.ipa : 0;
 	v0->state = VCPU_ON_PENDING;
 	vm->cntvoff = sysreg_read(cntpct_el0);
+	vm->boots++;
 }
 
 void vms_init(void)
@@ -67,17 +68,6 @@ struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, uint64_t vmpidr)
 {
 	/* Virtual MPIDRs are 0..ncpus-1 in Aff0, every other field zero. */
 	return vmpidr < vm->cfg->ncpus ? &vm->vcpus[vmpidr] : NULL;
-}
-
-bool vm_once(struct vm *vm, uint32_t *flag)
-{
-	bool first;
-
-	spin_lock(&vm->lock);
-	first = !*flag;
-	*flag = 1;
-	spin_unlock(&vm->lock);
-	return first;
 }
 
 bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size)
@@ -129,6 +119,7 @@ void vm_stop(struct vm *vm, enum vm_state to)
 	spin_unlock(&vm->lock);
 	vgic_vm_quiesce(vm);
 	kick_all(vm, kick);
+	vm_log_summary(vm, true);
 	vm_check_all_down();
 }
 
@@ -147,11 +138,13 @@ void vm_reset(struct vm *vm)
 	spin_unlock(&vm->lock);
 	vgic_vm_quiesce(vm);
 	kick_all(vm, kick);
+	vm_log_summary(vm, false);
 }
 
 /* The last vCPU of a resetting VM has left the guest: reload and boot it again. */
 void vm_finish_reset(struct vm *vm)
 {
+	image_scrub(vm->cfg);
 	image_load(vm->cfg);
 	vgic_vm_reset(vm);
 	vuart_vm_reset(vm);
@@ -169,6 +162,8 @@ void vm_check_all_down(void)
 		if (s == VM_RUNNING || s == VM_RESETTING)
 			return;
 	}
+	for (unsigned i = 0; i < pt_config.nvms; i++)
+		vm_log_summary(&vms[i], true);
 	printk("partita: no VM left running — system off\n");
 	psci_fw_system_off();
 }

@@ -154,8 +154,15 @@ void vuart_flush(struct vcpu *v)
 	console_write(buf, n);
 }
 
-static void put(struct vcpu *v, char c)
+/*
+ * Console hygiene: a VM's bytes reach the terminal as printable ASCII, TAB and LF only. Anything
+ * else (ESC and the other C0 controls, DEL, every byte >= 0x80 such as C1 NEL/CSI or the start of
+ * U+2028) is shown as \xHH, so no VM can move the cursor, rewrite or forge a line that reads as
+ * another VM's, or drive the user's terminal. CR is dropped (we end lines ourselves).
+ */
+static void put(struct vcpu *v, uint8_t c)
 {
+	static const char hex[] = "0123456789abcdef";
 	struct vuart_line *l = &v->out;
 
 	if (c == '\n') {
@@ -166,29 +173,52 @@ static void put(struct vcpu *v, char c)
 	}
 	if (c == '\r')
 		return;
-	l->buf[l->len++] = c;
-	if (l->len == VUART_LINE)
+	if ((c >= 0x20 && c < 0x7f) || c == '\t') {
+		l->buf[l->len++] = (char)c;
+	} else {
+		l->buf[l->len++] = '\\';
+		l->buf[l->len++] = 'x';
+		l->buf[l->len++] = hex[c >> 4];
+		l->buf[l->len++] = hex[c & 0xf];
+	}
+	if (l->len > VUART_LINE - 4)   /* room for one more escaped byte, or flush */
 		vuart_flush(v);
 }
 
+/* Sub-word writes update their byte lanes of the 32-bit register. */
+static uint32_t merge(uint32_t old, uint64_t val, uint64_t off, unsigned size)
+{
+	unsigned shift = 8 * (unsigned)(off & 3);
+	uint32_t mask = size >= 4 ? ~0u : ((1u << (8 * size)) - 1) << shift;
+
+	return (old & ~mask) | (((uint32_t)val << shift) & mask);
+}
+
+/*
+ * PL011 registers are 32 bits wide; 8- and 16-bit accesses reach their byte lanes (the decoder
+ * aligned them). 64-bit accesses are not PL011 accesses: the decoder makes them RAZ/WI.
+ */
 bool vuart_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val, unsigned size)
 {
 	struct vuart *u = &v->vm->vuart;
 	unsigned reg = (unsigned)off & 0xffc;
 	int c;
 
-	(void)size;
+	if (size > 4)
+		return false;
 	if (write) {
 		if (reg == PL011_DR) {
-			put(v, (char)(*val & 0xff));
+			if ((off & 3) == 0)
+				put(v, (uint8_t)(*val & 0xff));
 		} else if (reg == PL011_ICR) {
 			spin_lock(&input_lock);
-			u->rx_ris &= ~((uint32_t)*val & (INT_RX | INT_RT));
+			u->rx_ris &= ~(merge(0, *val, off, size) & (INT_RX | INT_RT));
 			spin_unlock(&input_lock);
 			update(v->vm);
 		} else if (reg < sizeof(u->regs) && reg != PL011_FR && reg != PL011_RIS &&
 			   reg != PL011_MIS) {
-			u->regs[reg / 4] = (uint32_t)*val & (reg == PL011_IMSC ? INT_ALL : ~0u);
+			uint32_t nv = merge(u->regs[reg / 4], *val, off, size);
+			u->regs[reg / 4] = nv & (reg == PL011_IMSC ? INT_ALL : ~0u);
 			if (reg == PL011_IMSC)
 				update(v->vm);
 		}

@@ -16,6 +16,17 @@ int cpu_index_of_mpidr(uint64_t mpidr)
 	return -1;
 }
 
+/* PMU and debug trapped (hyp/sysreg.h); HPMD only where PMUv3p1 defines it (RES0 before). */
+static uint64_t mdcr_value(void)
+{
+	unsigned pmuver = (unsigned)(sysreg_read(id_aa64dfr0_el1) >> 8) & 0xf;
+	uint64_t v = (sysreg_read(mdcr_el2) & MDCR_HPMN_MASK) | MDCR_GUEST;
+
+	if (pmuver >= 4 && pmuver != 0xf)
+		v |= MDCR_HPMD;
+	return v;
+}
+
 void cpu_init_el2(struct pcpu *c)
 {
 	sysreg_write(tpidr_el2, c);
@@ -24,7 +35,7 @@ void cpu_init_el2(struct pcpu *c)
 	sysreg_write(hcr_el2, HCR_GUEST);
 	sysreg_write(vtcr_el2, VTCR_VALUE);
 	sysreg_write(cptr_el2, CPTR_EL2_VALUE);
-	sysreg_write(mdcr_el2, sysreg_read(mdcr_el2) & 0x1f);  /* keep HPMN, trap nothing */
+	sysreg_write(mdcr_el2, mdcr_value());
 	sysreg_write(cnthctl_el2, CNTHCTL_EL2_VALUE);
 	/* Zero virtual offset: guests see the physical count (and timing measurements stay exact). */
 	sysreg_write(cntvoff_el2, 0);

@@ -1,22 +1,33 @@
 /*
- * The hypervisor's own address space (EL2 stage 1): an identity map of exactly what it touches.
+ * The hypervisor's own address space (EL2 stage 1): an identity map of exactly what it needs all
+ * the time, and one small window per pCPU for what it needs only now and then.
  *
  *  - its image, stacks and table pool (hyp_pa, hyp_size), normal memory;
- *  - the physical memory of every VM's RAM and channel regions, normal memory, because the boot
- *    CPU copies guest images there (at boot and when a VM restarts);
- *  - the console UART and the GIC distributor/redistributors, Device-nGnRE.
+ *  - the console UART and the GIC distributor/redistributors, Device-nGnRE;
+ *  - a window of WINDOW_PAGES page slots per pCPU, empty except while the hypervisor loads guest
+ *    images into a VM's RAM or scrubs it (core/image.c).
  *
+ * VM RAM and channel memory are not mapped while guests run: no hypervisor bug, out-of-bounds
+ * read or speculative gadget at EL2 can reach a VM's memory through the hypervisor's tables.
  * Everything else faults, hypervisor bugs included.
  */
 #include <hyp/cpu.h>
 #include <hyp/mmu.h>
 
+#define WINDOW_SLOT_SIZE (WINDOW_PAGES * PAGE_SIZE)
+
 static struct pt hyp_pt;
+static uint64_t *window_pte[PT_MAX_CPUS];
+
+_Static_assert(WINDOW_SLOT_SIZE * PT_MAX_CPUS <= (1ull << S1_VA_BITS) - WINDOW_VA,
+	       "the windows fit below the top of the EL2 address space");
 
 static void map_identity(uint64_t pa, uint64_t size, uint64_t attr)
 {
 	uint64_t start = ALIGN_DOWN(pa, PAGE_SIZE);
 
+	if (ALIGN_UP(pa + size, PAGE_SIZE) > WINDOW_VA)
+		panic("0x%lx is too high for the hypervisor's address space", pa);
 	pt_map(&hyp_pt, start, start, ALIGN_UP(pa + size, PAGE_SIZE) - start, attr);
 }
 
@@ -31,12 +42,7 @@ static uint64_t hyp_pool_bound(void)
 	uint64_t n = 1 + 2 * 3;   /* root; console, GICD, GICR: at most 2 tables each */
 
 	n += pt_bound_contig(pt_config.hyp_pa, pt_config.hyp_pa, pt_config.hyp_size);
-	for (unsigned v = 0; v < pt_config.nvms; v++)
-		for (unsigned i = 0; i < pt_config.vms[v].nregions; i++) {
-			const struct pt_region *r = &pt_config.vms[v].regions[i];
-			if (r->kind != PT_REGION_DEVICE)
-				n += pt_bound_contig(r->pa, r->pa, r->span);
-		}
+	n += 1 + pt_config.ncpus;   /* the windows: one level-2 table, a level-3 table per pCPU */
 	return n;
 }
 
@@ -50,16 +56,35 @@ void mmu_build_hyp_tables(void)
 
 	pt_init(&hyp_pt, S1_VA_BITS, 1);
 	map_identity(pt_config.hyp_pa, pt_config.hyp_size, S1_NORMAL);
-	for (unsigned v = 0; v < pt_config.nvms; v++)
-		for (unsigned i = 0; i < pt_config.vms[v].nregions; i++) {
-			const struct pt_region *r = &pt_config.vms[v].regions[i];
-			/* Channels appear in both VMs; identical mappings may repeat. */
-			if (r->kind != PT_REGION_DEVICE)
-				map_identity(r->pa, r->span, S1_NORMAL);
-		}
 	map_identity(pt_config.console_pa, PAGE_SIZE, S1_DEVICE);
 	map_identity(pt_config.gicd_pa, 0x10000, S1_DEVICE);
 	map_identity(pt_config.gicr_pa, gicr_size(), S1_DEVICE);
+	for (unsigned c = 0; c < pt_config.ncpus; c++)
+		window_pte[c] = pt_leaf_table(&hyp_pt, WINDOW_VA + c * WINDOW_SLOT_SIZE);
+}
+
+uint8_t *mmu_window_open(void)
+{
+	return (uint8_t *)(uintptr_t)(WINDOW_VA + this_cpu()->index * WINDOW_SLOT_SIZE);
+}
+
+void mmu_window_set(unsigned slot, uint64_t pa)
+{
+	/* A level-3 page descriptor; never executable. Slots are empty (and not in any TLB). */
+	window_pte[this_cpu()->index][slot % WINDOW_PAGES] =
+		ALIGN_DOWN(pa, PAGE_SIZE) | S1_NORMAL | PTE_XN | PTE_TABLE | PTE_VALID;
+}
+
+void mmu_window_close(unsigned used)
+{
+	uint64_t *pte = window_pte[this_cpu()->index];
+
+	for (unsigned i = 0; i < used && i < WINDOW_PAGES; i++)
+		pte[i] = 0;
+	dsb(ishst);
+	__asm__ volatile("tlbi alle2is" : : : "memory");
+	dsb(ish);
+	isb();
 }
 
 void mmu_enable(void)

@@ -16,8 +16,8 @@ static int64_t cpu_on(struct vcpu *v, uint64_t target, uint64_t entry, uint64_t 
 	int64_t ret = PSCI_SUCCESS;
 
 	if (!t) {
-		vm_log(v, "PSCI CPU_ON of MPIDR 0x%lx, not a CPU of this VM — INVALID_PARAMETERS",
-		       target);
+		vm_note(v, LOG_PSCI, "PSCI CPU_ON of MPIDR 0x%lx, not a CPU of this VM — "
+			"INVALID_PARAMETERS", target);
 		return PSCI_INVALID_PARAMETERS;
 	}
 	if (!vm_ipa_is_ram(vm, entry, 4))
@@ -101,15 +101,18 @@ void psci_guest_call(struct vcpu *v, struct frame *f, bool smc)
 		ret = 0;
 		break;
 	case PSCI_SYSTEM_RESET:
-		vm_log(v, "PSCI SYSTEM_RESET — VM restarting");
+		vm_note(v, LOG_LIFECYCLE, "PSCI SYSTEM_RESET — VM restarting");
 		vm_reset(v->vm);
 		ret = 0;
 		break;
 	case PT_HVC_CHANNEL_NOTIFY:
 		ret = vgic_channel_notify(v, f->x[1]);
 		break;
+	case PT_HVC_VM_BOOTS:
+		ret = READ_ONCE(v->vm->boots);
+		break;
 	default:
-		vm_log(v, "unknown %s 0x%x — NOT_SUPPORTED", smc ? "smc" : "hvc", fn);
+		vm_note(v, LOG_CALL, "unknown %s 0x%x — NOT_SUPPORTED", smc ? "smc" : "hvc", fn);
 		ret = PSCI_NOT_SUPPORTED;
 	}
 	f->x[0] = (uint64_t)ret;

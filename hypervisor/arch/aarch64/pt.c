@@ -93,6 +93,24 @@ void pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t att
 	}
 }
 
+uint64_t *pt_leaf_table(struct pt *pt, uint64_t va)
+{
+	uint64_t *table = pt->root;
+	uint64_t entries = 1ull << (pt->va_bits - level_shift(pt->start_level));
+
+	for (unsigned level = pt->start_level; level < 3; level++) {
+		uint64_t *e = &table[(va >> level_shift(level)) & (entries - 1)];
+
+		if (*e == 0)
+			*e = (uint64_t)(uintptr_t)pool_alloc(1) | PTE_TABLE | PTE_VALID;
+		else if (!(*e & PTE_TABLE))
+			panic("0x%lx is already mapped by a block", va);
+		table = (uint64_t *)(uintptr_t)(*e & PTE_ADDR);
+		entries = 512;
+	}
+	return table;
+}
+
 /* Distinct `unit`-sized slots [va, va+size) touches. */
 static uint64_t slots(uint64_t va, uint64_t size, uint64_t unit)
 {

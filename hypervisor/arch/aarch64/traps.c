@@ -29,7 +29,7 @@ void guest_sync(struct frame *f)
 		if ((esr & 0xffff) == 0)
 			psci_guest_call(v, f, false);
 		else {
-			vm_log(v, "unknown hvc #0x%lx — NOT_SUPPORTED", esr & 0xffff);
+			vm_note(v, LOG_CALL, "unknown hvc #0x%lx — NOT_SUPPORTED", esr & 0xffff);
 			f->x[0] = (uint64_t)-1;
 		}
 		break;

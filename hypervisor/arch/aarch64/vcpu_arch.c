@@ -1,10 +1,16 @@
 /*
- * Entering a vCPU afresh: the architectural state the Linux arm64 boot protocol promises (EL1h,
- * interrupts masked, MMU and caches off, x0 = argument, x1..x3 = 0), with the EL1 registers a
- * previous run of the guest may have left behind put back to quiet values.
+ * Entering a vCPU afresh (first boot, restart, CPU_ON): the architectural state the Linux arm64
+ * boot protocol promises (EL1h, interrupts masked, MMU and caches off, x0 = argument, x1..x3 = 0),
+ * and every EL1 register a guest can write put back to zero (SCTLR_EL1 to its RES1 bits), so a
+ * restarted VM finds nothing its previous run left behind: system registers below, FP/SIMD in
+ * fpsimd.S, the virtual CPU interface (list registers, active priorities, VMCR) in
+ * vgic_vcpu_reset(). The PMU, debug and trace registers, ACTLR_EL1 and the EL1 physical timer
+ * are never the guest's (sysreg_trap.c), so nothing of it can be left in them.
  */
 #include <hyp/cpu.h>
 #include <hyp/vm.h>
+
+void fpsimd_reset(void);   /* fpsimd.S */
 
 void vcpu_arch_enter(struct vcpu *v, uint64_t entry, uint64_t x0)
 {
@@ -30,9 +36,22 @@ void vcpu_arch_enter(struct vcpu *v, uint64_t entry, uint64_t x0)
 	sysreg_write(tpidrro_el0, 0);
 	sysreg_write(sp_el0, 0);
 	sysreg_write(sp_el1, 0);
+	sysreg_write(amair_el1, 0);
+	sysreg_write(esr_el1, 0);
+	sysreg_write(far_el1, 0);
+	sysreg_write(par_el1, 0);
+	sysreg_write(afsr0_el1, 0);
+	sysreg_write(afsr1_el1, 0);
+	sysreg_write(elr_el1, 0);
+	sysreg_write(spsr_el1, 0);
+	sysreg_write(csselr_el1, 0);
+	sysreg_write(mdscr_el1, 0);
 	sysreg_write(cntkctl_el1, 0);
 	sysreg_write(cntv_ctl_el0, 0);
+	sysreg_write(cntv_cval_el0, 0);
 	sysreg_write(cntp_ctl_el0, 0);
+	sysreg_write(cntp_cval_el0, 0);
+	fpsimd_reset();
 	sysreg_write(cntvoff_el2, v->vm->cntvoff);
 	isb();
 	vgic_vcpu_reset(v);

@@ -114,9 +114,33 @@ void vgic_lr_clear(void)
 	isb();
 }
 
+/*
+ * Active priorities: a guest that stopped inside an interrupt handler (faulted before its EOI)
+ * left its running priority raised here; a fresh vCPU must start with none, or it would never
+ * be interrupted again. ICH_VTR_EL2.PREbits says how many of the registers exist.
+ */
+static void apr_clear(void)
+{
+	unsigned prebits = (unsigned)(sysreg_read(ich_vtr_el2) >> 26 & 7) + 1;
+
+	sysreg_write(ich_ap0r0_el2, 0);
+	sysreg_write(ich_ap1r0_el2, 0);
+	if (prebits >= 6) {
+		sysreg_write(ich_ap0r1_el2, 0);
+		sysreg_write(ich_ap1r1_el2, 0);
+	}
+	if (prebits >= 7) {
+		sysreg_write(ich_ap0r2_el2, 0);
+		sysreg_write(ich_ap1r2_el2, 0);
+		sysreg_write(ich_ap0r3_el2, 0);
+		sysreg_write(ich_ap1r3_el2, 0);
+	}
+}
+
 void vgic_lr_init(void)
 {
 	vgic_lr_clear();
+	apr_clear();
 	/* Virtual CPU interface as after reset: group 1 disabled, priority mask 0 (all masked). */
 	sysreg_write(ich_vmcr_el2, 0);
 	sysreg_write(ich_hcr_el2, ICH_HCR_EN);

@@ -34,6 +34,8 @@ struct pt {
 void pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t attr);
 /* Allocate a zeroed root (pages contiguous and aligned to their size). */
 void pt_init(struct pt *pt, unsigned va_bits, unsigned root_pages);
+/* The level-3 table that maps `va` (512 pages), created empty if there is none yet. */
+uint64_t *pt_leaf_table(struct pt *pt, uint64_t va);
 /* Upper bound of table pages mapping [va, va+size) to [pa, ...) contiguously needs. */
 uint64_t pt_bound_contig(uint64_t va, uint64_t pa, uint64_t size);
 /* Upper bound for a page-by-page (colored) mapping of [va, va+size). */
@@ -44,6 +46,16 @@ void pt_pool_reserve(uint64_t pages);
 /* arch/aarch64/mmu.c */
 void mmu_build_hyp_tables(void);
 void mmu_enable(void);
+/*
+ * This pCPU's window onto VM memory: WINDOW_PAGES page slots at EL2 virtual addresses no
+ * identity mapping uses. The hypervisor maps VM RAM only here and only while it writes it
+ * (image loading, scrubbing); mmu_window_close() unmaps every slot and invalidates the TLBs.
+ */
+#define WINDOW_PAGES 512
+#define WINDOW_VA    0x7fff000000ull   /* 16 MiB below the top of the 39-bit EL2 VA space */
+uint8_t *mmu_window_open(void);
+void mmu_window_set(unsigned slot, uint64_t pa);
+void mmu_window_close(unsigned used);
 
 /* arch/aarch64/stage2.c */
 uint64_t stage2_build(const struct pt_vm *vm);  /* returns the VTTBR value */

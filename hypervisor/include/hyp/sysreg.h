@@ -20,12 +20,34 @@
 #define HCR_FMO   BIT(3)   /* physical FIQ, IRQ, SError go to EL2 ... */
 #define HCR_IMO   BIT(4)
 #define HCR_AMO   BIT(5)   /* ... and EL1 sees only the virtual ones */
-#define HCR_FB    BIT(9)   /* broadcast EL1 TLB/cache maintenance inner shareable */
 #define HCR_BSU_IS (1ull << 10)
 #define HCR_TSC   BIT(19)  /* SMC traps: PSCI via SMC is emulated like HVC */
+#define HCR_TIDCP BIT(20)  /* IMPLEMENTATION DEFINED registers trap (UNDEFINED for the guest) */
+#define HCR_TACR  BIT(21)  /* ACTLR_EL1 traps (RAZ/WI) */
+#define HCR_TSW   BIT(22)  /* set/way cache maintenance traps (made safe) */
 #define HCR_RW    BIT(31)  /* EL1 is AArch64 */
-#define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | \
-		   HCR_TSC | HCR_RW)
+/*
+ * No HCR_EL2.FB: every vCPU is pinned to its own pCPU, so a guest's local TLB and I-cache
+ * maintenance has nothing to reach on other pCPUs; broadcasting it would let one VM slow
+ * every other one down (docs/security.md).
+ */
+#define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_BSU_IS | HCR_TSC | \
+		   HCR_TIDCP | HCR_TACR | HCR_TSW | HCR_RW)
+
+/*
+ * MDCR_EL2: the PMU and the debug registers are shared hardware a guest would otherwise program
+ * with EL2 included (a cycle counter that measures the hypervisor's work for other VMs). All
+ * their accesses trap (TPM, TPMCR, TDA, TDOSA, TDRA) and read as zero (sysreg_trap.c). HPMN
+ * keeps its reset value; HPMD (PMUv3p1) is added where the PMU has it.
+ */
+#define MDCR_TPMCR BIT(5)
+#define MDCR_TPM   BIT(6)
+#define MDCR_TDA   BIT(9)
+#define MDCR_TDOSA BIT(10)
+#define MDCR_TDRA  BIT(11)
+#define MDCR_HPMD  BIT(17)
+#define MDCR_HPMN_MASK 0x1full
+#define MDCR_GUEST (MDCR_TPMCR | MDCR_TPM | MDCR_TDA | MDCR_TDOSA | MDCR_TDRA)
 
 /*
  * VTCR_EL2: 40-bit IPA (T0SZ 24), walk starts at level 1 with two concatenated tables (SL0 1),
@@ -51,8 +73,12 @@
 #define SCTLR_EL1_RESET 0x30d00800ull
 /* SPSR for a fresh vCPU: EL1h, DAIF masked. */
 #define SPSR_EL1H_MASKED 0x3c5ull
-/* CPTR_EL2: RES1 bits, nothing trapped (FP/SIMD belongs to the guest; EL2 never uses it). */
-#define CPTR_EL2_VALUE 0x33ffull
+/*
+ * CPTR_EL2: RES1 bits (TZ among them: SVE traps), trace registers trapped (TTA, like the debug
+ * registers: a guest has no trace unit). FP/SIMD belongs to the guest and is reset on each
+ * start (fpsimd.S); EL2 never uses it.
+ */
+#define CPTR_EL2_VALUE (0x33ffull | BIT(20))
 /*
  * CNTHCTL_EL2: EL1 may read the physical counter (EL1PCTEN) but not use the physical timer
  * (EL1PCEN = 0: its registers trap, see arch/aarch64/sysreg_trap.c).
@@ -81,6 +107,8 @@
 #define ISS_SSE          BIT(21)
 #define ISS_SRT(iss)     (((iss) >> 16) & 0x1f)
 #define ISS_SF           BIT(15)
+#define ISS_CM           BIT(8)
+#define ESR_IL           BIT(25)   /* 32-bit instruction (0: a 16-bit T32 one) */
 #define ISS_S1PTW        BIT(7)
 #define ISS_WNR          BIT(6)
 #define ISS_FSC(iss)     ((iss) & 0x3f)

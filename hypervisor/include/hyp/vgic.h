@@ -39,16 +39,22 @@ struct vgic {
 	uint32_t ctlr;          /* GICD_CTLR as the guest wrote it (EnableGrp1) */
 	uint32_t nspis;
 	uint32_t max_intid;     /* highest INTID the VM owns, for GICD_TYPER */
-	uint32_t warned;        /* the VM touched foreign interrupts; logged once */
 	struct vgic_spi spi[VGIC_MAX_SPIS];
 };
 
+/*
+ * Layout rule for state a guest indexes: such an array is followed, inside its own struct, by
+ * at least 8 bytes of plain data and never directly by a pointer, so that even an access the
+ * bounds checks missed could not reach hypervisor pointers (the asserts below keep it so).
+ */
 struct vgic_cpu {
+	uint8_t prio[VGIC_PRIV];   /* indexed by the guest's IPRIORITYR offsets */
 	uint64_t pending;       /* slots waiting for a list register */
 	uint32_t enabled;       /* private INTIDs 0..31 */
 	uint32_t waker;         /* GICR_WAKER.ProcessorSleep as written */
-	uint8_t prio[VGIC_PRIV];
 };
+_Static_assert(__builtin_offsetof(struct vgic_cpu, prio) + VGIC_PRIV + 8 <=
+	       __builtin_offsetof(struct vgic_cpu, waker), "guest-indexed prio[] layout");
 
 struct vm;
 struct vcpu;
@@ -63,7 +69,7 @@ void vgic_phys_irq(struct vcpu *v, uint32_t intid);  /* a guest's physical inter
 void vgic_post(struct vm *vm, unsigned vcpu, unsigned slot);   /* make pending, kick if remote */
 void vgic_set_level(struct vm *vm, unsigned slot, bool high);  /* a virtual level SPI's line */
 int vgic_spi_index(const struct vm *vm, uint32_t intid);      /* -1: not the VM's */
-void vgic_foreign(struct vcpu *v, const char *what, uint32_t intid);  /* log once per VM */
+void vgic_foreign(struct vcpu *v, const char *what, uint32_t intid);  /* rate-limited log */
 uint32_t vgic_slot_intid(const struct vm *vm, unsigned slot);
 uint8_t vgic_slot_prio(const struct vcpu *v, unsigned slot);
 bool vgic_slot_enabled(const struct vcpu *v, unsigned slot);

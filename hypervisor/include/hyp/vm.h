@@ -44,6 +44,24 @@ struct vuart {
 	uint32_t slot;                 /* its interrupt's vGIC slot; 0: it has none */
 	uint8_t rx[VUART_RX];
 };
+_Static_assert(__builtin_offsetof(struct vuart, regs) + sizeof(((struct vuart *)0)->regs) + 8 <=
+	       __builtin_offsetof(struct vuart, rx), "guest-indexed regs[] layout (hyp/vgic.h)");
+
+/*
+ * What the hypervisor says about a VM's misbehaviour, by kind. Each kind prints its first
+ * LOG_LIMIT lines; the rest are only counted and summed up in one line when the VM stops or
+ * restarts, so no guest can flood the console (or hold its lock) by misbehaving in a loop.
+ */
+enum log_kind {
+	LOG_CALL,       /* unknown HVC/SMC function */
+	LOG_PSCI,       /* refused PSCI request */
+	LOG_VGIC,       /* foreign INTID, SGI or route */
+	LOG_SYSREG,     /* trapped system register or instruction */
+	LOG_MMIO,       /* malformed access to an emulated device */
+	LOG_LIFECYCLE,  /* restarts and resets: counted over the VM's whole life */
+	LOG_KINDS
+};
+#define LOG_LIMIT 4
 
 struct vm;
 
@@ -69,7 +87,8 @@ struct vm {
 	struct vuart vuart;
 	struct vgic vgic;
 	uint64_t cntvoff;      /* CNTVOFF_EL2: virtual time starts at 0 when the VM boots */
-	uint32_t ptimer_warned;
+	uint32_t boots;        /* how often it was started (PT_HVC_VM_BOOTS), under lock */
+	uint32_t log_count[LOG_KINDS];   /* under lock */
 };
 
 extern struct vm vms[PT_MAX_CPUS];
@@ -82,7 +101,6 @@ struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, uint64_t vmpidr);
 void vm_stop(struct vm *vm, enum vm_state to);
 void vm_reset(struct vm *vm);
 void vm_check_all_down(void);
-bool vm_once(struct vm *vm, uint32_t *flag);   /* true the first time only (log once) */
 bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size);
 
 /* core/vcpu.c */
@@ -92,10 +110,16 @@ void vcpu_after_trap(struct vcpu *v);  /* leaves the guest for good if the vCPU 
 /* core/image.c */
 void image_check(const struct pt_vm *vm);
 void image_load(const struct pt_vm *vm);
+void image_scrub(const struct pt_vm *vm);   /* zero all of the VM's RAM */
 
-/* core/fault.c: applies the VM's on_fault policy; the message completes "vm 'x' vcpu N: ". */
+/*
+ * core/fault.c: vm_fault applies the VM's on_fault policy; messages complete "vm 'x' vcpu N: ".
+ * vm_log is for what a guest cannot repeat at will; anything it can is vm_note, rate limited.
+ */
 void vm_fault(struct vcpu *v, const char *fmt, ...) __printf(2, 3);
 void vm_log(struct vcpu *v, const char *fmt, ...) __printf(2, 3);
+void vm_note(struct vcpu *v, enum log_kind kind, const char *fmt, ...) __printf(3, 4);
+void vm_log_summary(struct vm *vm, bool final);  /* "N more ... suppressed"; final: VM is down */
 
 /* core/emul.c: a stage-2 data abort. */
 void emul_data_abort(struct vcpu *v, struct frame *f, uint64_t esr);
@@ -107,6 +131,9 @@ void vuart_vm_reset(struct vm *vm);   /* registers as after reset; pending input
 
 /* arch/aarch64/psci.c: HVC #0 / SMC from a guest; sets the return registers. */
 void psci_guest_call(struct vcpu *v, struct frame *f, bool smc);
+
+/* arch/aarch64/inject.c: an UNDEFINED instruction exception at the guest's own EL1 vector. */
+void inject_undef(struct vcpu *v, struct frame *f);
 
 /* arch/aarch64/vcpu_arch.c */
 void __noreturn vcpu_arch_enter(struct vcpu *v, uint64_t entry, uint64_t x0);

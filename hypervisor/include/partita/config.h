@@ -164,6 +164,7 @@ struct pt_config {
 
 /* Hypercall numbers (HVC #0, function id in x0) beyond PSCI, Partita's own range. */
 #define PT_HVC_CHANNEL_NOTIFY 0xC6000001u /* x1 = channel end index within the calling VM */
+#define PT_HVC_VM_BOOTS       0xC6000002u /* returns how often this VM was started (1, 2, ...) */
 
 extern const struct pt_config pt_config;
 
