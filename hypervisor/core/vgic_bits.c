@@ -3,7 +3,7 @@
  * of the virtual redistributors (SGIs, PPIs): IGROUPR, IS/ICENABLER, IS/ICPENDR, IS/ICACTIVER.
  *
  * Every bit is checked against what the VM owns: a foreign interrupt reads as zero, and setting
- * its bit does nothing but log once.
+ * its bit does nothing but log (rate limited).
  */
 #include <hyp/cpu.h>
 #include <hyp/gic.h>
@@ -81,7 +81,12 @@ void vgic_write_bits(struct vcpu *v, struct vcpu *t, unsigned reg, uint32_t firs
 		unsigned s;
 
 		if (!resolve(t, intid, &o, &s)) {
-			vgic_foreign(v, "register write", intid);
+			/*
+			 * Clearing, grouping or deactivating what is not ours is what an OS does to
+			 * every INTID at start-up; only trying to raise one is worth a line.
+			 */
+			if (reg == ISENABLER || reg == ISPENDR || reg == ISACTIVER)
+				vgic_foreign(v, "register write", intid);
 			continue;
 		}
 		spin_lock(&g->lock);

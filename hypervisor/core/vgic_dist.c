@@ -45,11 +45,8 @@ static bool priority(struct vcpu *v, uint32_t intid, bool write, uint64_t *val, 
 		int i = vgic_spi_index(v->vm, intid + b);
 		uint8_t byte = (uint8_t)(*val >> (8 * b));
 
-		if (i < 0) {
-			if (write && byte)
-				vgic_foreign(v, "priority write", intid + b);
-			continue;
-		}
+		if (i < 0)
+			continue;   /* OSes set every priority at start-up: ignored, not logged */
 		if (write)
 			g->spi[i].prio = byte & VGIC_PRIO_MASK;
 		else
@@ -81,10 +78,8 @@ static void route(struct vcpu *v, uint32_t intid, uint64_t aff)
 	int i = vgic_spi_index(vm, intid);
 	unsigned to;
 
-	if (i < 0) {
-		vgic_foreign(v, "IROUTER write", intid);
-		return;
-	}
+	if (i < 0)
+		return;   /* OSes route every SPI at start-up: ignored, not logged */
 	/* Virtual MPIDRs carry the vCPU index in Aff0 and nothing else; IRM (bit 31) unsupported. */
 	to = (unsigned)(aff & 0xff);
 	if ((aff & ~0xffull) || to >= vm->cfg->ncpus) {

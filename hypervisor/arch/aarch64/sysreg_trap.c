@@ -19,7 +19,8 @@
  *    would throw away the hypervisor's dirty lines; on shared levels, which hold other VMs'
  *    lines, it does nothing. Guests keep their data coherent by VA (DC CIVAC), as Linux does.
  *
- * Anything else that traps here is unexpected and the guest's fault. Messages are rate limited.
+ * Anything else that traps here is unexpected and the guest's fault. PMU, debug and ACTLR_EL1
+ * accesses are not logged (every OS makes some at start-up); the rest is, rate limited.
  */
 #include <hyp/sysreg.h>
 #include <hyp/vgic.h>
@@ -88,10 +89,6 @@ static void set_way(struct vcpu *v, uint64_t iss, uint64_t val)
 
 void sysreg_trap(struct vcpu *v, struct frame *f, uint64_t esr)
 {
-	static const char *const what[] = {
-		[K_PTIMER] = "EL1 physical timer", [K_PMU] = "PMU register",
-		[K_DEBUG] = "debug register", [K_ACTLR] = "ACTLR_EL1",
-	};
 	uint64_t iss = ESR_ISS(esr);
 	unsigned rt = (unsigned)ISS_RT(iss);
 	bool read = iss & ISS_READ;
@@ -126,13 +123,12 @@ void sysreg_trap(struct vcpu *v, struct frame *f, uint64_t esr)
 	k = classify(iss);
 	switch (k) {
 	case K_PTIMER:
-	case K_PMU:
+		vm_note(v, LOG_SYSREG, "EL1 physical timer access (PC 0x%lx) — RAZ/WI, use the "
+			"virtual timer", f->elr);
+		/* fall through */
+	case K_PMU:     /* every OS touches these at start-up: policy, not news (not logged) */
 	case K_DEBUG:
 	case K_ACTLR:
-		vm_note(v, LOG_SYSREG, "%s access S%u_%u_C%u_C%u_%u (PC 0x%lx) — RAZ/WI%s", what[k],
-			(unsigned)ISS_OP0(iss), (unsigned)ISS_OP1(iss), (unsigned)ISS_CRN(iss),
-			(unsigned)ISS_CRM(iss), (unsigned)ISS_OP2(iss), f->elr,
-			k == K_PTIMER ? ", use the virtual timer" : "");
 		if (read && rt != 31)
 			f->x[rt] = 0;
 		f->elr += 4;
