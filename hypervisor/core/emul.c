@@ -21,7 +21,7 @@
  *     stage-1 table walk into a window, or any other fault: the guest's fault (its on_fault policy).
  *
  * The guest resumes after the instruction: 4 bytes on, or 2 for a 16-bit T32 instruction from an
- * AArch32 EL0 (ESR_EL2.IL clear).
+ * AArch32 EL0 (ESR_EL2.IL clear), with its IT state advanced.
  */
 #include <hyp/cpu.h>
 #include <hyp/vm.h>
@@ -83,11 +83,29 @@ static uint64_t extend(const struct access *a, uint64_t val)
 	return val;
 }
 
+/*
+ * Step past the trapped instruction: 4 bytes, or 2 for a 16-bit T32 one (ESR.IL clear). In T32
+ * inside an IT block the ITSTATE in the saved PSTATE advances too, as executing it would have.
+ */
+#define SPSR_T           BIT(5)
+#define SPSR_IT_LO(s)    (((s) >> 25) & 3)      /* IT[1:0] */
+#define SPSR_IT_HI(s)    (((s) >> 10) & 0x3f)   /* IT[7:2] */
+static void skip_insn(struct frame *f, uint64_t esr)
+{
+	f->elr += esr & ESR_IL ? 4 : 2;
+	if ((f->spsr & BIT(4)) && (f->spsr & SPSR_T)) {
+		uint64_t it = SPSR_IT_HI(f->spsr) << 2 | SPSR_IT_LO(f->spsr);
+
+		it = (it & 7) == 0 ? 0 : (it & 0xe0) | ((it << 1) & 0x1f);
+		f->spsr &= ~((3ull << 25) | (0x3full << 10));
+		f->spsr |= (it & 3) << 25 | (it >> 2) << 10;
+	}
+}
+
 void emul_data_abort(struct vcpu *v, struct frame *f, uint64_t esr)
 {
 	uint64_t iss = ESR_ISS(esr);
 	uint64_t ipa = (sysreg_read(hpfar_el2) >> 4) << 12 | (sysreg_read(far_el2) & 0xfff);
-	unsigned insn_len = esr & ESR_IL ? 4 : 2;
 	const struct pt_emul *w = find_window(v->vm->cfg, ipa);
 	struct access a;
 	uint64_t val;
@@ -96,7 +114,7 @@ void emul_data_abort(struct vcpu *v, struct frame *f, uint64_t esr)
 	if (!w || (iss & ISS_S1PTW) || !FSC_IS_TRANSLATION(ISS_FSC(iss)))
 		goto fault;
 	if (iss & ISS_CM) {
-		f->elr += insn_len;
+		skip_insn(f, esr);
 		return;
 	}
 	if (!(iss & ISS_ISV))
@@ -117,7 +135,7 @@ void emul_data_abort(struct vcpu *v, struct frame *f, uint64_t esr)
 	}
 	if (!a.write && a.reg != 31)
 		f->x[a.reg] = extend(&a, val);
-	f->elr += insn_len;
+	skip_insn(f, esr);
 	return;
 
 fault:
