@@ -105,7 +105,7 @@ static void skip_insn(struct frame *f, uint64_t esr)
 void emul_data_abort(struct vcpu *v, struct frame *f, uint64_t esr)
 {
 	uint64_t iss = ESR_ISS(esr);
-	uint64_t ipa = (sysreg_read(hpfar_el2) >> 4) << 12 | (sysreg_read(far_el2) & 0xfff);
+	uint64_t ipa = fault_ipa();
 	const struct pt_emul *w = find_window(v->vm->cfg, ipa);
 	struct access a;
 	uint64_t val;
@@ -139,5 +139,24 @@ void emul_data_abort(struct vcpu *v, struct frame *f, uint64_t esr)
 	return;
 
 fault:
-	vm_fault(v, "data abort at IPA 0x%lx (%s, PC 0x%lx)", ipa, a.write ? "write" : "read", f->elr);
+	if (iss & ISS_S1PTW)
+		stage1_walk_fault(v, f, a.write ? "write" : "read");
+	else
+		vm_fault(v, "data abort at IPA 0x%lx (%s, PC 0x%lx)", ipa, a.write ? "write" : "read",
+			 f->elr);
+}
+
+uint64_t fault_ipa(void)
+{
+	return (sysreg_read(hpfar_el2) >> 4) << 12 | (sysreg_read(far_el2) & 0xfff);
+}
+
+/*
+ * The guest's own page tables point outside what stage 2 maps: HPFAR names the page of the
+ * descriptor the walk wanted, FAR the virtual address being translated.
+ */
+void stage1_walk_fault(struct vcpu *v, struct frame *f, const char *access)
+{
+	vm_fault(v, "stage-1 table walk into IPA page 0x%lx (%s of VA 0x%lx, PC 0x%lx)",
+		 (sysreg_read(hpfar_el2) >> 4) << 12, access, sysreg_read(far_el2), f->elr);
 }

@@ -83,7 +83,7 @@ static void route(struct vcpu *v, uint32_t intid, uint64_t aff)
 	/* Virtual MPIDRs carry the vCPU index in Aff0 and nothing else; IRM (bit 31) unsupported. */
 	to = (unsigned)(aff & 0xff);
 	if ((aff & ~0xffull) || to >= vm->cfg->ncpus) {
-		vgic_foreign(v, "IROUTER to a CPU outside the VM", intid);
+		vm_note(v, LOG_VGIC, "route of INTID %u to a CPU outside the VM — ignored", intid);
 		return;
 	}
 	spin_lock(&g->lock);
@@ -116,7 +116,7 @@ static bool irouter(struct vcpu *v, uint64_t off, bool write, uint64_t *val, uns
 	}
 	if (high) {
 		if (*val)   /* Aff3: no vCPU has one */
-			vgic_foreign(v, "IROUTER to a CPU outside the VM", intid);
+			vm_note(v, LOG_VGIC, "route of INTID %u to a CPU outside the VM — ignored", intid);
 		return true;
 	}
 	route(v, intid, *val);

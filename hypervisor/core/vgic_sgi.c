@@ -30,7 +30,7 @@ void vgic_sgi1r(struct vcpu *v, uint64_t val)
 	/* Virtual MPIDRs are Aff0 = vCPU index and nothing else: other clusters are not ours. */
 	if (SGI1R_AFF1(val) || SGI1R_AFF2(val) || SGI1R_AFF3(val)) {
 		if (SGI1R_TARGETS(val))
-			vgic_foreign(v, "SGI to a CPU outside the VM", intid);
+			vm_note(v, LOG_VGIC, "SGI %u to a CPU outside the VM — ignored", intid);
 		return;
 	}
 	for (uint64_t t = SGI1R_TARGETS(val); t; t &= t - 1) {
@@ -39,7 +39,7 @@ void vgic_sgi1r(struct vcpu *v, uint64_t val)
 		if (c < vm->cfg->ncpus)
 			vgic_post(vm, c, intid);
 		else
-			vgic_foreign(v, "SGI to a CPU outside the VM", intid);
+			vm_note(v, LOG_VGIC, "SGI %u to a CPU outside the VM — ignored", intid);
 	}
 }
 

@@ -106,7 +106,7 @@ void sysreg_trap(struct vcpu *v, struct frame *f, uint64_t esr)
 	case ICC_SGI0R_EL1:   /* group 0 / secure SGIs: nobody here may send those */
 		if (read)
 			break;
-		vgic_foreign(v, "group-0 SGI", (unsigned)(val >> 24) & 0xf);
+		vm_note(v, LOG_VGIC, "group-0 SGI %u — ignored", (unsigned)(val >> 24) & 0xf);
 		f->elr += 4;
 		return;
 	case DC_ISW:

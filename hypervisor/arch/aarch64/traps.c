@@ -43,11 +43,12 @@ void guest_sync(struct frame *f)
 	case EC_DABT_LOW:
 		emul_data_abort(v, f, esr);
 		break;
-	case EC_IABT_LOW: {
-		uint64_t ipa = (sysreg_read(hpfar_el2) >> 4) << 12 | (sysreg_read(far_el2) & 0xfff);
-		vm_fault(v, "instruction abort at IPA 0x%lx (PC 0x%lx)", ipa, f->elr);
+	case EC_IABT_LOW:
+		if (esr & ISS_S1PTW)
+			stage1_walk_fault(v, f, "instruction fetch");
+		else
+			vm_fault(v, "instruction abort at IPA 0x%lx (PC 0x%lx)", fault_ipa(), f->elr);
 		break;
-	}
 	default:
 		vm_fault(v, "unexpected trap, EC 0x%02x ISS 0x%lx (PC 0x%lx)",
 			 (unsigned)ESR_EC(esr), ESR_ISS(esr), f->elr);

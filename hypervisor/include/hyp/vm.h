@@ -121,8 +121,10 @@ void vm_log(struct vcpu *v, const char *fmt, ...) __printf(2, 3);
 void vm_note(struct vcpu *v, enum log_kind kind, const char *fmt, ...) __printf(3, 4);
 void vm_log_summary(struct vm *vm, bool final);  /* "N more ... suppressed"; final: VM is down */
 
-/* core/emul.c: a stage-2 data abort. */
+/* core/emul.c: a stage-2 data abort; the faulting IPA; a stage-1 walk outside stage 2. */
 void emul_data_abort(struct vcpu *v, struct frame *f, uint64_t esr);
+uint64_t fault_ipa(void);
+void stage1_walk_fault(struct vcpu *v, struct frame *f, const char *access);
 
 /* core/vuart.c */
 bool vuart_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val, unsigned size);
