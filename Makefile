@@ -80,7 +80,7 @@ linux-guest: $(LINUX_GUEST)
 $(LINUX_GUEST) &: $(wildcard samples/guests/linux/*) | $(BUILD)/.deps
 	$(MAKE) --no-print-directory -C samples/guests/linux O=$(BUILD)/linux
 
-$(BUILD)/guests/baremetal.bin: $(wildcard samples/guests/baremetal/*) | $(BUILD)/.deps
+$(BUILD)/guests/baremetal.bin: $(wildcard samples/guests/baremetal/* samples/guests/baremetal/attack/*) | $(BUILD)/.deps
 	$(MAKE) --no-print-directory -C samples/guests/baremetal O=$(BUILD)/guests
 
 # Regenerated whenever the tool, the description, the templates, the board or a guest changes.

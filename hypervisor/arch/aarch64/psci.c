@@ -20,7 +20,8 @@ static int64_t cpu_on(struct vcpu *v, uint64_t target, uint64_t entry, uint64_t 
 			"INVALID_PARAMETERS", target);
 		return PSCI_INVALID_PARAMETERS;
 	}
-	if (!vm_ipa_is_ram(vm, entry, 4))
+	/* A64 instructions are 4-byte aligned: anything else could only fault on its first fetch. */
+	if (!IS_ALIGNED(entry, 4) || !vm_ipa_is_ram(vm, entry, 4))
 		return PSCI_INVALID_ADDRESS;
 
 	spin_lock(&vm->lock);

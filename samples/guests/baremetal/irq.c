@@ -21,7 +21,6 @@
 #include "uart.h"
 
 #define PT_HVC_CHANNEL_NOTIFY 0xc6000001u
-#define INTID_VTIMER 27
 #define INTID_RTC    34
 #define INTID_UART   33
 #define UART_BASE    0x09000000ul
@@ -44,6 +43,7 @@
 enum { T_OFF, T_TICK, T_FLOOD, T_LAT };
 
 extern char el1_vectors[];
+void (*volatile irq_ack_hook)(unsigned intid);
 uint64_t irq_entry_ticks;   /* written by the vector, first thing */
 uint32_t irq_pad;           /* NOPs the vector runs before that (0..15) */
 
@@ -78,28 +78,10 @@ static void uart_irq(void)
 	*uart(UART_ICR) = UART_RX_RT;
 }
 
-static uint64_t vcount(void)
-{
-	uint64_t v;
-	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
-	return v;
-}
-
 static void timer_set(uint64_t cval, uint64_t ctl)
 {
 	__asm__ volatile("msr cntv_cval_el0, %0; msr cntv_ctl_el0, %1; isb" : : "r"(cval), "r"(ctl));
 }
-
-static unsigned my_cpu(void)
-{
-	uint64_t m;
-	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(m));
-	return (unsigned)(m & 0xff);
-}
-
-static void irqs_on(void)  { __asm__ volatile("msr daifclr, #2" ::: "memory"); }
-static void irqs_off(void) { __asm__ volatile("msr daifset, #2" ::: "memory"); }
-static void wait_irq(void) { __asm__ volatile("wfi" ::: "memory"); }
 
 static void timer_irq(void)
 {
@@ -132,6 +114,8 @@ void irq_dispatch(void)
 
 		if (id >= 1020)
 			return;
+		if (irq_ack_hook)
+			irq_ack_hook(id);
 		if (prio16_on && id < 16)
 			prio_order[nprio++ & 15] = id;
 		else if (id == INTID_VTIMER)
@@ -155,17 +139,7 @@ void irq_dispatch(void)
 	}
 }
 
-void unexpected_exception(void)
-{
-	uint64_t esr, elr;
-	__asm__ volatile("mrs %0, esr_el1; mrs %1, elr_el1" : "=r"(esr), "=r"(elr));
-	line("unexpected exception, ESR ", esr, 1, "");
-	line(" ELR ", elr, 1, "\n");
-	for (;;)
-		wait_irq();
-}
-
-static void setup(void)
+void irq_setup(void)
 {
 	if (setup_done)
 		return;
@@ -181,6 +155,7 @@ void irq_secondary(unsigned cpu)
 	__asm__ volatile("msr vbar_el1, %0; isb" : : "r"(el1_vectors));
 	gic_init_cpu(cpu);
 	gic_enable(cpu, SGI_PING, 0x80);
+	gic_enable(cpu, SGI_WAKE, 0x80);
 	irqs_on();
 }
 
@@ -323,29 +298,45 @@ static void attack(void)
 	line("irq-attack: done, stray interrupts ", others, 0, "\n");
 }
 
+uint64_t irq_ticks(uint64_t n, uint64_t period, uint64_t tpm, int verbose)
+{
+	uint64_t start = vcount(), shown = 0, end;
+
+	irq_setup();
+	gic_enable(0, INTID_VTIMER, 0x80);
+	tick_step = period * tpm;
+	end = start + 2 * n * tick_step + 100 * tpm;
+	ticks = 0;
+	timer_mode = T_TICK;
+	lat_cval = start + tick_step;
+	timer_set(lat_cval, 1);
+	while (shown < n && vcount() < end) {
+		wait_irq();
+		if (!verbose)
+			shown = ticks;
+		while (shown < ticks && shown < n)
+			line("tick ", ++shown, 0, "\n");
+	}
+	timer_mode = T_OFF;
+	timer_set(0, 0);
+	return shown < n ? shown : n;
+}
+
+uint64_t irq_strays(void)
+{
+	return others;
+}
+
 int irq_command(const char *w, const char **a, uint64_t period, uint64_t tpm)
 {
 	if (word_is(w, "tick=", a)) {
-		uint64_t n = number(*a, a), start = vcount(), shown = 0;
-		setup();
-		gic_enable(0, INTID_VTIMER, 0x80);
-		tick_step = period * tpm;
-		ticks = 0;
-		timer_mode = T_TICK;
-		lat_cval = start + tick_step;
-		timer_set(lat_cval, 1);
-		while (shown < n) {
-			wait_irq();
-			while (shown < ticks && shown < n)
-				line("tick ", ++shown, 0, "\n");
-		}
-		timer_mode = T_OFF;
-		timer_set(0, 0);
+		uint64_t n = number(*a, a), start = vcount();
+		irq_ticks(n, period, tpm, 1);
 		line("tick: ", n, 0, " ticks in ");
 		line("", (vcount() - start) / tpm, 0, " ms\n");
 	} else if (word_is(w, "pingpong=", a)) {
 		uint64_t n = number(*a, a);
-		setup();
+		irq_setup();
 		gic_enable(0, SGI_PONG, 0x80);
 		pongs = 0;
 		for (uint64_t i = 0; i < n; i++) {
@@ -356,7 +347,7 @@ int irq_command(const char *w, const char **a, uint64_t period, uint64_t tpm)
 		line("pingpong: ", pongs, 0, " round trips\n");
 	} else if (word_is(w, "rtc-alarm=", a) || word_is(w, "rtc-alarm", a)) {
 		unsigned to = w[9] == '=' ? (unsigned)number(*a, a) : my_cpu();
-		setup();
+		irq_setup();
 		gic_enable(0, INTID_RTC, 0x80);
 		gic_route(INTID_RTC, to);
 		alarms = 0;
@@ -371,11 +362,11 @@ int irq_command(const char *w, const char **a, uint64_t period, uint64_t tpm)
 		}
 	} else if (word_is(w, "dbirq=", a)) {
 		doorbell_intid = (unsigned)number(*a, a);
-		setup();
+		irq_setup();
 		gic_enable(0, doorbell_intid, 0x80);
 	} else if (word_is(w, "doorbells=", a)) {
 		uint64_t n = number(*a, a);
-		setup();
+		irq_setup();
 		gic_enable(0, doorbell_intid, 0x80);
 		line("doorbells: ", wait_for(&doorbells, n, 2000 * tpm), 0, " received\n");
 	} else if (word_is(w, "notify=", a)) {
@@ -384,11 +375,11 @@ int irq_command(const char *w, const char **a, uint64_t period, uint64_t tpm)
 		line("notify ", k, 0, "");
 		line(" -> ", (uint64_t)r, 0, "\n");
 	} else if (word_is(w, "prio16", a)) {
-		setup();
+		irq_setup();
 		prio16();
 	} else if (word_is(w, "flood=", a)) {
 		uint64_t ms = number(*a, a);
-		setup();
+		irq_setup();
 		gic_enable(0, INTID_VTIMER, 0x80);
 		floods = 0;
 		flood_end = vcount() + ms * tpm;
@@ -400,11 +391,11 @@ int irq_command(const char *w, const char **a, uint64_t period, uint64_t tpm)
 		line("flood: ", floods, 0, " interrupts\n");
 	} else if (word_is(w, "latency=", a)) {
 		uint64_t n = number(*a, a);
-		setup();
+		irq_setup();
 		latency(n, tpm);
 	} else if (word_is(w, "rxirq=", a)) {
 		uint64_t n = number(*a, a);
-		setup();
+		irq_setup();
 		gic_enable(0, INTID_UART, 0x80);
 		*uart(UART_IMSC) = UART_RX_RT;
 		puts("rxirq: waiting\n");
@@ -421,7 +412,7 @@ int irq_command(const char *w, const char **a, uint64_t period, uint64_t tpm)
 		line("rxirq: ", rx_lines, 0, " lines");
 		line(", ", rx_irqs, 0, " interrupts\n");
 	} else if (word_is(w, "irq-attack", a)) {
-		setup();
+		irq_setup();
 		attack();
 	} else {
 		return 0;

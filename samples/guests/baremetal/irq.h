@@ -1,24 +1,26 @@
-/* Interrupt-driven commands of the bare-metal guest (irq.c). */
+/* Interrupt-driven commands of the bare-metal guest (irq.c), and its interrupt plumbing. */
 #ifndef BM_IRQ_H
 #define BM_IRQ_H
 
 #include <stdint.h>
+#include "guest.h"
+
+#define INTID_VTIMER 27
+#define SGI_WAKE     4      /* wakes a secondary vCPU's idle loop (run_on); no other effect */
 
 /* Handles one command word; 1 if it was one of ours. *arg as for word_is(). */
 int irq_command(const char *w, const char **arg, uint64_t period_ms, uint64_t ticks_per_ms);
 void irq_secondary(unsigned cpu);   /* a secondary vCPU joins: vectors, GIC, SGIs on */
-
-/* main.c */
-int word_is(const char *w, const char *key, const char **arg);
-uint64_t number(const char *s, const char **end);
-void line(const char *a, uint64_t n, int hex, const char *b);
-int64_t hvc_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
+void irq_setup(void);               /* vCPU 0: vectors, distributor, its GIC interface, IRQs on */
 
 /*
- * Busy-wait body. A hint on hardware; under QEMU's single-threaded TCG (which -icount implies)
- * it hands the host thread to the next CPU, where a plain spin would hold it for a whole time
- * slice (100 ms of virtual time) and starve the CPU it is waiting for.
+ * n virtual timer interrupts, one every period_ms, waited for in WFI; prints "tick K" for each
+ * when verbose. Returns how many came (n, unless they stopped coming within twice the time).
  */
-static inline void relax(void) { __asm__ volatile("yield" ::: "memory"); }
+uint64_t irq_ticks(uint64_t n, uint64_t period_ms, uint64_t tpm, int verbose);
+uint64_t irq_strays(void);          /* interrupts no command was waiting for */
+
+/* Called with each interrupt just acknowledged (running priority raised), before its EOI. */
+extern void (*volatile irq_ack_hook)(unsigned intid);
 
 #endif

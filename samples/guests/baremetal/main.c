@@ -15,48 +15,65 @@
  *   cpu_on=MPIDR  PSCI CPU_ON of MPIDR (entry: this guest's secondary entry) and print the result
  *   hvc=FID       HVC #0 with x0 = FID and print x0 afterwards
  *   smc=FID       SMC #0 likewise
- *   maxboots=K    a VM that restarts: from boot K on, skip the rest and power off
+ *   maxboots=K    a VM that restarts: from boot K on (PT_HVC_VM_BOOTS), skip the rest and power off
  *   timing        print the counter at entry and at the first character (see hypervisor/bench.sh)
  *   off           PSCI SYSTEM_OFF          reset   PSCI SYSTEM_RESET
- *   and the interrupt commands of irq.c (tick=, pingpong=, prio16, latency=, ...)
+ *   and the interrupt commands of irq.c (tick=, pingpong=, prio16, latency=, ...), the
+ *   victim of the attack tests (victim.c: victim=N) and the attacks themselves (attack.c)
  *
  * Addresses are guest-physical (IPAs): a guest cannot name a physical address at all. Misbehaving
  * commands are how the isolation tests provoke the hypervisor. Without an `off`, vCPU 0 ends in
  * WFI. Numbers are decimal or 0x-hex.
  */
 #include <stdint.h>
+#include "attack.h"
 #include "fdt.h"
-#include "uart.h"
+#include "gic.h"
+#include "guest.h"
 #include "irq.h"
+#include "uart.h"
+#include "victim.h"
 
-#define PSCI_SYSTEM_OFF   0x84000008u
-#define PSCI_SYSTEM_RESET 0x84000009u
-#define PSCI_CPU_ON       0xc4000003u
-#define MAX_CPUS          8
 #define TICKS_PER_MS      62500ull   /* CNTFRQ of QEMU virt; read the real one below */
 
-int64_t smc_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
-void secondary_start(void);
+volatile uint32_t cpu_up[MAX_CPUS];
+uint64_t ticks_per_ms = TICKS_PER_MS;
+unsigned ncpus = 1;
+uint64_t entry_sp;   /* written by start.S */
+void (*volatile secondary_hook)(uint64_t cpu);
+static void (*volatile work[MAX_CPUS])(uint64_t cpu);
 
-static volatile uint32_t cpu_up[MAX_CPUS];
-static uint64_t ticks_per_ms = TICKS_PER_MS;
-
-/* Survives a VM restart: the hypervisor reloads the image, not the rest of RAM. */
-static struct { uint64_t magic, boots; } persist __attribute__((section(".noinit.persist")));
-#define PERSIST_MAGIC 0x7061727469746121ull
-
-static uint64_t counter(void)
+uint64_t vcount(void)
 {
 	uint64_t v;
 	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
 	return v;
 }
 
-static void delay_ms(uint64_t ms)
+void delay_ms(uint64_t ms)
 {
-	uint64_t end = counter() + ms * ticks_per_ms;
-	while (counter() < end)
+	uint64_t end = vcount() + ms * ticks_per_ms;
+	while (vcount() < end)
 		relax();
+}
+
+unsigned my_cpu(void)
+{
+	return (unsigned)(SYSREG_READ(mpidr_el1) & 0xff);
+}
+
+int64_t vm_boots(void)
+{
+	return hvc_call(PT_HVC_VM_BOOTS, 0, 0, 0);
+}
+
+void run_on(unsigned cpu, void (*fn)(uint64_t cpu))
+{
+	if (cpu >= MAX_CPUS)
+		return;
+	work[cpu] = fn;
+	__asm__ volatile("dsb ish" ::: "memory");
+	gic_sgi_to(cpu, SGI_WAKE);
 }
 
 void line(const char *a, uint64_t n, int hex, const char *b)
@@ -107,6 +124,13 @@ static void power(uint32_t fn)
 {
 	hvc_call(fn, 0, 0, 0);
 	puts("psci call returned!\n");   /* should never get here */
+}
+
+void power_off(void)
+{
+	power(PSCI_SYSTEM_OFF);
+	for (;;)
+		wait_irq();
 }
 
 static void run(const char *cmd, uint64_t entry_ticks)
@@ -169,8 +193,15 @@ static void run(const char *cmd, uint64_t entry_ticks)
 			line(" -> ", (uint64_t)r, 0, "\n");
 		} else if (word_is(w, "maxboots=", &a)) {
 			uint64_t k = number(a, &a);
-			if (persist.boots >= k) {
-				line("boot ", persist.boots, 0, " reached maxboots, powering off\n");
+			int64_t boots = vm_boots();
+			/* Without a boot count a restarting VM would restart for ever: stop it. */
+			if (boots < 0) {
+				line("maxboots: no boot count (PT_HVC_VM_BOOTS -> ", (uint64_t)boots, 0,
+				     "), powering off\n");
+				power(PSCI_SYSTEM_OFF);
+			}
+			if ((uint64_t)boots >= k) {
+				line("boot ", (uint64_t)boots, 0, " reached maxboots, powering off\n");
 				power(PSCI_SYSTEM_OFF);
 			}
 		} else if (word_is(w, "timing", &a)) {
@@ -180,7 +211,9 @@ static void run(const char *cmd, uint64_t entry_ticks)
 			power(PSCI_SYSTEM_OFF);
 		} else if (word_is(w, "reset", &a)) {
 			power(PSCI_SYSTEM_RESET);
-		} else if (!irq_command(w, &a, period, ticks_per_ms)) {
+		} else if (!irq_command(w, &a, period, ticks_per_ms) &&
+			   !victim_command(w, &a, period, ticks_per_ms) &&
+			   !attack_command(w, &a, period, ticks_per_ms)) {
 			puts("unknown command: ");
 			for (a = w; *a && *a != ' '; a++)
 				putc(*a);
@@ -199,9 +232,6 @@ void main(const void *dtb, uint64_t entry_ticks)
 	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(frq));
 	if (frq >= 1000)
 		ticks_per_ms = frq / 1000;
-	if (persist.magic != PERSIST_MAGIC)
-		persist.magic = PERSIST_MAGIC, persist.boots = 0;
-	persist.boots++;
 
 	int bad = dtb && fdt_read(dtb, &info) != 0;
 #ifdef NATIVE_BOOTARGS
@@ -215,7 +245,7 @@ void main(const void *dtb, uint64_t entry_ticks)
 	if (bad)
 		puts("warning: ignoring a malformed device tree\n");
 
-	unsigned ncpus = info.ncpus ? info.ncpus : 1;
+	ncpus = info.ncpus ? info.ncpus : 1;
 	if (ncpus > MAX_CPUS)
 		ncpus = MAX_CPUS;
 	for (unsigned c = 1; c < ncpus; c++) {
@@ -226,16 +256,41 @@ void main(const void *dtb, uint64_t entry_ticks)
 			continue;
 		}
 		/* Wait for it, so that the output order is deterministic. */
-		for (uint64_t end = counter() + 1000 * ticks_per_ms; !cpu_up[c] && counter() < end;)
+		for (uint64_t end = vcount() + 1000 * ticks_per_ms; !cpu_up[c] && vcount() < end;)
 			relax();
 	}
 	run(info.bootargs, entry_ticks);
 }
 
+/*
+ * A secondary vCPU: says it is up, then idles in WFI, running what run_on() hands it. Interrupts
+ * are masked around the check so that a wake-up SGI between the check and the WFI is not lost
+ * (WFI ends on a pending interrupt even while it is masked).
+ */
 void secondary_main(uint64_t cpu)
 {
+	void (*hook)(uint64_t) = secondary_hook;
+
+	if (hook) {
+		hook(cpu);
+		return;
+	}
 	line("cpu ", cpu, 0, " up\n");
 	irq_secondary((unsigned)cpu);
-	if (cpu < MAX_CPUS)
-		cpu_up[cpu] = 1;
+	if (cpu >= MAX_CPUS)
+		return;
+	cpu_up[cpu] = 1;
+	for (;;) {
+		void (*fn)(uint64_t);
+
+		irqs_off();
+		fn = work[cpu];
+		if (!fn)
+			wait_irq();
+		irqs_on();
+		if (fn) {
+			work[cpu] = 0;
+			fn(cpu);
+		}
+	}
 }

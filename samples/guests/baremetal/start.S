@@ -14,6 +14,7 @@ _start:
 	 * virtual one start at 0 when the VM boots.
 	 */
 	mrs	x19, cntpct_el0
+	mov	x21, sp                  /* SP_EL1 as handed over, for restart-regs */
 	mov	x20, x0
 	adrp	x0, __bss_start
 	add	x0, x0, :lo12:__bss_start
@@ -23,7 +24,9 @@ _start:
 	b.hs	2f
 	stp	xzr, xzr, [x0], #16
 	b	1b
-2:	mov	x0, #0
+2:	adrp	x0, entry_sp
+	str	x21, [x0, :lo12:entry_sp]
+	mov	x0, #0
 	bl	set_stack
 	mov	x0, x20
 	mov	x1, x19
@@ -59,7 +62,7 @@ smc_call:
 	smc	#0
 	ret
 
-	/* Not zeroed: nobody reads a stack before writing it. */
+	/* Not zeroed (nor part of the image): nobody reads a stack before writing it. */
 	.section .noinit.stacks, "aw", %nobits
 	.balign	16
 stacks:

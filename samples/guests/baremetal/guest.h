@@ -1,0 +1,66 @@
+/*
+ * What main.c offers the command modules (irq.c, victim.c, the attack commands): parsing,
+ * printing, hypervisor calls, time, and running code on another vCPU of this VM.
+ */
+#ifndef BM_GUEST_H
+#define BM_GUEST_H
+
+#include <stdint.h>
+
+#define MAX_CPUS            8
+#define PSCI_VERSION        0x84000000u
+#define PSCI_CPU_OFF        0x84000002u
+#define PSCI_CPU_ON         0xc4000003u
+#define PSCI_AFFINITY_INFO  0xc4000004u
+#define PSCI_SYSTEM_OFF     0x84000008u
+#define PSCI_SYSTEM_RESET   0x84000009u
+#define PSCI_FEATURES       0x8400000au
+#define PT_HVC_VM_BOOTS     0xc6000002u
+#define GUEST_RAM_BASE      0x40000000ul
+#define GUEST_RAM_SIZE      0x04000000ul   /* every test system gives its VMs 64 MiB */
+#define OUTSIDE_RAM         0x50000000ul   /* an IPA no test VM has */
+
+int word_is(const char *w, const char *key, const char **arg);
+uint64_t number(const char *s, const char **end);
+void line(const char *a, uint64_t n, int hex, const char *b);
+int64_t hvc_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
+int64_t smc_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
+void secondary_start(void);   /* PSCI CPU_ON entry of this guest, x0 = CPU number */
+
+extern unsigned ncpus;          /* vCPUs of this VM, from the device tree */
+extern uint64_t entry_sp;       /* SP_EL1 as the hypervisor handed it to vCPU 0 */
+extern volatile uint32_t cpu_up[MAX_CPUS];
+
+/*
+ * A secondary vCPU entering through secondary_start calls this instead of its usual start-up
+ * when set (with its CPU number): for commands that switch vCPUs off and on again.
+ */
+extern void (*volatile secondary_hook)(uint64_t cpu);
+
+/* Have vCPU `cpu` (already up) call fn(cpu) from its idle loop; returns at once. */
+void run_on(unsigned cpu, void (*fn)(uint64_t cpu));
+
+/* How many times this VM has been started (PT_HVC_VM_BOOTS); negative if the call is unknown. */
+int64_t vm_boots(void);
+
+uint64_t vcount(void);          /* the virtual counter */
+void delay_ms(uint64_t ms);
+unsigned my_cpu(void);
+void power_off(void);           /* PSCI SYSTEM_OFF: does not return */
+extern uint64_t ticks_per_ms;
+
+/*
+ * Busy-wait body. A hint on hardware; under QEMU's single-threaded TCG (which -icount implies)
+ * it hands the host thread to the next CPU, where a plain spin would hold it for a whole time
+ * slice (100 ms of virtual time) and starve the CPU it is waiting for.
+ */
+static inline void relax(void) { __asm__ volatile("yield" ::: "memory"); }
+static inline void irqs_on(void)  { __asm__ volatile("msr daifclr, #2" ::: "memory"); }
+static inline void irqs_off(void) { __asm__ volatile("msr daifset, #2" ::: "memory"); }
+static inline void wait_irq(void) { __asm__ volatile("wfi" ::: "memory"); }
+
+#define SYSREG_READ(r) ({ uint64_t __v; __asm__ volatile("mrs %0, " #r : "=r"(__v)); __v; })
+#define SYSREG_WRITE(r, v) __asm__ volatile("msr " #r ", %0" : : "r"((uint64_t)(v)) : "memory")
+#define ISB() __asm__ volatile("isb" ::: "memory")
+
+#endif
