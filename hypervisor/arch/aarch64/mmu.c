@@ -46,6 +46,12 @@ static uint64_t hyp_pool_bound(void)
 	return n;
 }
 
+static void add_window(unsigned cpu)
+{
+	if (cpu < PT_MAX_CPUS && !window_pte[cpu])
+		window_pte[cpu] = pt_leaf_table(&hyp_pt, WINDOW_VA + cpu * WINDOW_SLOT_SIZE);
+}
+
 void mmu_build_hyp_tables(void)
 {
 	uint64_t need = hyp_pool_bound();
@@ -59,8 +65,14 @@ void mmu_build_hyp_tables(void)
 	map_identity(pt_config.console_pa, PAGE_SIZE, S1_DEVICE);
 	map_identity(pt_config.gicd_pa, 0x10000, S1_DEVICE);
 	map_identity(pt_config.gicr_pa, gicr_size(), S1_DEVICE);
-	for (unsigned c = 0; c < pt_config.ncpus; c++)
-		window_pte[c] = pt_leaf_table(&hyp_pt, WINDOW_VA + c * WINDOW_SLOT_SIZE);
+	/*
+	 * Windows for the boot pCPU (it loads every image) and the pCPUs that run vCPUs (they
+	 * reload and scrub their VM's RAM on a restart); nobody else ever touches VM memory.
+	 */
+	add_window(this_cpu()->index);
+	for (unsigned v = 0; v < pt_config.nvms; v++)
+		for (unsigned i = 0; i < pt_config.vms[v].ncpus; i++)
+			add_window(pt_config.vms[v].cpus[i]);
 }
 
 uint8_t *mmu_window_open(void)
@@ -70,6 +82,8 @@ uint8_t *mmu_window_open(void)
 
 void mmu_window_set(unsigned slot, uint64_t pa)
 {
+	if (!window_pte[this_cpu()->index])
+		panic("cpu %u has no window onto VM memory", this_cpu()->index);
 	/* A level-3 page descriptor; never executable. Slots are empty (and not in any TLB). */
 	window_pte[this_cpu()->index][slot % WINDOW_PAGES] =
 		ALIGN_DOWN(pa, PAGE_SIZE) | S1_NORMAL | PTE_XN | PTE_TABLE | PTE_VALID;
