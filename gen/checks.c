@@ -20,6 +20,7 @@ const struct rule rules[] = {
 	{ "io", "a file cannot be read or written" },
 	{ "yaml-syntax", "the file is not well-formed YAML" },
 	{ "yaml-duplicate-key", "a key appears twice in one mapping" },
+	{ "yaml-alias", "a YAML alias (*name): not supported in a system description" },
 	{ "schema-unknown-key", "a key the schema does not define (with the closest known key)" },
 	{ "schema-missing-key", "a required key is missing, or a required list is empty" },
 	{ "schema-type", "a value has the wrong type (mapping, list or scalar)" },

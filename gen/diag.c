@@ -29,8 +29,15 @@ struct diag {
 	size_t seq; /* order of report, to keep the sort stable */
 };
 
+/*
+ * At most DIAG_MAX diagnostics are kept (and printed); the rest are only counted, so a crafted
+ * description cannot make us hold (or print) millions of them. One line says how many more.
+ */
+#define DIAG_MAX 100
 static struct diag **diags;
-static size_t ndiags, capdiags;
+static size_t ndiags, capdiags, ndropped;
+static struct diag *spill;   /* what callers of a dropped diagnostic add notes and hints to */
+static void diag_free(struct diag *d);
 
 struct source *source_from_string(const char *path, const char *text)
 {
@@ -104,6 +111,12 @@ struct diag *diag_error(struct loc at, const char *rule, const char *fmt, ...)
 	d->at = snapshot(at, true);
 	d->rule = rule;
 	d->seq = ndiags;
+	if (ndiags >= DIAG_MAX) {
+		ndropped++;
+		if (spill)
+			diag_free(spill);
+		return spill = d;
+	}
 	if (ndiags == capdiags) {
 		capdiags = capdiags ? 2 * capdiags : 16;
 		diags = xrealloc(diags, capdiags * sizeof *diags);
@@ -134,7 +147,7 @@ void diag_hint(struct diag *d, const char *fmt, ...)
 
 int diag_count(void)
 {
-	return (int)ndiags;
+	return (int)(ndiags + ndropped);
 }
 
 static int place_cmp(const struct place *a, const struct place *b)
@@ -261,7 +274,10 @@ void diag_reset(void)
 		diag_free(diags[i]);
 	free(diags);
 	diags = NULL;
-	ndiags = capdiags = 0;
+	ndiags = capdiags = ndropped = 0;
+	if (spill)
+		diag_free(spill);
+	spill = NULL;
 }
 
 void diag_flush(enum diag_format format)
@@ -274,7 +290,14 @@ void diag_flush(enum diag_format format)
 		else
 			print_text(stderr, diags[i]);
 	}
+	if (ndropped && format == DIAG_TEXT)
+		fprintf(stderr, "partita: error: %zu more error%s not shown (only the first %d are "
+			"kept) [limit]\n", ndropped, ndropped == 1 ? "" : "s", DIAG_MAX);
+	else if (ndropped)
+		fprintf(stderr, "{\"severity\":\"error\",\"file\":\"\",\"line\":0,\"column\":0,"
+			"\"rule\":\"limit\",\"message\":\"%zu more errors not shown\",\"notes\":[]}\n",
+			ndropped);
 	if (format == DIAG_TEXT && ndiags)
-		fprintf(stderr, "%zu error%s\n", ndiags, ndiags == 1 ? "" : "s");
+		fprintf(stderr, "%zu error%s\n", ndiags + ndropped, ndiags + ndropped == 1 ? "" : "s");
 	diag_reset();
 }

@@ -52,55 +52,98 @@ static bool inspect_linux(struct m_vm *vm, const unsigned char *data, size_t len
 	return true;
 }
 
+/*
+ * An ELF from elsewhere: every PT_LOAD is validated before anything is copied or allocated —
+ * inside the file, p_filesz <= p_memsz, no address arithmetic that wraps, and all of them within
+ * ELF_SPAN_MAX of each other (the flat blob is as large as that span). Empty segments
+ * (p_memsz == 0) load nothing and are skipped by both passes alike.
+ */
+#define ELF_SPAN_MAX (1ull << 32)
+
+static bool elf_error(struct m_vm *vm, const char *what)
+{
+	struct m_image *im = &vm->image;
+	diag_error(im->at_kernel, "image-format", "vm '%s': '%s' %s", vm->name, im->kernel, what);
+	return false;
+}
+
+static bool loads(const Elf64_Phdr *ph)
+{
+	return ph->p_type == PT_LOAD && ph->p_memsz != 0;
+}
+
 static bool inspect_elf(struct m_vm *vm, const unsigned char *data, size_t len)
 {
 	struct m_image *im = &vm->image;
-	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)data;
-	if (len < sizeof *eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
-	    eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_machine != EM_AARCH64 ||
-	    eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phoff > len ||
-	    (len - eh->e_phoff) / sizeof(Elf64_Phdr) < eh->e_phnum) {
-		diag_error(im->at_kernel, "image-format", "vm '%s': '%s' is not a 64-bit AArch64 ELF file",
-			   vm->name, im->kernel);
-		return false;
-	}
-	/* Copied out: e_phoff need not be aligned in a damaged file. */
-	Elf64_Phdr *ph = xmalloc((size_t)eh->e_phnum * sizeof *ph);
-	memcpy(ph, data + eh->e_phoff, (size_t)eh->e_phnum * sizeof *ph);
+	Elf64_Ehdr eh;
+	if (len < sizeof eh)
+		return elf_error(vm, "is not a 64-bit AArch64 ELF file");
+	memcpy(&eh, data, sizeof eh);   /* copied out: nothing in the file need be aligned */
+	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_machine != EM_AARCH64)
+		return elf_error(vm, "is not a 64-bit AArch64 ELF file");
+	if (eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phoff > len ||
+	    (len - eh.e_phoff) / sizeof(Elf64_Phdr) < eh.e_phnum)
+		return elf_error(vm, "has a program header table outside the file");
+	Elf64_Phdr *ph = xmalloc(((size_t)eh.e_phnum + 1) * sizeof *ph);
+	memcpy(ph, data + eh.e_phoff, (size_t)eh.e_phnum * sizeof *ph);
+
 	u64 lo = UINT64_MAX, hi_file = 0, hi_mem = 0;
-	for (unsigned i = 0; i < eh->e_phnum; i++) {
-		if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
+	const char *bad = NULL;
+	for (unsigned i = 0; i < eh.e_phnum && !bad; i++) {
+		const Elf64_Phdr *p = &ph[i];
+		if (!loads(p))
 			continue;
-		if (ph[i].p_offset > len || ph[i].p_filesz > len - ph[i].p_offset ||
-		    ph[i].p_paddr > UINT64_MAX - ph[i].p_memsz) {
-			diag_error(im->at_kernel, "image-format", "vm '%s': '%s' has a segment outside the file",
-				   vm->name, im->kernel);
-			free(ph);
-			return false;
-		}
-		if (ph[i].p_paddr < lo)
-			lo = ph[i].p_paddr;
-		if (ph[i].p_paddr + ph[i].p_filesz > hi_file)
-			hi_file = ph[i].p_paddr + ph[i].p_filesz;
-		if (ph[i].p_paddr + ph[i].p_memsz > hi_mem)
-			hi_mem = ph[i].p_paddr + ph[i].p_memsz;
+		if (p->p_offset > len || p->p_filesz > len - p->p_offset)
+			bad = "has a segment outside the file";
+		else if (p->p_filesz > p->p_memsz)
+			bad = "has a segment with more bytes in the file than in memory (p_filesz > p_memsz)";
+		else if (p->p_paddr > UINT64_MAX - p->p_memsz)
+			bad = "has a segment whose addresses wrap around";
+		if (bad)
+			break;
+		if (p->p_paddr < lo)
+			lo = p->p_paddr;
+		if (p->p_paddr + p->p_filesz > hi_file)
+			hi_file = p->p_paddr + p->p_filesz;
+		if (p->p_paddr + p->p_memsz > hi_mem)
+			hi_mem = p->p_paddr + p->p_memsz;
 	}
-	if (lo == UINT64_MAX || hi_mem - lo > (1ull << 32)) {
-		diag_error(im->at_kernel, "image-format", "vm '%s': '%s' has no loadable segment (or spans over 4 GiB)",
-			   vm->name, im->kernel);
+	if (!bad && lo == UINT64_MAX)
+		bad = "has no loadable segment";
+	if (!bad && hi_mem - lo > ELF_SPAN_MAX)
+		bad = "has segments spanning more than 4 GiB";
+	if (bad) {
 		free(ph);
-		return false;
+		return elf_error(vm, bad);
 	}
 	if (hi_file < lo)
 		hi_file = lo;
 	im->flat_size = hi_file - lo;
+	/*
+	 * The blob is at most what the segments' file bytes cover; a small file whose segments lie
+	 * far apart still makes a large blob, which the fit checks then judge: bound it by the VM's
+	 * RAM first, so that a crafted file cannot make us allocate gigabytes before any check.
+	 */
+	u64 ram = 0;
+	for (size_t r = 0; r < vm->nmem; r++)
+		ram = ram + vm->mem[r].size < ram ? UINT64_MAX : ram + vm->mem[r].size;
+	if (im->flat_size > ram) {
+		free(ph);
+		char *need = fmt_size(im->flat_size), *have = fmt_size(ram);
+		diag_error(im->at_kernel, "image-too-big", "vm '%s': '%s' loads %s, more than the VM's %s "
+			   "of RAM", vm->name, im->kernel, need, have);
+		free(need);
+		free(have);
+		return false;
+	}
 	im->flat = xcalloc(1, im->flat_size ? im->flat_size : 1);
-	for (unsigned i = 0; i < eh->e_phnum; i++)
-		if (ph[i].p_type == PT_LOAD && ph[i].p_filesz)
+	for (unsigned i = 0; i < eh.e_phnum; i++)
+		if (loads(&ph[i]) && ph[i].p_filesz)
 			memcpy(im->flat + (ph[i].p_paddr - lo), data + ph[i].p_offset, ph[i].p_filesz);
 	free(ph);
 	im->load = lo;
-	im->entry = eh->e_entry;
+	im->entry = eh.e_entry;
 	im->file_size = im->flat_size;
 	im->mem_size = hi_mem - lo;
 	return true;
@@ -140,14 +183,18 @@ bool image_inspect(struct m_system *s, struct m_vm *vm)
 	}
 	free(data);
 	if (ok && im->initrd_path) {
-		data = (unsigned char *)read_file(im->initrd_path, &len, &err);
-		if (!data) {
+		u64 size;
+		if (!input_file_size(im->initrd_path, &size, &err)) {
 			diag_error(im->at_initrd, "image-missing", "vm '%s': initrd: %s", vm->name, err);
 			free(err);
 			return false;
 		}
-		free(data);
-		im->initrd_size = len;
+		if (size == 0) {
+			diag_error(im->at_initrd, "image-format", "vm '%s': initrd '%s' is empty", vm->name,
+				   im->initrd);
+			return false;
+		}
+		im->initrd_size = size;
 	}
 	im->present = ok;
 	return ok;

@@ -1,6 +1,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,30 +91,67 @@ void grow(void *items, size_t *cap, size_t need, size_t size)
 	*cap = n;
 }
 
+/*
+ * Input files come from users and from elsewhere: only regular files are read (a FIFO would
+ * block, /dev/zero never ends), opened without blocking, and never more than INPUT_FILE_MAX
+ * bytes. The size fstat reports is what is read, so a file growing meanwhile cannot run away.
+ */
+static int open_input(const char *path, struct stat *st, char **err)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		*err = xasprintf("cannot open '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+		*err = xasprintf("'%s' is not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	if ((u64)st->st_size > INPUT_FILE_MAX) {
+		char *max = fmt_size(INPUT_FILE_MAX);
+		*err = xasprintf("'%s' is larger than %s, the most an input file may be", path, max);
+		free(max);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+bool input_file_size(const char *path, u64 *size, char **err)
+{
+	struct stat st;
+	int fd = open_input(path, &st, err);
+	if (fd < 0)
+		return false;
+	close(fd);
+	*size = (u64)st.st_size;
+	return true;
+}
+
 char *read_file(const char *path, size_t *len, char **err)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		*err = xasprintf("cannot open '%s': %s", path, strerror(errno));
+	struct stat st;
+	int fd = open_input(path, &st, err);
+	if (fd < 0)
 		return NULL;
-	}
-	size_t cap = 4096, n = 0;
-	char *buf = xmalloc(cap);
-	for (;;) {
-		if (n + 1 >= cap)
-			buf = xrealloc(buf, cap *= 2);
-		size_t got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
+	size_t want = (size_t)st.st_size, n = 0;
+	char *buf = xmalloc(want + 1);
+	while (n < want) {
+		ssize_t got = read(fd, buf + n, want - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			*err = xasprintf("cannot read '%s': %s", path, strerror(errno));
+			close(fd);
+			free(buf);
+			return NULL;
+		}
 		if (got == 0)
-			break;
+			break;   /* shrank meanwhile: take what is there */
+		n += (size_t)got;
 	}
-	if (ferror(f)) {
-		*err = xasprintf("cannot read '%s': %s", path, strerror(errno));
-		fclose(f);
-		free(buf);
-		return NULL;
-	}
-	fclose(f);
+	close(fd);
 	buf[n] = 0;
 	if (len)
 		*len = n;

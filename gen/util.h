@@ -27,8 +27,12 @@ struct strbuf {
 };
 void sb_printf(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Whole-file read (NUL-terminated); NULL with *err set (malloc'd) on failure. */
+/* Whole-file read (NUL-terminated); NULL with *err set (malloc'd) on failure. Only regular
+ * files of at most INPUT_FILE_MAX bytes are read: a FIFO, a device or a huge file is an error. */
+#define INPUT_FILE_MAX (512ull << 20)
 char *read_file(const char *path, size_t *len, char **err);
+/* The size of an input file read_file would accept, without reading it. */
+bool input_file_size(const char *path, u64 *size, char **err);
 bool file_exists(const char *path);
 void chmod_x(const char *path); /* add execute permission where there is read permission */
 

@@ -12,6 +12,43 @@ struct loc yloc(const struct ydoc *y, const yaml_node_t *n)
 	return l;
 }
 
+/*
+ * A first pass over the parser's events for what the document API would hide or misread:
+ *  - aliases (*name): the loaded document shares the anchored node, and everything that walks
+ *    it follows the alias again at each use, so a few kilobytes of nested aliases expand to
+ *    millions of values ("billion laughs"). A system description has no use for them;
+ *  - NUL characters in a value (a "\0" escape): C strings would silently cut the value there.
+ * Returns false when either was found (each reported); syntax errors are left to the loader.
+ */
+static bool prescan(struct source *src)
+{
+	yaml_parser_t p;
+	yaml_event_t e;
+	bool ok = true, done = false;
+
+	if (!yaml_parser_initialize(&p))
+		return true;   /* the loader reports it */
+	yaml_parser_set_input_string(&p, (const unsigned char *)src->text, src->len);
+	while (!done && yaml_parser_parse(&p, &e)) {
+		struct loc at = { src, (int)e.start_mark.line + 1, (int)e.start_mark.column + 1 };
+		if (e.type == YAML_ALIAS_EVENT) {
+			struct diag *d = diag_error(at, "yaml-alias", "YAML alias '*%s': aliases are not "
+						    "supported in a system description",
+						    (const char *)e.data.alias.anchor);
+			diag_hint(d, "write the value out where it is used");
+			ok = false;
+		} else if (e.type == YAML_SCALAR_EVENT &&
+			   memchr(e.data.scalar.value, 0, e.data.scalar.length)) {
+			diag_error(at, "yaml-syntax", "a NUL character in a value");
+			ok = false;
+		}
+		done = e.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&e);
+	}
+	yaml_parser_delete(&p);
+	return ok;
+}
+
 bool ydoc_load(struct ydoc *y, struct source *src)
 {
 	yaml_parser_t p;
@@ -19,6 +56,10 @@ bool ydoc_load(struct ydoc *y, struct source *src)
 	y->src = src;
 	if (!yaml_parser_initialize(&p)) {
 		diag_error((struct loc){ src, 0, 0 }, "yaml-syntax", "cannot initialise the YAML parser");
+		return false;
+	}
+	if (!prescan(src)) {
+		yaml_parser_delete(&p);
 		return false;
 	}
 	yaml_parser_set_input_string(&p, (const unsigned char *)src->text, src->len);
