@@ -819,6 +819,35 @@ static void check_limits(struct m_system *s, const char *rule)
 			beyond_ipa(s->chans[c].ep[e].at_base, rule, "channel window", s->chans[c].ep[e].ipa, s->chans[c].size);
 }
 
+/*
+ * Interrupts per VM: the hypervisor's vGIC keeps PT_MAX_VM_SPIS SPIs per VM in a fixed table and
+ * would refuse to boot with more. Counted as it counts them: every SPI of the VM's devices, one
+ * doorbell per channel end, and its vUART's interrupt.
+ */
+static void check_spi_limit(struct m_system *s, const char *rule)
+{
+	for (size_t v = 0; v < s->nvms; v++) {
+		const struct m_vm *vm = &s->vms[v];
+		size_t devs = 0, bells = 0, vuart = 0;
+		for (size_t i = 0; i < vm->ndevs; i++)
+			if (vm->devs[i].dev >= 0)
+				for (size_t k = 0; k < s->board->devs[vm->devs[i].dev].nirqs; k++)
+					devs += s->board->devs[vm->devs[i].dev].irqs[k].intid >= 32;
+		for (size_t c = 0; c < s->nchans; c++)
+			for (size_t e = 0; e < s->chans[c].nep; e++)
+				bells += s->chans[c].ep[e].vm == (int)v;
+		if (vm->vuart_ipa && s->hyp_console_dev >= 0 && s->board->devs[s->hyp_console_dev].nirqs)
+			vuart = 1;
+		if (devs + bells + vuart > PT_MAX_VM_SPIS) {
+			struct diag *d = diag_error(vm->at_name, rule, "vm '%s' owns %zu interrupts (%zu of its "
+						    "devices, %zu channel doorbells, %zu of its vUART); the hypervisor "
+						    "supports at most %d per VM", vm->name, devs + bells + vuart,
+						    devs, bells, vuart, PT_MAX_VM_SPIS);
+			diag_hint(d, "give some devices or channels to another VM");
+		}
+	}
+}
+
 static const struct check checks[] = {
 	{ "duplicate-name", check_duplicate_names, false },
 	{ "limit", check_limits, false },
@@ -838,6 +867,7 @@ static const struct check checks[] = {
 	{ "dma-identity", check_dma, true },
 	{ "place-no-room", check_placement, true },
 	{ "phys-overlap", check_phys_overlap, true },
+	{ "limit", check_spi_limit, true },
 };
 
 void checks_run(struct m_system *s)

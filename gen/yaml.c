@@ -260,6 +260,16 @@ bool yread_size(struct ydoc *y, yaml_node_t *n, const char *what, u64 *out)
 		diag_error(yloc(y, n), "schema-zero-size", "%s must not be 0", what);
 		return false;
 	}
+	/*
+	 * No memory is larger than a 48-bit physical address space. Capping every size here keeps
+	 * all later sums and products (placement, color pools) far from wrapping around.
+	 */
+	if (*out > SIZE_MAX_ANY) {
+		struct diag *d = diag_error(yloc(y, n), "schema-size", "%s: '%s' is larger than any "
+					    "physical address space (256T)", what, s);
+		diag_hint(d, "sizes go up to 256T (2^48 bytes)");
+		return false;
+	}
 	return true;
 }
 

@@ -51,7 +51,9 @@ const char *yscalar(const yaml_node_t *n);
 bool yexpect_seq(struct ydoc *y, yaml_node_t *n, const char *what);
 bool yread_str(struct ydoc *y, yaml_node_t *n, const char *what, const char **out);
 bool yread_u64(struct ydoc *y, yaml_node_t *n, const char *what, u64 *out);
-/* A size: integer with optional K/M/G suffix; 0 is rejected [schema-zero-size]. */
+#define SIZE_MAX_ANY (1ull << 48)   /* the largest size yread_size accepts */
+/* A size: integer with optional K/M/G suffix; 0 is rejected [schema-zero-size], and so is
+ * anything above SIZE_MAX_ANY [schema-size]. */
 bool yread_size(struct ydoc *y, yaml_node_t *n, const char *what, u64 *out);
 /* One of `choices` (NULL-terminated); returns the index or -1 [schema-enum]. */
 int yread_enum(struct ydoc *y, yaml_node_t *n, const char *what, const char *const *choices);

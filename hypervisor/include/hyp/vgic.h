@@ -17,12 +17,13 @@
 #ifndef HYP_VGIC_H
 #define HYP_VGIC_H
 
+#include <partita/config.h>
 #include <hyp/frame.h>
 #include <hyp/spinlock.h>
 #include <hyp/types.h>
 
 #define VGIC_PRIV      32
-#define VGIC_MAX_SPIS  32
+#define VGIC_MAX_SPIS  PT_MAX_VM_SPIS   /* the generator checks it ([limit]) */
 #define VGIC_PRIO_MASK 0xf8   /* 5 priority bits, as the CPU interface implements (ICH_VTR) */
 
 struct vgic_spi {

@@ -20,6 +20,7 @@
 /* Upper bounds the hypervisor sizes its static tables with. The generator rejects larger systems. */
 #define PT_MAX_CPUS   8   /* physical CPUs on a board */
 #define PT_MAX_COLORS 64  /* cache colors (bitmap width) */
+#define PT_MAX_VM_SPIS 32 /* SPIs one VM may own: its devices', its doorbells, its vUART's */
 
 /* What backs a guest-physical range. */
 enum pt_region_kind {
