@@ -38,6 +38,7 @@ const struct rule rules[] = {
 	{ "device-unknown", "a device reference that matches no board DT node with registers" },
 	{ "device-reserved", "a device the hypervisor keeps for itself (GIC, its console)" },
 	{ "device-conflict", "a device given to two VMs, or twice to one" },
+	{ "qemu-text", "QEMU command-line text (a device backend, the board's qemu facts) with characters QEMU options do not use" },
 	{ "console-device", "the hypervisor console is not a UART the hypervisor drives (arm,pl011)" },
 	{ "irq-conflict", "an interrupt owned by two VMs through their devices" },
 	{ "align", "a base, size or physical address that is not 4 KiB aligned" },
@@ -176,6 +177,51 @@ static void check_devices_known(struct m_system *s, const char *rule)
 			else
 				diag_hint(e, "name a node of boards/%s/board.dts by path (/pl031@9010000), label (rtc) or alias",
 					  b->name);
+		}
+}
+
+/*
+ * Text that reaches QEMU's command line in run.sh. A device backend is one QEMU option value
+ * (driver[,property=value]...) and is passed as one quoted word; the board's qemu facts are
+ * words of the command line. Either way only the characters QEMU's option syntax uses are
+ * accepted, so nothing in them can mean anything to the shell ($, quotes, ;, newlines...).
+ */
+static bool qemu_text_ok(const char *t, bool spaces)
+{
+	if (!t[0] || !((t[0] >= 'a' && t[0] <= 'z') || (t[0] >= 'A' && t[0] <= 'Z') ||
+		       (t[0] >= '0' && t[0] <= '9') || (spaces && t[0] == '-')))
+		return false;
+	for (; *t; t++)
+		if (!((*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z') || (*t >= '0' && *t <= '9') ||
+		      strchr("_.,=:/+@-", *t) || (spaces && *t == ' ')))
+			return false;
+	return true;
+}
+
+static void check_qemu_text(struct m_system *s, const char *rule)
+{
+	struct board *b = s->board;
+	const struct { const char *key, *value; bool spaces; } facts[] = {
+		{ "binary", b->qemu_binary, false }, { "machine", b->qemu_machine, false },
+		{ "cpu", b->qemu_cpu, false }, { "extra", b->qemu_extra, true },
+	};
+	for (size_t i = 0; i < sizeof facts / sizeof facts[0]; i++)
+		if (facts[i].value && !qemu_text_ok(facts[i].value, facts[i].spaces)) {
+			struct diag *d = diag_error((struct loc){ b->facts_src, 0, 0 }, rule,
+						    "board '%s': qemu %s '%s' is not plain QEMU command-line text",
+						    b->name, facts[i].key, facts[i].value);
+			diag_hint(d, "use letters, digits and _ . , = : / + @ -%s only",
+				  facts[i].spaces ? " and spaces" : "");
+		}
+	for (size_t v = 0; v < s->nvms; v++)
+		for (size_t i = 0; i < s->vms[v].ndevs; i++) {
+			const struct m_device *d = &s->vms[v].devs[i];
+			if (d->qemu && !qemu_text_ok(d->qemu, false)) {
+				struct diag *e = diag_error(d->at_qemu, rule, "vm '%s': device backend '%s' is "
+							    "not one QEMU -device value", s->vms[v].name, d->qemu);
+				diag_hint(e, "write driver[,property=value]... with letters, digits and "
+					  "_ . , = : / + @ - only, e.g. virtio-net-device,netdev=n0");
+			}
 		}
 }
 
@@ -856,6 +902,7 @@ static const struct check checks[] = {
 	{ "device-unknown", check_devices_known, true },
 	{ "device-reserved", check_devices_reserved, true },
 	{ "device-conflict", check_device_conflict, true },
+	{ "qemu-text", check_qemu_text, true },
 	{ "irq-conflict", check_irq_conflict, true },
 	{ "align", check_align, true },
 	{ "mem-outside-ram", check_mem_outside_ram, true },

@@ -241,17 +241,39 @@ static void print_json(FILE *f, const struct diag *d)
 	fputs("}\n", f);
 }
 
+/* Messages quote what users wrote: control characters are shown escaped, so that one
+ * diagnostic stays one line and no input can drive the terminal. */
+static void put_text(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '\n')
+			fputs("\\n", f);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
+}
+
 static void print_text(FILE *f, const struct diag *d)
 {
 	print_place(f, &d->at);
-	fprintf(f, "error: %s [%s]\n", d->msg, d->rule);
+	fputs("error: ", f);
+	put_text(f, d->msg);
+	fprintf(f, " [%s]\n", d->rule);
 	print_caret(f, &d->at);
 	for (size_t i = 0; i < d->nnotes; i++) {
 		print_place(f, &d->notes[i].at);
-		fprintf(f, "note: %s\n", d->notes[i].msg);
+		fputs("note: ", f);
+		put_text(f, d->notes[i].msg);
+		fputc('\n', f);
 	}
-	if (d->hint)
-		fprintf(f, "  hint: %s\n", d->hint);
+	if (d->hint) {
+		fputs("  hint: ", f);
+		put_text(f, d->hint);
+		fputc('\n', f);
+	}
 }
 
 static void diag_free(struct diag *d)

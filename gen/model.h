@@ -37,7 +37,7 @@ struct m_device {
 	const char *ref;
 	const char *qemu; /* optional: the QEMU -device that backs this slot (virtio-mmio) */
 	int dev;          /* index in board->devs, -1 when unknown */
-	struct loc at;
+	struct loc at, at_qemu;
 };
 
 enum image_format { IMG_RAW, IMG_ELF, IMG_LINUX };

@@ -191,9 +191,10 @@ static void read_devices(struct reader *r, struct m_vm *vm, yaml_node_t *n)
 	for (size_t i = 0; i < yseq_len(n); i++) {
 		yaml_node_t *item = yseq_at(r->y, n, i), *ref = item, *q;
 		const char *qemu = NULL;
+		struct loc at_qemu = { 0 };
 		if (yis_map(item)) {
-			if ((q = ymap_get(r->y, item, "qemu")))
-				yread_str(r->y, q, "device qemu backend", &qemu);
+			if ((q = ymap_get(r->y, item, "qemu")) && yread_str(r->y, q, "device qemu backend", &qemu))
+				at_qemu = yloc(r->y, q);
 			if (!ymap_check(r->y, item, &K_DEV) || !(ref = ymap_get(r->y, item, "node")))
 				continue;
 		}
@@ -203,6 +204,7 @@ static void read_devices(struct reader *r, struct m_vm *vm, yaml_node_t *n)
 		struct m_device *d = PUSH(vm->devs, vm->ndevs, vm->capdevs);
 		d->ref = name;
 		d->qemu = qemu;
+		d->at_qemu = at_qemu;
 		d->at = yloc(r->y, ref);
 		d->dev = -1;
 	}

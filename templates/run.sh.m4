@@ -43,7 +43,7 @@ exec "${limit[@]}" get(qemu, binary) \
 	-m get(qemu, memory) \
 	get(qemu, extra) \
 forloop(`d', 0, last(get(qemu, device, count)), `dnl
-	-device get(qemu, device, d) \
+	-device "get(qemu, device, d)" \
 ')dnl
 	-kernel "$image" \
 	"${icount[@]}" "${gdb[@]}" "$@"

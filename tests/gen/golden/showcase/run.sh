@@ -41,6 +41,6 @@ exec "${limit[@]}" qemu-system-aarch64 \
 	-smp 4 \
 	-m 2G \
 	-nographic -net none \
-	-device virtio-rng-device \
+	-device "virtio-rng-device" \
 	-kernel "$image" \
 	"${icount[@]}" "${gdb[@]}" "$@"
