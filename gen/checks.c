@@ -51,6 +51,8 @@ const struct rule rules[] = {
 	{ "image-missing", "a kernel or initrd file does not exist" },
 	{ "image-format", "a kernel file is not of its stated format" },
 	{ "image-too-big", "an image (or its DTB/initrd) does not fit the VM's RAM at its load address" },
+	{ "path-chars", "an image, initrd or device tree path with characters the generated files cannot carry" },
+	{ "dtb-mismatch", "a device tree file that does not describe its VM (memory, cpus, GIC)" },
 	{ "image-entry", "the entry point is outside the loaded image" },
 	{ "channel-vm", "a channel endpoint names a VM that does not exist" },
 	{ "channel-endpoints", "a channel does not join exactly two distinct VMs" },
@@ -561,6 +563,174 @@ static void layout_image(struct m_system *s, struct m_vm *vm)
 	(void)s;
 }
 
+/*
+ * A device tree a user brings (dtb: FILE) is what the guest will believe about its machine, so
+ * it must be a well-formed blob and must describe the VM Partita builds: its RAM exactly (the
+ * /memory nodes), its vCPUs (as many cpu nodes as it has), and the GIC where its virtual GIC is.
+ */
+struct fdt_view {
+	const void *fdt;
+	int ac, sc;   /* the root's #address-cells / #size-cells */
+};
+
+static bool fdt_cells(const fdt32_t *p, int cells, u64 *out)
+{
+	*out = 0;
+	if (cells < 1 || cells > 2)
+		return false;
+	for (int i = 0; i < cells; i++)
+		*out = (*out << 32) | fdt32_to_cpu(p[i]);
+	return true;
+}
+
+static int cmp_range(const void *x, const void *y)
+{
+	const struct range *a = x, *b = y;
+	return a->base < b->base ? -1 : a->base > b->base;
+}
+
+/* Every (base, size) of the /memory nodes, sorted; -1 when a reg is malformed. */
+static long dtb_memory(const struct fdt_view *f, struct range **out)
+{
+	size_t n = 0, cap = 0;
+	struct range *r = NULL;
+	int node;
+	fdt_for_each_subnode(node, f->fdt, 0) {
+		int len;
+		const char *type = fdt_getprop(f->fdt, node, "device_type", &len);
+		if (!type || len < 7 || strncmp(type, "memory", (size_t)len))
+			continue;
+		const fdt32_t *reg = fdt_getprop(f->fdt, node, "reg", &len);
+		int entry = 4 * (f->ac + f->sc);
+		if (!reg || len <= 0 || len % entry) {
+			free(r);
+			return -1;
+		}
+		for (int i = 0; i < len / entry; i++) {
+			struct range *m = PUSH(r, n, cap);
+			fdt_cells(reg + i * (f->ac + f->sc), f->ac, &m->base);
+			fdt_cells(reg + i * (f->ac + f->sc) + f->ac, f->sc, &m->size);
+		}
+	}
+	if (n > 1)
+		qsort(r, n, sizeof *r, cmp_range);
+	*out = r;
+	return (long)n;
+}
+
+static void check_user_dtb(struct m_system *s, struct m_vm *vm, const void *fdt, size_t len)
+{
+	int err = fdt_check_full(fdt, len);
+	if (err) {
+		struct diag *d = diag_error(vm->at_dtb, "image-format", "vm '%s': '%s' is not a valid "
+					    "device tree blob (%s)", vm->name, vm->dtb_file, fdt_strerror(err));
+		diag_hint(d, "compile it with dtc -I dts -O dtb, or write 'dtb: auto'");
+		return;
+	}
+	struct fdt_view f = { fdt, 2, 1 };
+	const fdt32_t *p;
+	int plen;
+	if ((p = fdt_getprop(fdt, 0, "#address-cells", &plen)) && plen == 4)
+		f.ac = (int)fdt32_to_cpu(*p);
+	if ((p = fdt_getprop(fdt, 0, "#size-cells", &plen)) && plen == 4)
+		f.sc = (int)fdt32_to_cpu(*p);
+	if (f.ac < 1 || f.ac > 2 || f.sc < 1 || f.sc > 2) {
+		diag_error(vm->at_dtb, "dtb-mismatch", "vm '%s': '%s' has #address-cells %d and "
+			   "#size-cells %d at its root; 1 or 2 each are supported", vm->name, vm->dtb_file,
+			   f.ac, f.sc);
+		return;
+	}
+
+	/* RAM: the same ranges as the VM's memory regions, merged where they touch. */
+	struct range *mem = NULL;
+	long nmem = dtb_memory(&f, &mem);
+	struct range *want = xcalloc(vm->nmem + 1, sizeof *want);
+	size_t nwant = 0;
+	for (size_t i = 0; i < vm->nmem; i++)
+		want[nwant++] = (struct range){ vm->mem[i].ipa, vm->mem[i].size };
+	qsort(want, nwant, sizeof *want, cmp_range);
+	size_t merged = 0;
+	for (size_t i = 0; i < nwant; i++)
+		if (merged && want[merged - 1].base + want[merged - 1].size == want[i].base)
+			want[merged - 1].size += want[i].size;
+		else
+			want[merged++] = want[i];
+	bool same = nmem >= 0;
+	if (same) {   /* merge the DT's too, then compare */
+		size_t m = 0;
+		for (long i = 0; i < nmem; i++)
+			if (m && mem[m - 1].base + mem[m - 1].size == mem[i].base)
+				mem[m - 1].size += mem[i].size;
+			else
+				mem[m++] = mem[i];
+		same = m == merged;
+		for (size_t i = 0; same && i < m; i++)
+			same = mem[i].base == want[i].base && mem[i].size == want[i].size;
+	}
+	if (!same) {
+		char *have = nmem > 0 ? range_str(mem[0].base, mem[0].size) : xstrdup("none");
+		char *need = range_str(want[0].base, want[0].size);
+		struct diag *d = diag_error(vm->at_dtb, "dtb-mismatch", "vm '%s': the memory in '%s' "
+					    "(%s%s) is not the VM's RAM (%s%s)", vm->name, vm->dtb_file, have,
+					    nmem > 1 ? ", ..." : "", need, merged > 1 ? ", ..." : "");
+		diag_note(d, vm->mem[0].at, "the VM's memory is declared here");
+		diag_hint(d, "make the /memory nodes' reg match the VM's memory, or write 'dtb: auto'");
+		free(have);
+		free(need);
+	}
+	free(mem);
+	free(want);
+
+	/* CPUs: one cpu node per vCPU. */
+	size_t ncpu = 0;
+	int cpus = fdt_path_offset(fdt, "/cpus"), node;
+	if (cpus >= 0)
+		fdt_for_each_subnode(node, fdt, cpus) {
+			const char *type = fdt_getprop(fdt, node, "device_type", &plen);
+			ncpu += type && plen >= 4 && !strncmp(type, "cpu", (size_t)plen);
+		}
+	if (ncpu != vm->ncpus) {
+		struct diag *d = diag_error(vm->at_dtb, "dtb-mismatch", "vm '%s': '%s' describes %zu "
+					    "cpu%s, the VM has %zu", vm->name, vm->dtb_file, ncpu,
+					    ncpu == 1 ? "" : "s", vm->ncpus);
+		diag_hint(d, "give /cpus one cpu node per vCPU (reg 0, 1, ...)");
+	}
+
+	/* The GIC: the VM's virtual GICv3 sits at the board's GIC addresses. */
+	int gic = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
+	const fdt32_t *reg = gic >= 0 ? fdt_getprop(fdt, gic, "reg", &plen) : NULL;
+	u64 gicd = 0, gicr = 0;
+	bool gic_ok = reg && plen >= 4 * 2 * (f.ac + f.sc) &&
+		      fdt_cells(reg, f.ac, &gicd) && fdt_cells(reg + f.ac + f.sc, f.ac, &gicr) &&
+		      gicd == s->board->gicd_base && gicr == s->board->gicr_base;
+	if (!gic_ok) {
+		struct diag *d = diag_error(vm->at_dtb, "dtb-mismatch", "vm '%s': '%s' has no arm,gic-v3 "
+					    "node with the distributor at 0x%llx and the redistributors at "
+					    "0x%llx, where the VM's GIC is", vm->name, vm->dtb_file,
+					    (unsigned long long)s->board->gicd_base,
+					    (unsigned long long)s->board->gicr_base);
+		diag_hint(d, "copy the interrupt-controller node of a generated DTB (dtb: auto)");
+	}
+}
+
+/* Paths that end up in config.c (an assembler string inside a C string) and system.mk (Make
+ * prerequisites): only characters none of those languages gives a meaning. */
+static void check_path_chars(struct loc at, const char *what, const char *vm, const char *path)
+{
+	char *real = realpath(path, NULL);
+	const char *p = real ? real : path;
+	for (const char *c = p; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+		      strchr("/._+,@=~-", *c))) {
+			struct diag *d = diag_error(at, "path-chars", "vm '%s': the %s path '%s' has a '%c', "
+						    "which the generated Make and C files cannot carry",
+						    vm, what, p, *c);
+			diag_hint(d, "move or link the file to a path of letters, digits and / . _ + , @ = ~ -");
+			break;
+		}
+	free(real);
+}
+
 static void check_images(struct m_system *s, const char *rule)
 {
 	(void)rule;
@@ -577,17 +747,26 @@ static void check_images(struct m_system *s, const char *rule)
 			char *err = NULL;
 			size_t len = 0;
 			char *blob = read_file(vm->dtb_path, &len, &err);
-			if (blob && len > DTB_MAX) {
+			if (!blob) {
+				diag_error(vm->at_dtb, "image-missing", "vm '%s': device tree: %s", vm->name, err);
+			} else if (len > DTB_MAX) {
 				char *max = fmt_size(DTB_MAX);
 				diag_error(vm->at_dtb, "image-too-big", "vm '%s': device tree '%s' is %zu bytes; at most %s fit the room reserved for it",
 					   vm->name, vm->dtb_file, len, max);
 				free(max);
+			} else {
+				check_user_dtb(s, vm, blob, len);
+				check_path_chars(vm->at_dtb, "device tree", vm->name, vm->dtb_path);
 			}
 			free(blob);
 			free(err);
 		}
-		if (image_inspect(s, vm))
+		if (image_inspect(s, vm)) {
 			layout_image(s, vm);
+			check_path_chars(vm->image.at_kernel, "kernel", vm->name, vm->image.kernel_path);
+			if (vm->image.initrd_path)
+				check_path_chars(vm->image.at_initrd, "initrd", vm->name, vm->image.initrd_path);
+		}
 	}
 	/* The hypervisor embeds every image: its memory grows by their size. */
 	u64 images = 0;

@@ -130,7 +130,14 @@ static bool write_values(struct emit_ctx *ctx, struct strbuf *b, char **err)
 	bool ok = true;
 
 	ok &= def(b, "system_name", s->name, err);
-	ok &= def(b, "system_source", s->src->path, err);
+	/* Only ever shown in comments: characters that could end one (or the m4 quote) become '?'. */
+	char *source = xstrdup(s->src->path);
+	for (char *c = source; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+		      strchr("/._+,@=~- ", *c)))
+			*c = '?';
+	ok &= def(b, "system_source", source, err);
+	free(source);
 	ok &= def(b, "board_name", bd->name, err);
 	defu(b, "board_cpu_count", bd->ncpus);
 	for (size_t c = 0; c < bd->ncpus; c++)
