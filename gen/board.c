@@ -1,12 +1,28 @@
 /*
  * Reading the board model: boards/NAME/board.yaml (facts) and the device tree it names, which is
  * compiled with dtc (-@, so labels survive as __symbols__) and walked with libfdt.
+ *
+ * Boards come from users (--board-dir) and from vendors: every value of a board DT is untrusted.
+ * The blob is checked whole (fdt_check_full) before anything is read from it, every
+ * #address-cells / #size-cells / #interrupt-cells is range-checked before it sizes a read, and
+ * every property's length is checked before its cells are read. What cannot be a valid board is
+ * reported [board-invalid], naming the node and property, never read past or looped over.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <libfdt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "board.h"
 #include "yaml.h"
@@ -22,38 +38,274 @@ static const struct ykeys K_CACHE = { "board cache", cache_keys, cache_keys };
 static const struct ykeys K_HYP = { "board hypervisor", hyp_keys, hyp_keys };
 static const struct ykeys K_QEMU = { "board qemu", qemu_keys, qemu_keys };
 
-/* Run dtc on a DTS and return the blob. */
-static void *compile_dts(const char *dts, size_t *size, char **err)
+static void board_invalid(struct board *b, struct loc at, const char *what)
 {
-	char *cmd = xasprintf("dtc -q -@ -I dts -O dtb -o - '%s' 2>&1", dts);
-	FILE *p = popen(cmd, "r");
-	free(cmd);
-	if (!p) {
-		*err = xasprintf("cannot run dtc");
+	struct diag *d = diag_error(at, "board-invalid", "board '%s': %s", b->name, what);
+	diag_hint(d, "see docs/boards.md for what a board folder holds");
+}
+
+/* ---- dtc ------------------------------------------------------------------------------------ */
+
+enum {
+	DTC_MAX_OUTPUT = 16 << 20,  /* a blob beyond this is no board (QEMU's virt: 12 KiB) */
+	DTC_MAX_MESSAGE = 4096,     /* what is kept of dtc's messages */
+	DTC_TIMEOUT_MS = 60000,     /* a DTS can /include/ or /incbin/ a FIFO */
+};
+
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* dtc's messages as one line (the diagnostic is one line), at most 400 characters. */
+static char *one_line(const char *text, size_t n)
+{
+	size_t len = n > 400 ? 400 : n;
+	while (len && (text[len - 1] == '\n' || text[len - 1] == '\r' || text[len - 1] == ' '))
+		len--;
+	char *s = xmalloc(len + 1);
+	for (size_t i = 0; i < len; i++)
+		s[i] = text[i] == '\n' || text[i] == '\r' || text[i] == 0 ? ' ' : text[i];
+	s[len] = 0;
+	return s;
+}
+
+/* Run dtc on a DTS and return the blob (malloc'd). No shell: the path is one argument of dtc's,
+ * whatever it contains. dtc runs with no input, at most 1 GiB of memory and a minute of CPU; its
+ * output is bounded and it is killed when it exceeds it or takes over DTC_TIMEOUT_MS. */
+static void *run_dtc(const char *dts, size_t *size, char **err)
+{
+	int out[2], msg[2];
+	if (pipe2(out, O_CLOEXEC) != 0) {
+		*err = xasprintf("cannot run dtc: %s", strerror(errno));
 		return NULL;
 	}
-	size_t cap = 65536, n = 0;
-	char *buf = xmalloc(cap);
-	size_t got;
-	while ((got = fread(buf + n, 1, cap - n, p)) > 0) {
-		n += got;
-		if (n == cap)
-			buf = xrealloc(buf, cap *= 2);
+	if (pipe2(msg, O_CLOEXEC) != 0) {
+		*err = xasprintf("cannot run dtc: %s", strerror(errno));
+		close(out[0]);
+		close(out[1]);
+		return NULL;
 	}
-	int status = pclose(p);
-	if (status != 0 || n < sizeof(struct fdt_header) || fdt_check_header(buf) != 0) {
-		size_t len = n > 400 ? 400 : n;
-		while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' '))
-			len--; /* the diagnostic ends the line itself */
-		for (size_t i = 0; i < len; i++)
-			if (buf[i] == '\n' || buf[i] == '\r')
-				buf[i] = ' '; /* and is one line: dtc's lines become one */
-		*err = xasprintf("dtc failed on '%s': %.*s", dts, (int)len, buf);
+	char *const argv[] = { "dtc", "-q", "-@", "-I", "dts", "-O", "dtb", "-o", "-", "--", (char *)dts, NULL };
+	pid_t pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDONLY);
+		if (null < 0 || dup2(null, 0) < 0 || dup2(out[1], 1) < 0 || dup2(msg[1], 2) < 0)
+			_exit(127);
+		struct rlimit cpu = { 60, 60 }, mem = { 1ul << 30, 1ul << 30 };
+		setrlimit(RLIMIT_CPU, &cpu);
+		setrlimit(RLIMIT_AS, &mem);
+		execvp(argv[0], argv);
+		const char *why = strerror(errno);
+		if (write(2, "cannot run dtc: ", 16) >= 0 && write(2, why, strlen(why)) >= 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(out[1]);
+	close(msg[1]);
+	if (pid < 0) {
+		*err = xasprintf("cannot run dtc: %s", strerror(errno));
+		close(out[0]);
+		close(msg[0]);
+		return NULL;
+	}
+	size_t cap = 65536, n = 0, nmsg = 0;
+	char *buf = xmalloc(cap), text[DTC_MAX_MESSAGE];
+	const char *fail = NULL;
+	long deadline = now_ms() + DTC_TIMEOUT_MS;
+	struct pollfd fds[2] = { { out[0], POLLIN, 0 }, { msg[0], POLLIN, 0 } };
+	while ((fds[0].fd >= 0 || fds[1].fd >= 0) && !fail) {
+		long left = deadline - now_ms();
+		if (left <= 0) {
+			fail = "took too long";
+			break;
+		}
+		int r = poll(fds, 2, (int)left);
+		if (r < 0 && errno != EINTR) {
+			fail = "cannot be read";
+			break;
+		}
+		for (int i = 0; i < 2 && r > 0; i++) {
+			if (fds[i].fd < 0 || !fds[i].revents)
+				continue;
+			char scratch[4096];
+			char *to = i == 0 ? buf + n : nmsg < sizeof text ? text + nmsg : scratch;
+			size_t room = i == 0 ? cap - n : nmsg < sizeof text ? sizeof text - nmsg : sizeof scratch;
+			ssize_t got = read(fds[i].fd, to, room);
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got <= 0) {
+				close(fds[i].fd);
+				fds[i].fd = -1;
+				continue;
+			}
+			if (i == 1) {
+				if (to != scratch)
+					nmsg += (size_t)got;
+				continue;
+			}
+			n += (size_t)got;
+			if (n > DTC_MAX_OUTPUT)
+				fail = "gave more than 16 MiB";
+			else if (n == cap)
+				buf = xrealloc(buf, cap *= 2);
+		}
+	}
+	if (fail)
+		kill(pid, SIGKILL);
+	for (int i = 0; i < 2; i++)
+		if (fds[i].fd >= 0)
+			close(fds[i].fd);
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (fail || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		char *m = one_line(text, nmsg);
+		if (fail)
+			*err = xasprintf("dtc %s on '%s'", fail, dts);
+		else if (*m)
+			*err = xasprintf("dtc failed on '%s': %s", dts, m);
+		else if (WIFSIGNALED(status))
+			*err = xasprintf("dtc failed on '%s' (signal %d)", dts, WTERMSIG(status));
+		else
+			*err = xasprintf("dtc failed on '%s' (exit status %d)", dts, WEXITSTATUS(status));
+		free(m);
 		free(buf);
 		return NULL;
 	}
 	*size = n;
 	return buf;
+}
+
+/* Compiled boards, kept for the life of the process: a process that loads a board again (the
+ * fuzz targets load one thousands of times) runs dtc once. Keyed by the DTS's path and its
+ * identity on disk (device, inode, size, modification time), so an edited DTS is compiled again;
+ * the files it includes are not part of the key. Failures are kept too. */
+struct compiled {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	void *blob;       /* NULL: dtc failed, with */
+	char *err;
+	size_t blob_size;
+	struct compiled *next;
+};
+static struct compiled *compiled;
+enum { MAX_COMPILED = 32 };
+
+/* The blob of a DTS (owned by the cache: valid until the next call), or NULL with *err set. */
+static const void *compile_dts(const char *dts, size_t *size, char **err)
+{
+	struct stat st;
+	if (stat(dts, &st) != 0) {
+		*err = xasprintf("cannot read '%s': %s", dts, strerror(errno));
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*err = xasprintf("'%s' is not a regular file", dts);
+		return NULL;
+	}
+	struct compiled **pp, *c;
+	for (pp = &compiled; (c = *pp); pp = &c->next)
+		if (c->dev == st.st_dev && c->ino == st.st_ino && c->size == st.st_size &&
+		    c->mtime.tv_sec == st.st_mtim.tv_sec && c->mtime.tv_nsec == st.st_mtim.tv_nsec &&
+		    !strcmp(c->path, dts))
+			break;
+	if (c) {
+		*pp = c->next; /* found: to the front */
+	} else {
+		c = xcalloc(1, sizeof *c);
+		c->path = xstrdup(dts);
+		c->dev = st.st_dev;
+		c->ino = st.st_ino;
+		c->size = st.st_size;
+		c->mtime = st.st_mtim;
+		c->blob = run_dtc(dts, &c->blob_size, &c->err);
+	}
+	c->next = compiled;
+	compiled = c;
+	/* Forget the least recently used beyond MAX_COMPILED. */
+	size_t n = 1;
+	for (pp = &compiled->next; *pp; n++) {
+		if (n < MAX_COMPILED) {
+			pp = &(*pp)->next;
+			continue;
+		}
+		struct compiled *old = *pp;
+		*pp = old->next;
+		free(old->path);
+		free(old->blob);
+		free(old->err);
+		free(old);
+	}
+	if (!c->blob) {
+		*err = xstrdup(c->err);
+		return NULL;
+	}
+	*size = c->blob_size;
+	return c->blob;
+}
+
+/* ---- reading the device tree --------------------------------------------------------------- */
+
+struct dt {
+	struct board *b;
+	const void *fdt;
+	struct loc at;          /* where problems with the DT's contents are reported */
+	unsigned errors;
+	uint32_t gic_phandle;   /* 0: the GIC has none (no device can name it) */
+	int gic_icells;         /* the GIC's #interrupt-cells: 3, or 4 (PPI partitions) */
+};
+
+/* A hostile DT can be wrong in every node: the first few problems are reported, then a count. */
+enum { DT_MAX_ERRORS = 8 };
+
+static void dt_error(struct dt *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void dt_error(struct dt *t, const char *fmt, ...)
+{
+	if (t->errors++ >= DT_MAX_ERRORS)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *what = xvasprintf(fmt, ap);
+	va_end(ap);
+	char *msg = xasprintf("its device tree: %s", what);
+	board_invalid(t->b, t->at, msg);
+	free(msg);
+	free(what);
+}
+
+/* A string property: its first string, or NULL unless it is NUL-terminated within its length. */
+static const char *prop_str(const void *fdt, int node, const char *name)
+{
+	int len;
+	const char *v = fdt_getprop(fdt, node, name, &len);
+	return v && len > 0 && v[len - 1] == 0 ? v : NULL;
+}
+
+/* A one-cell count (#address-cells, #size-cells): `dflt` when absent (the DT spec's defaults are
+ * 2 and 1), -1 when malformed: not one cell, or above FDT_MAX_NCELLS (check_node reports it). */
+static int ncells(const void *fdt, int node, const char *name, int dflt)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
+	if (!p)
+		return dflt;
+	if (len != 4 || fdt32_to_cpu(*p) > FDT_MAX_NCELLS)
+		return -1;
+	return (int)fdt32_to_cpu(*p);
+}
+
+/* Whether a bus's children have CPU-style addresses Partita reads into 64 bits: 1 or 2 cells of
+ * address and of size. Others are valid DTs but not memory-mapped (a /cpus node's 0 size cells,
+ * an I2C bus, PCI's 3 address cells): their children are not devices. */
+static bool addressable(int ac, int sc)
+{
+	return ac >= 1 && ac <= 2 && sc >= 1 && sc <= 2;
 }
 
 static u64 read_cells(const fdt32_t *p, int cells)
@@ -64,46 +316,132 @@ static u64 read_cells(const fdt32_t *p, int cells)
 	return v;
 }
 
-static int cells_of(const void *fdt, int node, const char *name, int dflt)
+static bool wraps(u64 base, u64 size)
 {
-	int len;
-	const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
-	return p && len == 4 ? (int)fdt32_to_cpu(*p) : dflt;
+	return size > UINT64_MAX - base;
 }
 
-/* Translate a bus address of a child of `bus` to a CPU physical address through the `ranges`
- * of every ancestor. Returns false when a bus does not map the address. */
-static bool translate(const void *fdt, int bus, u64 *addr)
+/* Translate a bus address on parents[depth] (its ancestors in parents[0..depth-1], parents[0] the
+ * root) to a CPU physical address through the `ranges` of every bus up to the root. Returns false
+ * when a bus does not map the address: it has no `ranges` (not memory-mapped from the CPU's view;
+ * with `lenient`, 1:1), no entry covers the address, or it has cells Partita cannot translate. */
+static bool translate(const void *fdt, const int *parents, int depth, u64 *addr, bool lenient)
 {
-	while (bus > 0) {
-		int parent = fdt_parent_offset(fdt, bus);
-		if (parent < 0)
-			break;
+	for (int k = depth; k >= 1; k--) {
+		int bus = parents[k], parent = parents[k - 1];
 		int len;
 		const fdt32_t *r = fdt_getprop(fdt, bus, "ranges", &len);
-		if (!r)
-			return false; /* no ranges: not memory-mapped from the CPU's view */
-		int ca = cells_of(fdt, bus, "#address-cells", 2);
-		int pa = cells_of(fdt, parent, "#address-cells", 2);
-		int cs = cells_of(fdt, bus, "#size-cells", 1);
-		int entry = ca + pa + cs;
-		if (len > 0) {
-			bool hit = false;
-			for (int i = 0; i + entry <= len / 4; i += entry) {
-				u64 child = read_cells(r + i, ca), par = read_cells(r + i + ca, pa);
-				u64 size = read_cells(r + i + ca + pa, cs);
-				if (*addr >= child && *addr - child < size) {
-					*addr = *addr - child + par;
-					hit = true;
-					break;
-				}
-			}
-			if (!hit)
-				return false;
+		if (!r) {
+			if (lenient)
+				continue;
+			return false;
 		}
-		bus = parent;
+		if (len == 0)
+			continue; /* `ranges;`: 1:1 */
+		int ca = ncells(fdt, bus, "#address-cells", 2), cs = ncells(fdt, bus, "#size-cells", 1);
+		int pa = ncells(fdt, parent, "#address-cells", 2);
+		if (!addressable(ca, cs) || pa < 1 || pa > 2)
+			return false;
+		int entry = ca + pa + cs;
+		bool hit = false;
+		for (int i = 0; i + entry <= len / 4; i += entry) {
+			u64 child = read_cells(r + i, ca), par = read_cells(r + i + ca, pa);
+			u64 size = read_cells(r + i + ca + pa, cs);
+			if (*addr >= child && *addr - child < size) {
+				u64 off = *addr - child;
+				if (par > UINT64_MAX - off)
+					return false;
+				*addr = par + off;
+				hit = true;
+				break;
+			}
+		}
+		if (!hit)
+			return false;
 	}
 	return true;
+}
+
+/* The `reg` of the node at parents[depth] as CPU physical ranges, appended to *out. Nothing when
+ * it has none or its parent is not addressable. A `reg` that is not a whole number of entries, or
+ * an entry that wraps around the address space, is reported. An entry that does not translate is
+ * left out (`must_map`: reported). */
+static void read_reg(struct dt *t, const int *parents, int depth, const char *path, bool must_map,
+		     struct range **out, size_t *n, size_t *cap)
+{
+	const void *fdt = t->fdt;
+	int node = parents[depth], parent = parents[depth - 1], len;
+	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+	int ac = ncells(fdt, parent, "#address-cells", 2), sc = ncells(fdt, parent, "#size-cells", 1);
+	if (!reg || len == 0 || !addressable(ac, sc))
+		return;
+	int entry = ac + sc;
+	if (len % (4 * entry)) {
+		dt_error(t, "%s: reg is %d bytes, not a list of <address size> of %d+%d cells", path, len, ac, sc);
+		return;
+	}
+	for (int i = 0; i + entry <= len / 4; i += entry) {
+		u64 base = read_cells(reg + i, ac), size = read_cells(reg + i + ac, sc);
+		if (!translate(fdt, parents, depth - 1, &base, must_map)) {
+			if (must_map)
+				dt_error(t, "%s: reg address 0x%llx is outside the ranges of its parent", path,
+					 (unsigned long long)base);
+			continue;
+		}
+		if (wraps(base, size)) {
+			dt_error(t, "%s: reg 0x%llx size 0x%llx wraps around the 64-bit address space", path,
+				 (unsigned long long)base, (unsigned long long)size);
+			continue;
+		}
+		struct range *r = PUSH(*out, *n, *cap);
+		r->base = base;
+		r->size = size;
+	}
+}
+
+/* The properties of every node that size reads elsewhere (here and in the emitters). */
+static void check_node(struct dt *t, int node, int parent, const char *path)
+{
+	const void *fdt = t->fdt;
+	static const char *const counts[] = { "#address-cells", "#size-cells" };
+	for (int i = 0; i < 2; i++) {
+		int len;
+		const fdt32_t *p = fdt_getprop(fdt, node, counts[i], &len);
+		if (p && len != 4)
+			dt_error(t, "%s: %s is %d bytes, not one cell", path, counts[i], len);
+		else if (p && fdt32_to_cpu(*p) > FDT_MAX_NCELLS)
+			dt_error(t, "%s: %s = <0x%x>: addresses and sizes take at most %d cells", path, counts[i],
+				 fdt32_to_cpu(*p), FDT_MAX_NCELLS);
+	}
+	int len;
+	if (fdt_getprop(fdt, node, "interrupt-parent", &len) && len != 4)
+		dt_error(t, "%s: interrupt-parent is %d bytes, not one phandle", path, len);
+	const fdt32_t *r = fdt_getprop(fdt, node, "ranges", &len);
+	if (r && len > 0 && parent >= 0) {
+		int ca = ncells(fdt, node, "#address-cells", 2), cs = ncells(fdt, node, "#size-cells", 1);
+		int pa = ncells(fdt, parent, "#address-cells", 2);
+		if (addressable(ca, cs) && pa >= 1 && pa <= 2 && len % (4 * (ca + pa + cs)))
+			dt_error(t, "%s: ranges is %d bytes, not a list of <child parent size> of %d+%d+%d cells",
+				 path, len, ca, pa, cs);
+	}
+}
+
+/* GIC specifier <type number flags ...> → INTID and trigger. 1: an SPI or a PPI; 0: another kind
+ * (extended SPI/PPI ranges: not routed); -1: an SPI or PPI number out of range. */
+static int gic_spec(const fdt32_t *p, struct board_irq *irq)
+{
+	unsigned type = fdt32_to_cpu(p[0]), num = fdt32_to_cpu(p[1]), flags = fdt32_to_cpu(p[2]);
+	if (type == 0 && num <= 987)
+		irq->intid = 32 + num; /* SPIs: INTID 32 to 1019 */
+	else if (type == 1 && num <= 15)
+		irq->intid = 16 + num;
+	else
+		return type <= 1 ? -1 : 0;
+	irq->trigger = (flags & 0x3) ? PT_IRQ_EDGE : PT_IRQ_LEVEL;
+	irq->cells[0] = type;
+	irq->cells[1] = num;
+	irq->cells[2] = flags;
+	return 1;
 }
 
 static bool is_compatible(const void *fdt, int node, const char *compat)
@@ -111,21 +449,132 @@ static bool is_compatible(const void *fdt, int node, const char *compat)
 	return fdt_node_check_compatible(fdt, node, compat) == 0;
 }
 
-/* GIC specifier <type number flags> → INTID and trigger. */
-static bool gic_spec(const fdt32_t *p, struct board_irq *irq)
+static void path_of(const void *fdt, int node, char *buf, int len)
 {
-	unsigned type = fdt32_to_cpu(p[0]), num = fdt32_to_cpu(p[1]), flags = fdt32_to_cpu(p[2]);
-	if (type == 0)
-		irq->intid = 32 + num;
-	else if (type == 1)
-		irq->intid = 16 + num;
-	else
+	if (fdt_get_path(fdt, node, buf, len) != 0)
+		snprintf(buf, (size_t)len, "%s", fdt_get_name(fdt, node, NULL) ? fdt_get_name(fdt, node, NULL) : "?");
+}
+
+/* A PPI the hypervisor needs (maintenance, timers) from `count` specifiers in `irqs`. */
+static bool read_ppis(struct dt *t, int node, const char *what, int count, unsigned *intids)
+{
+	int len, ic = t->gic_icells;
+	const fdt32_t *irqs = fdt_getprop(t->fdt, node, "interrupts", &len);
+	char path[256];
+	path_of(t->fdt, node, path, sizeof path);
+	if (!irqs || len % (4 * ic) || len / (4 * ic) < count) {
+		dt_error(t, "%s: interrupts must give %s as %d-cell GIC specifiers", path, what, ic);
 		return false;
-	irq->trigger = (flags & 0x3) ? PT_IRQ_EDGE : PT_IRQ_LEVEL;
-	irq->cells[0] = type;
-	irq->cells[1] = num;
-	irq->cells[2] = flags;
+	}
+	for (int i = 0; i < count; i++) {
+		struct board_irq irq;
+		if (gic_spec(irqs + i * ic, &irq) != 1 || irq.intid >= 32) {
+			dt_error(t, "%s: interrupt %d is not a PPI (<1 n flags>, n 0 to 15)", path, i);
+			return false;
+		}
+		intids[i] = irq.intid;
+	}
 	return true;
+}
+
+static void read_gic(struct dt *t)
+{
+	struct board *b = t->b;
+	const void *fdt = t->fdt;
+	int gic = b->gic_offset, parent = fdt_parent_offset(fdt, gic), len;
+	char path[256];
+	path_of(fdt, gic, path, sizeof path);
+	const fdt32_t *ic = fdt_getprop(fdt, gic, "#interrupt-cells", &len);
+	t->gic_icells = 3;
+	if (ic && (len != 4 || fdt32_to_cpu(*ic) < 3 || fdt32_to_cpu(*ic) > 4)) {
+		dt_error(t, "%s: #interrupt-cells must be <3> or <4>", path);
+		return;
+	}
+	if (ic)
+		t->gic_icells = (int)fdt32_to_cpu(*ic);
+	t->gic_phandle = fdt_get_phandle(fdt, gic);
+	int ac = parent >= 0 ? ncells(fdt, parent, "#address-cells", 2) : -1;
+	int sc = parent >= 0 ? ncells(fdt, parent, "#size-cells", 1) : -1;
+	const fdt32_t *reg = fdt_getprop(fdt, gic, "reg", &len);
+	if (!addressable(ac, sc) || !reg || len % (4 * (ac + sc)) || len / (4 * (ac + sc)) < 2) {
+		dt_error(t, "%s: reg must give the distributor and the redistributor region", path);
+		return;
+	}
+	b->gicd_base = read_cells(reg, ac);
+	b->gicd_size = read_cells(reg + ac, sc);
+	b->gicr_base = read_cells(reg + ac + sc, ac);
+	b->gicr_size = read_cells(reg + 2 * ac + sc, sc);
+	if (wraps(b->gicd_base, b->gicd_size) || wraps(b->gicr_base, b->gicr_size) || b->gicd_size < 0x10000) {
+		dt_error(t, "%s: reg: the distributor takes 64 KiB and no region may wrap around the address space", path);
+		return;
+	}
+	if (fdt_getprop(fdt, gic, "interrupts", NULL))
+		read_ppis(t, gic, "the maintenance interrupt", 1, &b->maint_intid);
+}
+
+static void read_timer(struct dt *t, int timer)
+{
+	unsigned ppi[4];
+	/* Secure physical, non-secure physical, virtual, hypervisor (a fifth, the EL2 virtual timer,
+	 * may follow). */
+	if (!read_ppis(t, timer, "the four timer PPIs", 4, ppi))
+		return;
+	t->b->ptimer_intid = ppi[1];
+	t->b->vtimer_intid = ppi[2];
+	t->b->htimer_intid = ppi[3];
+}
+
+struct mpidr {
+	u64 mpidr;
+	size_t cpu;
+};
+
+static int mpidr_cmp(const void *a, const void *b)
+{
+	const struct mpidr *x = a, *y = b;
+	if (x->mpidr != y->mpidr)
+		return x->mpidr < y->mpidr ? -1 : 1;
+	return x->cpu < y->cpu ? -1 : x->cpu > y->cpu;
+}
+
+static void read_cpus(struct dt *t, int cpus)
+{
+	struct board *b = t->b;
+	const void *fdt = t->fdt;
+	size_t capcpus = 0;
+	int ac = ncells(fdt, cpus, "#address-cells", 2), node;
+	fdt_for_each_subnode(node, fdt, cpus) {
+		const char *type = prop_str(fdt, node, "device_type");
+		int len;
+		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+		if (!type || strcmp(type, "cpu") || !reg)
+			continue;
+		char *path = xasprintf("/cpus/%s", fdt_get_name(fdt, node, NULL));
+		if (ac < 1 || ac > 2) {
+			dt_error(t, "/cpus: #address-cells must be 1 or 2 (a cpu's reg is its MPIDR)");
+			free(path);
+			return;
+		}
+		if (len == 0 || len % (4 * ac)) {
+			dt_error(t, "%s: reg is %d bytes, not a list of %d-cell MPIDRs", path, len, ac);
+			free(path);
+			continue;
+		}
+		struct board_cpu *c = PUSH(b->cpus, b->ncpus, capcpus);
+		c->path = path;
+		c->mpidr = read_cells(reg, ac);
+	}
+	/* Two cpu nodes for one core: the hypervisor would start it twice. */
+	struct mpidr *m = xmalloc(b->ncpus * sizeof *m);
+	for (size_t i = 0; i < b->ncpus; i++)
+		m[i] = (struct mpidr){ b->cpus[i].mpidr, i };
+	if (b->ncpus > 1)
+		qsort(m, b->ncpus, sizeof *m, mpidr_cmp);
+	for (size_t i = 1; i < b->ncpus; i++)
+		if (m[i].mpidr == m[i - 1].mpidr)
+			dt_error(t, "%s and %s have the same MPIDR 0x%llx", b->cpus[m[i - 1].cpu].path,
+				 b->cpus[m[i].cpu].path, (unsigned long long)m[i].mpidr);
+	free(m);
 }
 
 struct symbol {
@@ -153,7 +602,7 @@ static struct symbol *read_symbols(const void *fdt, size_t *n)
 		const char *name;
 		int len;
 		const char *val = fdt_getprop_by_offset(fdt, prop, &name, &len);
-		if (val && len > 0 && val[len - 1] == 0)
+		if (val && name && len > 0 && val[len - 1] == 0)
 			*PUSH(v, *n, cap) = (struct symbol){ name, val };
 	}
 	if (*n)
@@ -174,114 +623,157 @@ static char *label_of(const struct symbol *syms, size_t n, const char *path)
 	return lo < n && !strcmp(syms[lo].path, path) ? xstrdup(syms[lo].label) : NULL;
 }
 
-/* `parent` and `path` come from the caller's walk: libfdt finds parents and paths by scanning
+/* `parents` and `path` come from the caller's walk: libfdt finds parents and paths by scanning
  * from the start of the blob, which is quadratic over a whole tree. */
-static void read_device(struct board *b, int node, int parent, const char *path, bool in_gic,
+static void read_device(struct dt *t, const int *parents, int depth, const char *path, bool in_gic,
 			uint32_t irq_parent, const struct symbol *syms, size_t nsyms)
 {
-	const void *fdt = b->fdt;
-	int len;
-	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
-	int ac = cells_of(fdt, parent, "#address-cells", 2), sc = cells_of(fdt, parent, "#size-cells", 1);
-	if (!reg || sc == 0 || ac == 0)
-		return;
+	struct board *b = t->b;
+	const void *fdt = t->fdt;
+	int node = parents[depth];
 	struct board_device d = { 0 };
 	size_t capregs = 0, capirqs = 0;
+	read_reg(t, parents, depth, path, false, &d.regs, &d.nregs, &capregs);
+	if (d.nregs == 0) {
+		free(d.regs);
+		return;
+	}
 	d.offset = node;
 	d.path = xstrdup(path);
 	d.label = label_of(syms, nsyms, path);
-	d.compatible = fdt_getprop(fdt, node, "compatible", NULL)
-			       ? xstrdup(fdt_getprop(fdt, node, "compatible", NULL)) : NULL;
-	for (int i = 0; i + ac + sc <= len / 4; i += ac + sc) {
-		u64 base = read_cells(reg + i, ac), size = read_cells(reg + i + ac, sc);
-		if (!translate(fdt, parent, &base))
-			continue;
-		struct range *r = PUSH(d.regs, d.nregs, capregs);
-		r->base = base;
-		r->size = size;
-	}
+	const char *compat = prop_str(fdt, node, "compatible");
+	d.compatible = compat ? xstrdup(compat) : NULL;
+	int len, ic = t->gic_icells;
 	const fdt32_t *irqs = fdt_getprop(fdt, node, "interrupts", &len);
-	if (irqs && irq_parent && irq_parent == fdt_get_phandle(fdt, b->gic_offset)) {
-		for (int i = 0; i + 3 <= len / 4; i += 3) {
-			struct board_irq irq;
-			if (gic_spec(irqs + i, &irq))
-				*PUSH(d.irqs, d.nirqs, capirqs) = irq;
-		}
+	if (irqs && irq_parent && irq_parent == t->gic_phandle) {
+		if (len % (4 * ic))
+			dt_error(t, "%s: interrupts is %d bytes, not a list of %d-cell GIC specifiers", path, len, ic);
+		else
+			for (int i = 0; i + ic <= len / 4; i += ic) {
+				struct board_irq irq;
+				int r = gic_spec(irqs + i, &irq);
+				if (r < 0)
+					dt_error(t, "%s: interrupt <%u %u ...> is beyond the GIC's SPIs (0 to 987) and PPIs (0 to 15)",
+						 path, fdt32_to_cpu(irqs[i]), fdt32_to_cpu(irqs[i + 1]));
+				else if (r > 0)
+					*PUSH(d.irqs, d.nirqs, capirqs) = irq;
+			}
 	}
 	/* The GIC and its children belong to the hypervisor. */
 	d.reserved = in_gic;
-	if (d.nregs == 0) {
-		free(d.path);
-		free(d.label);
-		free(d.compatible);
-		free(d.irqs);
-		return;
-	}
 	size_t cap = b->ndevs;
 	grow(&b->devs, &cap, b->ndevs + 1, sizeof *b->devs);
 	b->devs[b->ndevs++] = d;
 }
 
-static void read_dt(struct board *b)
+/* A node's status: absent, "okay" or "ok" is in use (as Linux reads it). */
+static bool available(const void *fdt, int node)
 {
-	const void *fdt = b->fdt;
-	size_t capcpus = 0, capram = 0;
-	int cpus = fdt_path_offset(fdt, "/cpus");
-	int node;
-	if (cpus >= 0) {
-		fdt_for_each_subnode(node, fdt, cpus) {
-			const char *type = fdt_getprop(fdt, node, "device_type", NULL);
-			int len;
-			const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
-			if (!type || strcmp(type, "cpu") || !reg)
-				continue;
-			struct board_cpu *c = PUSH(b->cpus, b->ncpus, capcpus);
-			c->path = xasprintf("/cpus/%s", fdt_get_name(fdt, node, NULL));
-			c->mpidr = read_cells(reg, len / 4 > 2 ? 2 : len / 4);
-		}
+	int len;
+	const char *s = fdt_getprop(fdt, node, "status", &len);
+	return !s || (len > 0 && s[len - 1] == 0 && (!strcmp(s, "okay") || !strcmp(s, "ok")));
+}
+
+static void add_reserved(struct board *b, size_t *cap, u64 base, u64 size, char *name)
+{
+	size_t c = *cap;
+	grow(&b->reserved, cap, b->nreserved + 1, sizeof *b->reserved);
+	grow(&b->reserved_names, &c, b->nreserved + 1, sizeof *b->reserved_names);
+	b->reserved[b->nreserved] = (struct range){ base, size };
+	b->reserved_names[b->nreserved++] = name;
+}
+
+/* The memory reservation block (/memreserve/ in a DTS): checked by fdt_check_full to end within
+ * the blob; here also to lie outside the structure and strings blocks. */
+static void read_memreserve(struct dt *t, size_t *cap)
+{
+	const void *fdt = t->fdt;
+	int n = fdt_num_mem_rsv(fdt);
+	if (n < 0) {
+		dt_error(t, "its memory reservation block has no end (%s)", fdt_strerror(n));
+		return;
 	}
+	u64 lo = fdt_off_mem_rsvmap(fdt), hi = lo + ((u64)n + 1) * sizeof(struct fdt_reserve_entry);
+	u64 st = fdt_off_dt_struct(fdt), st_end = st + fdt_size_dt_struct(fdt);
+	u64 str = fdt_off_dt_strings(fdt), str_end = str + fdt_size_dt_strings(fdt);
+	if ((lo < st_end && st < hi) || (lo < str_end && str < hi)) {
+		dt_error(t, "its memory reservation block overlaps its structure or strings block");
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		uint64_t base, size;
+		if (fdt_get_mem_rsv(fdt, i, &base, &size) != 0 || size == 0)
+			continue;
+		if (wraps(base, size)) {
+			dt_error(t, "/memreserve/ 0x%llx 0x%llx wraps around the 64-bit address space",
+				 (unsigned long long)base, (unsigned long long)size);
+			continue;
+		}
+		add_reserved(t->b, cap, base, size,
+			     xasprintf("/memreserve/ 0x%llx 0x%llx", (unsigned long long)base, (unsigned long long)size));
+	}
+}
+
+/* A child of /reserved-memory. Static carve-outs (a `reg`) are memory firmware or another master
+ * uses from boot: reserved, whether `no-map` or `reusable` or neither (a reusable pool still
+ * belongs to one device's driver). Dynamic ones (`size` and `alloc-ranges`, no `reg`) are a
+ * request to the OS that allocates them at boot; under Partita no OS owns the board's memory
+ * (each guest gets a generated DT), so nothing is allocated and they reserve nothing. Disabled
+ * nodes (status other than okay) reserve nothing, as in Linux. Such nodes are never devices. */
+static void read_reserved(struct dt *t, const int *parents, int depth, const char *path, size_t *cap)
+{
+	int node = parents[depth];
+	if (!available(t->fdt, node) || !fdt_getprop(t->fdt, node, "reg", NULL))
+		return;
+	struct range *r = NULL;
+	size_t n = 0, capr = 0;
+	read_reg(t, parents, depth, path, true, &r, &n, &capr);
+	for (size_t i = 0; i < n; i++)
+		if (r[i].size)
+			add_reserved(t->b, cap, r[i].base, r[i].size, xstrdup(path));
+	free(r);
+}
+
+static void read_dt(struct dt *t)
+{
+	struct board *b = t->b;
+	const void *fdt = t->fdt;
+	size_t capram = 0, capresv = 0;
+
+	check_node(t, 0, -1, "/");
+	int rac = ncells(fdt, 0, "#address-cells", 2), rsc = ncells(fdt, 0, "#size-cells", 1);
+	if (rac >= 0 && rsc >= 0 && !addressable(rac, rsc))
+		dt_error(t, "/: #address-cells = <%d>, #size-cells = <%d>: the root's addresses and sizes take 1 or 2 cells",
+			 rac, rsc);
 	b->gic_offset = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
-	if (b->gic_offset >= 0) {
-		int len;
-		const fdt32_t *reg = fdt_getprop(fdt, b->gic_offset, "reg", &len);
-		int parent = fdt_parent_offset(fdt, b->gic_offset);
-		int ac = cells_of(fdt, parent, "#address-cells", 2), sc = cells_of(fdt, parent, "#size-cells", 1);
-		if (reg && len / 4 >= 2 * (ac + sc)) {
-			b->gicd_base = read_cells(reg, ac);
-			b->gicd_size = read_cells(reg + ac, sc);
-			b->gicr_base = read_cells(reg + ac + sc, ac);
-			b->gicr_size = read_cells(reg + 2 * ac + sc, sc);
-		}
-		const fdt32_t *irq = fdt_getprop(fdt, b->gic_offset, "interrupts", &len);
-		struct board_irq mi;
-		if (irq && len >= 12 && gic_spec(irq, &mi))
-			b->maint_intid = mi.intid;
-	}
+	t->gic_icells = 3;
+	if (b->gic_offset >= 0)
+		read_gic(t);
+	int cpus = fdt_path_offset(fdt, "/cpus");
+	if (cpus >= 0)
+		read_cpus(t, cpus);
+	if (b->gicr_size && b->ncpus && b->gicr_size / 0x20000 < b->ncpus)
+		dt_error(t, "the GIC's redistributor region (0x%llx bytes) has no 128 KiB frame for each of its %zu cpus",
+			 (unsigned long long)b->gicr_size, b->ncpus);
 	int timer = fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-timer");
-	if (timer >= 0) {
-		int len;
-		const fdt32_t *irq = fdt_getprop(fdt, timer, "interrupts", &len);
-		struct board_irq t[4];
-		if (irq && len >= 48 && gic_spec(irq, &t[0]) && gic_spec(irq + 3, &t[1]) &&
-		    gic_spec(irq + 6, &t[2]) && gic_spec(irq + 9, &t[3])) {
-			b->ptimer_intid = t[1].intid;
-			b->vtimer_intid = t[2].intid;
-			b->htimer_intid = t[3].intid;
-		}
-	}
+	if (timer >= 0)
+		read_timer(t, timer);
+	read_memreserve(t, &capresv);
+
 	/* One walk over the tree, keeping the chain of ancestors (offset and path) by depth. */
 	enum { MAX_DEPTH = 32 };
 	int parents[MAX_DEPTH];
 	char *paths[MAX_DEPTH] = { 0 };
 	bool gic_below[MAX_DEPTH] = { false };
+	bool resv_below[MAX_DEPTH] = { false }; /* inside /reserved-memory */
 	uint32_t irq_parent[MAX_DEPTH] = { 0 }; /* inherited interrupt-parent phandle */
 	size_t nsyms;
 	struct symbol *syms = read_symbols(fdt, &nsyms);
-	int depth = 0;
+	int depth = 0, node, len;
 	paths[0] = xstrdup("");
 	parents[0] = 0;
-	const fdt32_t *rip = fdt_getprop(fdt, 0, "interrupt-parent", NULL);
-	irq_parent[0] = rip ? fdt32_to_cpu(*rip) : 0;
+	const fdt32_t *rip = fdt_getprop(fdt, 0, "interrupt-parent", &len);
+	irq_parent[0] = rip && len == 4 ? fdt32_to_cpu(*rip) : 0;
 	for (node = fdt_next_node(fdt, 0, &depth); node >= 0 && depth > 0; node = fdt_next_node(fdt, node, &depth)) {
 		if (depth >= MAX_DEPTH)
 			continue;
@@ -289,29 +781,73 @@ static void read_dt(struct board *b)
 		free(paths[depth]);
 		paths[depth] = xasprintf("%s/%s", paths[depth - 1], name ? name : "?");
 		parents[depth] = node;
-		gic_below[depth] = gic_below[depth - 1] || node == b->gic_offset;
-		const fdt32_t *ip = fdt_getprop(fdt, node, "interrupt-parent", NULL);
-		irq_parent[depth] = ip ? fdt32_to_cpu(*ip) : irq_parent[depth - 1];
 		int parent = parents[depth - 1];
-		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
-		if (parent == cpus || node == cpus || (name && name[0] == '_') || (depth > 1 && paths[1][1] == '_'))
+		gic_below[depth] = gic_below[depth - 1] || node == b->gic_offset;
+		resv_below[depth] = resv_below[depth - 1] || (depth == 1 && name && !strcmp(name, "reserved-memory"));
+		const fdt32_t *ip = fdt_getprop(fdt, node, "interrupt-parent", &len);
+		irq_parent[depth] = ip && len == 4 ? fdt32_to_cpu(*ip) : irq_parent[depth - 1];
+		if ((name && name[0] == '_') || (depth > 1 && paths[1][1] == '_'))
+			continue; /* __symbols__, __fixups__, ...: not hardware */
+		check_node(t, node, parent, paths[depth]);
+		if (parent == cpus || node == cpus)
 			continue;
-		if (type && !strcmp(type, "memory")) {
-			int len;
-			const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
-			int ac = cells_of(fdt, 0, "#address-cells", 2), sc = cells_of(fdt, 0, "#size-cells", 1);
-			for (int i = 0; reg && i + ac + sc <= len / 4; i += ac + sc) {
-				struct range *r = PUSH(b->ram, b->nram, capram);
-				r->base = read_cells(reg + i, ac);
-				r->size = read_cells(reg + i + ac, sc);
-			}
+		if (resv_below[depth]) {
+			if (depth == 1) {
+				int ac = ncells(fdt, node, "#address-cells", 2), sc = ncells(fdt, node, "#size-cells", 1);
+				if (ac >= 0 && sc >= 0 && !addressable(ac, sc))
+					dt_error(t, "%s: #address-cells = <%d>, #size-cells = <%d>: its children's reg take 1 or 2 cells",
+						 paths[depth], ac, sc);
+			} else if (depth == 2)
+				read_reserved(t, parents, depth, paths[depth], &capresv);
 			continue;
 		}
-		read_device(b, node, parent, paths[depth], gic_below[depth], irq_parent[depth], syms, nsyms);
+		const char *type = prop_str(fdt, node, "device_type");
+		if (type && !strcmp(type, "memory")) {
+			read_reg(t, parents, depth, paths[depth], false, &b->ram, &b->nram, &capram);
+			continue;
+		}
+		read_device(t, parents, depth, paths[depth], gic_below[depth], irq_parent[depth], syms, nsyms);
 	}
 	for (int i = 0; i < MAX_DEPTH; i++)
 		free(paths[i]);
 	free(syms);
+}
+
+bool board_read_dtb(struct board *b, const void *blob, size_t size, struct loc at, struct loc whole)
+{
+	int errors = diag_count();
+	struct dt t = { .b = b, .at = at };
+	/* A copy: libfdt wants the blob 8-byte aligned, and the board keeps it. */
+	void *fdt = xmalloc(size ? size : 1);
+	memcpy(fdt, blob, size);
+	int r = fdt_check_full(fdt, size);
+	if (r == 0 && fdt_version(fdt) < 17)
+		r = -FDT_ERR_BADVERSION;
+	if (r != 0) {
+		dt_error(&t, "not a valid device tree blob (%s%s)", fdt_strerror(r),
+			 r == -FDT_ERR_TRUNCATED ? ": shorter than its header says" : "");
+		free(fdt);
+		return false;
+	}
+	b->fdt = t.fdt = fdt;
+	b->fdt_size = fdt_totalsize(fdt);
+	read_dt(&t);
+	if (t.errors > DT_MAX_ERRORS) {
+		char *more = xasprintf("its device tree has %u more problem%s", t.errors - DT_MAX_ERRORS,
+				       t.errors - DT_MAX_ERRORS == 1 ? "" : "s");
+		board_invalid(b, at, more);
+		free(more);
+	}
+	/* What the hypervisor cannot do without (unless already reported as malformed). */
+	if (t.errors == 0) {
+		if (b->ncpus == 0 || b->nram == 0)
+			board_invalid(b, whole, "its device tree has no cpu or no memory node");
+		if (b->gic_offset < 0 || !b->gicd_base)
+			board_invalid(b, whole, "its device tree has no GICv3 (arm,gic-v3) interrupt controller");
+		if (!b->vtimer_intid)
+			board_invalid(b, whole, "its device tree has no arm,armv8-timer node");
+	}
+	return diag_count() == errors;
 }
 
 static bool read_facts(struct board *b, struct ydoc *y, char **dts)
@@ -368,18 +904,13 @@ static bool read_facts(struct board *b, struct ydoc *y, char **dts)
 			b->qemu_extra = xstrdup(str);
 		if ((w = ymap_get(y, v, "smp")))
 			yread_u64(y, w, "qemu smp", &smp);
-		b->qemu_smp = (unsigned)smp;
+		b->qemu_smp = smp > UINT_MAX ? UINT_MAX : (unsigned)smp; /* a mismatch either way */
 		if ((w = ymap_get(y, v, "memory")))
 			yread_size(y, w, "qemu memory", &b->qemu_memory);
 	}
 	return true;
 }
 
-static void board_invalid(struct board *b, struct loc at, const char *what)
-{
-	struct diag *d = diag_error(at, "board-invalid", "board '%s': %s", b->name, what);
-	diag_hint(d, "see docs/boards.md for what a board folder holds");
-}
 
 struct board *board_load(const char *boards_dir, const char *name, struct loc at)
 {
@@ -401,19 +932,21 @@ struct board *board_load(const char *boards_dir, const char *name, struct loc at
 	free(facts);
 	struct ydoc y = { 0 };
 	bool ok = b->facts_src && ydoc_load(&y, b->facts_src);
+	struct loc fat = { b->facts_src, 0, 0 };
 	if (ok) {
 		/* dts first: the DMA facts name compatibles in it. */
 		yaml_node_t *v = ymap_get(&y, ydoc_root(&y), "dts");
 		const char *str = NULL;
 		if (v && yis_scalar(v) && (str = yscalar(v))) {
 			char *path = path_join(b->dir, str);
-			b->fdt = compile_dts(path, &b->fdt_size, &err);
+			size_t size = 0;
+			const void *blob = compile_dts(path, &size, &err);
 			free(path);
-			if (!b->fdt) {
+			if (!blob) {
 				board_invalid(b, yloc(&y, v), err);
 				ok = false;
-			} else
-				read_dt(b);
+			} else if (!board_read_dtb(b, blob, size, yloc(&y, v), fat))
+				ok = false; /* reported */
 		}
 		ok = read_facts(b, &y, &dts) && ok;
 		free(dts);
@@ -426,18 +959,11 @@ struct board *board_load(const char *boards_dir, const char *name, struct loc at
 		board_free(b);
 		return NULL;
 	}
-	struct loc fat = { b->facts_src, 0, 0 };
-	if (b->ncpus == 0 || b->nram == 0)
-		board_invalid(b, fat, "its device tree has no cpu or no memory node");
 	u64 ram = 0;
 	for (size_t i = 0; i < b->nram; i++)
-		ram += b->ram[i].size;
+		ram = b->ram[i].size > UINT64_MAX - ram ? UINT64_MAX : ram + b->ram[i].size;
 	if (b->qemu_memory && b->qemu_memory != ram)
 		board_invalid(b, fat, "qemu memory does not match the memory nodes of its device tree");
-	if (b->gic_offset < 0 || !b->gicd_base)
-		board_invalid(b, fat, "its device tree has no GICv3 (arm,gic-v3) interrupt controller");
-	if (!b->vtimer_intid)
-		board_invalid(b, fat, "its device tree has no arm,armv8-timer node");
 	if (b->qemu_smp && b->qemu_smp != b->ncpus)
 		board_invalid(b, fat, "qemu smp does not match the cpu nodes of its device tree");
 	if (diag_count() > errors) {
@@ -465,6 +991,10 @@ void board_free(struct board *b)
 	free(b->cpus);
 	free(b->devs);
 	free(b->ram);
+	for (size_t i = 0; i < b->nreserved; i++)
+		free(b->reserved_names[i]);
+	free(b->reserved);
+	free(b->reserved_names);
 	free(b->fdt);
 	free(b->name);
 	free(b->dir);
@@ -488,10 +1018,12 @@ int board_find_device(const struct board *b, const char *ref)
 		for (size_t i = 0; i < b->ndevs; i++)
 			if (b->devs[i].label && !strcmp(b->devs[i].label, ref))
 				return (int)i;
-		path = fdt_get_alias(fdt, ref);
+		/* Aliases and symbols are strings only when NUL-terminated within their length. */
+		int aliases = fdt_path_offset(fdt, "/aliases");
+		path = aliases >= 0 ? prop_str(fdt, aliases, ref) : NULL;
 		if (!path) { /* a node's second label */
 			int sym = fdt_path_offset(fdt, "/__symbols__");
-			path = sym >= 0 ? fdt_getprop(fdt, sym, ref, NULL) : NULL;
+			path = sym >= 0 ? prop_str(fdt, sym, ref) : NULL;
 		}
 		if (!path)
 			return -1;

@@ -505,6 +505,31 @@ static struct m_mem *ram_holding(struct m_vm *vm, u64 ipa, u64 size)
 
 #define DTB_MAX (64u << 10) /* room reserved for a generated guest DTB */
 
+/*
+ * The smallest RAM region (from its start) that holds what layout_image() puts there: the image
+ * at `offset`, the initrd above it, and the DTB at the top — in a 2 MiB block of its own once
+ * the region is 8 MiB or more, else in the last DTB_MAX bytes. For hints that then hold.
+ */
+static u64 region_needed(const struct m_vm *vm, u64 offset)
+{
+	const struct m_image *im = &vm->image;
+	u64 below = align_up(offset + im->mem_size, PAGE) + align_up(im->initrd_size, PAGE);
+	u64 need = align_up(below, 1u << 20);
+	if (vm->dtb != DTB_NONE) {
+		need = align_up(below + DTB_MAX, 1u << 20);
+		if (need >= (8u << 20))
+			need = align_up(below, 2u << 20) + (2u << 20);
+	}
+	return need;
+}
+
+static void hint_region(struct diag *d, const struct m_vm *vm, const struct m_mem *ram)
+{
+	char *want = fmt_size(region_needed(vm, vm->image.load - ram->ipa));
+	diag_hint(d, "make this region at least %s (image, initrd and device tree)", want);
+	free(want);
+}
+
 static void layout_image(struct m_system *s, struct m_vm *vm)
 {
 	struct m_image *im = &vm->image;
@@ -519,9 +544,7 @@ static void layout_image(struct m_system *s, struct m_vm *vm)
 			char *r = range_str(ram->ipa, ram->size);
 			diag_note(d, ram->at, "the RAM region is %s", r);
 			free(r);
-			char *want = fmt_size(align_up(im->load - ram->ipa + im->mem_size, 1 << 20));
-			diag_hint(d, "make this region at least %s", want);
-			free(want);
+			hint_region(d, vm, ram);
 		}
 		free(need);
 		return;
@@ -545,6 +568,7 @@ static void layout_image(struct m_system *s, struct m_vm *vm)
 						    "vm '%s': no room for the device tree after the image (image ends at 0x%llx, region at 0x%llx)",
 						    vm->name, (unsigned long long)image_end, (unsigned long long)ram_end);
 			diag_note(d, ram->at, "the RAM region holding the image");
+			hint_region(d, vm, ram);
 			return;
 		}
 	}
@@ -557,6 +581,7 @@ static void layout_image(struct m_system *s, struct m_vm *vm)
 						    "vm '%s': no room for the %s initrd between the kernel (ends 0x%llx) and 0x%llx",
 						    vm->name, need, (unsigned long long)image_end, (unsigned long long)top);
 			diag_note(d, ram->at, "the RAM region holding the image");
+			hint_region(d, vm, ram);
 			free(need);
 		}
 	}

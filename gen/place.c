@@ -165,6 +165,7 @@ void place_all(struct m_system *s)
 
 	/* The colored pool. */
 	u64 rows = 0;
+	size_t widest = 0;   /* the VM whose share sizes the pool */
 	for (size_t v = 0; v < s->nvms; v++) {
 		struct m_vm *vm = &s->vms[v];
 		if (!vm->color_mask)
@@ -174,8 +175,10 @@ void place_all(struct m_system *s)
 			pages += vm->mem[i].size / PAGE;
 		unsigned c = popcount64(vm->color_mask);
 		u64 r = (pages + c - 1) / c + vm->nmem; /* + one row per region for partial rows */
-		if (r > rows)
+		if (r > rows) {
 			rows = r;
+			widest = v;
+		}
 	}
 	if (rows && b->num_colors >= 2) {
 		u64 size = rows * b->num_colors * PAGE;
@@ -187,14 +190,14 @@ void place_all(struct m_system *s)
 				if (s->vms[v].color_mask)
 					lay_colored(s, &s->vms[v]);
 		} else {
-			for (size_t v = 0; v < s->nvms; v++)
-				if (s->vms[v].color_mask) {
-					char *what = xasprintf("the colored memory of vm '%s' (a pool of %llu rows of %u pages)",
-							       s->vms[v].name, (unsigned long long)rows, b->num_colors);
-					no_room(&fl, s->vms[v].colors[0].at, "color-capacity", what, size);
-					free(what);
-					break;
-				}
+			/* Every colored VM takes its colors of each row: the one needing most rows decides. */
+			const struct m_vm *vm = &s->vms[widest];
+			unsigned c = popcount64(vm->color_mask);
+			char *what = xasprintf("the colored memory of vm '%s' (a pool of %llu rows of %u pages, "
+					       "as its %u color%s need%s)", vm->name, (unsigned long long)rows,
+					       b->num_colors, c, c == 1 ? "" : "s", c == 1 ? "s" : "");
+			no_room(&fl, vm->colors[0].at, "color-capacity", what, size);
+			free(what);
 		}
 	}
 
