@@ -495,8 +495,15 @@ static void read_gic(struct dt *t)
 	t->gic_phandle = fdt_get_phandle(fdt, gic);
 	int ac = parent >= 0 ? ncells(fdt, parent, "#address-cells", 2) : -1;
 	int sc = parent >= 0 ? ncells(fdt, parent, "#size-cells", 1) : -1;
+	if (ac < 0 || sc < 0 || (parent == 0 && !addressable(ac, sc)))
+		return; /* reported with the cell counts */
+	if (!addressable(ac, sc)) {
+		dt_error(t, "%s: its parent's #address-cells = <%d>, #size-cells = <%d>: the GIC's reg takes 1 or 2 cells each",
+			 path, ac, sc);
+		return;
+	}
 	const fdt32_t *reg = fdt_getprop(fdt, gic, "reg", &len);
-	if (!addressable(ac, sc) || !reg || len % (4 * (ac + sc)) || len / (4 * (ac + sc)) < 2) {
+	if (!reg || len % (4 * (ac + sc)) || len / (4 * (ac + sc)) < 2) {
 		dt_error(t, "%s: reg must give the distributor and the redistributor region", path);
 		return;
 	}
@@ -829,7 +836,8 @@ bool board_read_dtb(struct board *b, const void *blob, size_t size, struct loc a
 		free(fdt);
 		return false;
 	}
-	b->fdt = t.fdt = fdt;
+	b->fdt = fdt;
+	t.fdt = fdt;
 	b->fdt_size = fdt_totalsize(fdt);
 	read_dt(&t);
 	if (t.errors > DT_MAX_ERRORS) {

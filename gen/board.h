@@ -44,7 +44,7 @@ struct board {
 	char *name;
 	char *dir;
 	struct source *facts_src;  /* board.yaml, for locating errors in it */
-	void *fdt;                 /* compiled board.dts (with __symbols__) */
+	void *fdt;                 /* compiled board.dts (with __symbols__); checked by board_read_dtb */
 	size_t fdt_size;
 
 	struct board_cpu *cpus;
@@ -53,6 +53,18 @@ struct board {
 	size_t nram;
 	struct board_device *devs;
 	size_t ndevs;
+
+	/* Physical memory the board's firmware or other bus masters keep for themselves (a secure
+	 * monitor, a TEE, a co-processor's carve-out): nothing may be placed there, nor given to a
+	 * VM or the hypervisor. From the DT's memory reservation block (`/memreserve/` in a DTS) and
+	 * every enabled child of /reserved-memory with a `reg` (static carve-outs, `no-map` or not;
+	 * dynamic ones, `size` without `reg`, reserve nothing: see read_reserved in board.c). Each
+	 * range is non-empty and does not wrap; they may overlap each other and need not lie in RAM.
+	 * reserved_names[i] names reserved[i] for messages: the node's path
+	 * ("/reserved-memory/optee@7e000000") or "/memreserve/ BASE SIZE" (in hex, as the DTS has it). */
+	struct range *reserved;
+	char **reserved_names;
+	size_t nreserved;
 
 	u64 gicd_base, gicd_size;
 	u64 gicr_base, gicr_size;  /* the whole redistributor region */
@@ -76,6 +88,15 @@ struct board {
  * NULL when the board is unknown or broken. */
 struct board *board_load(const char *boards_dir, const char *name, struct loc at);
 void board_free(struct board *b);
+
+/* The device-tree half of board_load, for a blob compiled already (the DTB fuzz target; boards
+ * imported from vendor DTBs): checks the blob whole (fdt_check_full, version 17, its memory
+ * reservation block) and every cell count and property length it reads, then reads the CPUs, RAM,
+ * reserved memory, GIC, timer and devices into `b` (which keeps a copy of the blob in b->fdt).
+ * Malformed contents are reported [board-invalid] at `at` (board_load: the dts key of
+ * board.yaml), a missing CPU, memory, GIC or timer at `whole` (board.yaml as a whole). Returns
+ * false when anything was reported. */
+bool board_read_dtb(struct board *b, const void *blob, size_t size, struct loc at, struct loc whole);
 
 /* A device by reference: a DT path (/pl011@9000000), a label (uart0, or &uart0) or an alias
  * (serial0). Returns the index in b->devs, or -1. */

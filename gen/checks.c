@@ -756,6 +756,52 @@ static void check_path_chars(struct loc at, const char *what, const char *vm, co
 	free(real);
 }
 
+/*
+ * The hypervisor's translation-table pool (hypervisor/arch/aarch64/pt.c), sized here so that a
+ * valid system never stops at boot for want of tables. An upper bound of what its EL2 map and
+ * every VM's stage 2 can need, as the hypervisor counts it, taking every region as mapped page by
+ * page (a level-2 table per 2 MiB slot and a level-1 table per 1 GiB slot it touches), which is
+ * what colored memory needs and at least what contiguous memory does. The hypervisor checks the
+ * same bound at boot. Below PT_POOL_MIN pages the pool stays at its default.
+ */
+#define PT_POOL_MIN 256
+#define S2_ROOT_PAGES 2
+
+static u64 slots(u64 va, u64 size, u64 unit)
+{
+	return size ? (align_down(va + size - 1, unit) - align_down(va, unit)) / unit + 1 : 0;
+}
+
+static u64 table_bound(u64 va, u64 size)
+{
+	return slots(va, size, 1ull << 30) + slots(va, size, 2ull << 20);
+}
+
+static u64 pool_pages(const struct m_system *s)
+{
+	/* EL2: root, two tables each for the console, GICD and GICR, the hypervisor's own memory,
+	 * the windows (a level-2 table and one level-3 table per CPU). */
+	u64 n = 1 + 2 * 3 + table_bound(s->hyp_pa, s->hyp_size) + 1 + s->board->ncpus;
+	for (size_t v = 0; v < s->nvms; v++) {
+		const struct m_vm *vm = &s->vms[v];
+		n += S2_ROOT_PAGES + 1;
+		for (size_t i = 0; i < vm->nmem; i++)
+			n += table_bound(vm->mem[i].ipa, vm->mem[i].size);
+		for (size_t i = 0; i < vm->ndevs; i++)
+			if (vm->devs[i].dev >= 0)
+				for (size_t r = 0; r < s->board->devs[vm->devs[i].dev].nregs; r++) {
+					const struct range *g = &s->board->devs[vm->devs[i].dev].regs[r];
+					n += table_bound(align_down(g->base, PAGE),
+							 align_up(g->base + g->size, PAGE) - align_down(g->base, PAGE));
+				}
+		for (size_t c = 0; c < s->nchans; c++)
+			for (size_t e = 0; e < s->chans[c].nep; e++)
+				if (s->chans[c].ep[e].vm == (int)v)
+					n += table_bound(s->chans[c].ep[e].ipa, s->chans[c].size);
+	}
+	return n < PT_POOL_MIN ? PT_POOL_MIN : n;
+}
+
 static void check_images(struct m_system *s, const char *rule)
 {
 	(void)rule;
@@ -804,6 +850,12 @@ static void check_images(struct m_system *s, const char *rule)
 	u64 base = s->hyp_has_size ? s->hyp_size : s->board->hyp_default_size;
 	s->hyp_images = images;
 	s->hyp_size = align_up(base + images, 2ull << 20);
+	/* A larger table pool than the default grows the hypervisor's memory by the difference
+	 * (computed twice: the bound depends on the size through the EL2 map of it). */
+	for (int pass = 0; pass < 2; pass++) {
+		s->pt_pool_pages = pool_pages(s);
+		s->hyp_size = align_up(base + images + (s->pt_pool_pages - PT_POOL_MIN) * PAGE, 2ull << 20);
+	}
 	if (!s->hyp_has_phys)
 		s->hyp_pa = s->board->hyp_load;
 }

@@ -150,6 +150,7 @@ static bool write_values(struct emit_ctx *ctx, struct strbuf *b, char **err)
 	defu(b, "board_num_colors", bd->num_colors >= 2 ? bd->num_colors : 1);
 	defx(b, "hyp_pa", s->hyp_pa);
 	defx(b, "hyp_size", s->hyp_size);
+	defu(b, "hyp_pt_pool_pages", s->pt_pool_pages);
 	defx(b, "hyp_colors", s->hyp_color_mask);
 
 	defu(b, "vm_count", s->nvms);

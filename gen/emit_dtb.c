@@ -220,6 +220,11 @@ static bool build_dtb(struct emit_ctx *ctx, struct m_vm *vm, void *buf, char **e
 	}
 
 	int psci = sub(&d, 0, "psci");
+	/*
+	 * The hypervisor answers PSCI_VERSION with 1.1. The device-tree binding has no compatible
+	 * for 1.1: "arm,psci-1.0" stands for every 1.x, and guests read the exact version at run
+	 * time (Linux prints "PSCIv1.1 detected in firmware").
+	 */
 	static const char psci_compat[] = "arm,psci-1.0\0arm,psci-0.2\0arm,psci";
 	prop(&d, psci, "compatible", psci_compat, sizeof psci_compat);
 	prop_str(&d, psci, "method", "hvc");

@@ -126,6 +126,7 @@ struct m_system {
 	int hyp_console_dev;
 	struct loc at_hyp_console;
 	u64 hyp_size, hyp_pa, hyp_images; /* hyp_size includes the embedded images */
+	u64 pt_pool_pages;  /* the hypervisor's translation-table pool this system needs (pages) */
 	bool hyp_has_phys, hyp_has_size;
 	struct loc at_hyp, at_hyp_mem, at_hyp_size, at_hyp_phys;
 	struct m_color *hyp_colors;

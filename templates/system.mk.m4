@@ -5,6 +5,8 @@ include(`lib.m4')dnl
 PARTITA_SYSTEM := get(system, name)
 PARTITA_HYP_BASE := get(hyp, pa)
 PARTITA_HYP_SIZE := get(hyp, size)
+# Translation-table pages the hypervisor reserves: partita's bound for this system (at least 256).
+PT_POOL_PAGES := get(hyp, pt_pool_pages)
 PARTITA_IMAGES :=forloop(`v', 0, last(get(vm, count)), `forloop(`b', 0, last(get(vm, v, blob, count)), ` \
 	get(vm, v, blob, b, path)')')
 forloop(`v', 0, last(get(vm, count)), `dnl

@@ -4,6 +4,8 @@
 PARTITA_SYSTEM := hello
 PARTITA_HYP_BASE := 0x40000000
 PARTITA_HYP_SIZE := 0x600000
+# Translation-table pages the hypervisor reserves: partita's bound for this system (at least 256).
+PT_POOL_PAGES := 256
 PARTITA_IMAGES := \
 	@TOP@/build/guests/baremetal.bin \
 	@OUT@/hello.dtb

@@ -15,6 +15,7 @@ define(`v_board_vtimer_intid', `27')dnl
 define(`v_board_num_colors', `16')dnl
 define(`v_hyp_pa', `0x40000000')dnl
 define(`v_hyp_size', `0x600000')dnl
+define(`v_hyp_pt_pool_pages', `256')dnl
 define(`v_hyp_colors', `0x0')dnl
 define(`v_vm_count', `4')dnl
 define(`v_vm_0_name', ``b'')dnl
