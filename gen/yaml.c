@@ -58,7 +58,10 @@ bool ydoc_load(struct ydoc *y, struct source *src)
 		diag_error((struct loc){ src, 0, 0 }, "yaml-syntax", "cannot initialise the YAML parser");
 		return false;
 	}
-	if (!prescan(src)) {
+	/* Aliases start with '*', NULs need a '\\' escape: most descriptions have neither and need
+	 * no second pass over their events. */
+	bool suspect = memchr(src->text, '*', src->len) || memchr(src->text, '\\', src->len);
+	if (suspect && !prescan(src)) {
 		yaml_parser_delete(&p);
 		return false;
 	}
