@@ -66,11 +66,23 @@ int vgic_spi_index(const struct vm *vm, uint32_t intid)
 	return -1;
 }
 
+/*
+ * ITLinesNumber N shows INTIDs up to 32(N+1) - 1: enough for the VM's highest SPI, and never
+ * fewer than 64, as no GIC has no SPIs at all (an RTOS probes INTID 32 without asking).
+ */
+uint32_t vgic_lines(const struct vm *vm)
+{
+	uint32_t n = vm->vgic.max_intid / 32;
+
+	return 32 * ((n ? n : 1) + 1);
+}
+
 void vgic_vm_reset(struct vm *vm)
 {
 	struct vgic *g = &vm->vgic;
 
 	spin_lock(&g->lock);
+	memset(&g->shadow, 0, sizeof(g->shadow));
 	g->ctlr = 0;
 	for (unsigned i = 0; i < g->nspis; i++) {
 		struct vgic_spi *s = &g->spi[i];
@@ -203,11 +215,6 @@ void vgic_kick_others(struct vcpu *self)
 		if (c != self->index && READ_ONCE(vm->vcpus[c].vgic.pending) &&
 		    READ_ONCE(vm->vcpus[c].running))
 			vcpu_kick(&vm->vcpus[c]);
-}
-
-void vgic_foreign(struct vcpu *v, const char *what, uint32_t intid)
-{
-	vm_note(v, LOG_VGIC, "%s of INTID %u, not an interrupt of this VM — ignored", what, intid);
 }
 
 /* A physical interrupt for the guest, acknowledged and priority-dropped by guest_irq(). */

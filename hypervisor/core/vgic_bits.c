@@ -2,8 +2,9 @@
  * The one-bit-per-interrupt registers shared by the virtual distributor (SPIs) and the SGI frame
  * of the virtual redistributors (SGIs, PPIs): IGROUPR, IS/ICENABLER, IS/ICPENDR, IS/ICACTIVER.
  *
- * Every bit is checked against what the VM owns: a foreign interrupt reads as zero, and setting
- * its bit does nothing but log (rate limited).
+ * Every bit is checked against what the VM owns. For INTIDs it does not own, group and enable
+ * read back what was written (the shadow, see hyp/vgic.h) and pending/active read as zero: nothing
+ * reaches the hardware or another VM.
  */
 #include <hyp/cpu.h>
 #include <hyp/gic.h>
@@ -54,8 +55,16 @@ uint32_t vgic_read_bits(struct vcpu *t, unsigned reg, uint32_t first)
 		unsigned s;
 		bool on = false;
 
-		if (!resolve(t, first + i, &o, &s))
+		if (!resolve(t, first + i, &o, &s)) {
+			/* Not ours: group and enable read back from the shadow; never pending. */
+			uint32_t id = first + i;
+			if (id < vgic_lines(t->vm) && (reg == IGROUPR || reg == ISENABLER ||
+						      reg == ICENABLER)) {
+				const uint32_t *w = reg == IGROUPR ? g->shadow.group : g->shadow.enable;
+				bits |= ((w[id / 32] >> (id % 32)) & 1) << i;
+			}
 			continue;
+		}
 		switch (reg) {
 		case IGROUPR:   on = true; break;   /* everything a guest owns is group 1 */
 		case ISENABLER:
@@ -75,18 +84,36 @@ void vgic_write_bits(struct vcpu *v, struct vcpu *t, unsigned reg, uint32_t firs
 	struct vm *vm = v->vm;
 	struct vgic *g = &vm->vgic;
 
+	if (reg == IGROUPR) {
+		/* A value, not set bits: the shadow takes it for INTIDs not ours below the lines
+		 * shown; the VM's own are group 1 (RAO/WI). */
+		if (first >= VGIC_PRIV && first < vgic_lines(vm)) {
+			uint32_t mine = 0;
+			for (unsigned i = 0; i < 32; i++)
+				mine |= (uint32_t)(vgic_spi_index(vm, first + i) >= 0) << i;
+			spin_lock(&g->lock);
+			g->shadow.group[first / 32] = val & ~mine;
+			spin_unlock(&g->lock);
+		}
+		return;
+	}
+
 	for (; val; val &= val - 1) {
 		uint32_t intid = first + (uint32_t)__builtin_ctz(val);
 		struct vcpu *o;
 		unsigned s;
 
 		if (!resolve(t, intid, &o, &s)) {
-			/*
-			 * Clearing, grouping or deactivating what is not ours is what an OS does to
-			 * every INTID at start-up; only trying to raise one is worth a line.
-			 */
-			if (reg == ISENABLER || reg == ISPENDR || reg == ISACTIVER)
-				vgic_foreign(v, "register write", intid);
+			/* Not ours: enables go to the shadow (read back, nothing else); pending and
+			 * active state never exist for it. Normal OS behaviour, not logged. */
+			if (intid < vgic_lines(vm) && (reg == ISENABLER || reg == ICENABLER)) {
+				spin_lock(&g->lock);
+				if (reg == ISENABLER)
+					g->shadow.enable[intid / 32] |= 1u << (intid % 32);
+				else
+					g->shadow.enable[intid / 32] &= ~(1u << (intid % 32));
+				spin_unlock(&g->lock);
+			}
 			continue;
 		}
 		spin_lock(&g->lock);

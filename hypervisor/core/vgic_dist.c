@@ -32,7 +32,7 @@
 static uint32_t typer(const struct vm *vm)
 {
 	/* ITLinesNumber N: INTIDs up to 32(N+1) - 1. */
-	return IDBITS_10 | (vm->vgic.max_intid / 32);
+	return IDBITS_10 | (vgic_lines(vm) / 32 - 1);
 }
 
 static bool priority(struct vcpu *v, uint32_t intid, bool write, uint64_t *val, unsigned size)
@@ -45,12 +45,18 @@ static bool priority(struct vcpu *v, uint32_t intid, bool write, uint64_t *val, 
 		int i = vgic_spi_index(v->vm, intid + b);
 		uint8_t byte = (uint8_t)(*val >> (8 * b));
 
-		if (i < 0)
-			continue;   /* OSes set every priority at start-up: ignored, not logged */
-		if (write)
-			g->spi[i].prio = byte & VGIC_PRIO_MASK;
+		uint8_t *p;
+
+		if (i >= 0)
+			p = &g->spi[i].prio;
+		else if (intid + b < vgic_lines(v->vm))
+			p = &g->shadow.prio[intid + b];   /* not ours: read back, nothing else */
 		else
-			out |= (uint64_t)g->spi[i].prio << (8 * b);
+			continue;
+		if (write)
+			*p = byte & VGIC_PRIO_MASK;
+		else
+			out |= (uint64_t)*p << (8 * b);
 	}
 	spin_unlock(&g->lock);
 	if (!write)
@@ -58,16 +64,30 @@ static bool priority(struct vcpu *v, uint32_t intid, bool write, uint64_t *val, 
 	return true;
 }
 
-/* ICFGR: two bits per INTID, bit 1 set for edge. The trigger is the board's; writes ignored. */
-static uint32_t icfgr(const struct vm *vm, uint32_t first)
+/*
+ * ICFGR: two bits per INTID, bit 1 set for edge. The trigger of the VM's own SPIs is the board's
+ * (writes ignored); for the others the shadow keeps what was written.
+ */
+static uint32_t icfgr(struct vm *vm, uint32_t first, bool write, uint32_t val)
 {
+	struct vgic *g = &vm->vgic;
 	uint32_t out = 0;
 
+	spin_lock(&g->lock);
 	for (unsigned k = 0; k < 16; k++) {
-		int i = vgic_spi_index(vm, first + k);
-		if (i >= 0 && vm->vgic.spi[i].edge)
-			out |= 2u << (2 * k);
+		uint32_t intid = first + k, bit = 2u << (2 * k);
+		int i = vgic_spi_index(vm, intid);
+		uint32_t *w = &g->shadow.cfg[intid / 16];
+
+		if (i >= 0) {
+			out |= g->spi[i].edge ? bit : 0;
+		} else if (intid < vgic_lines(vm)) {
+			if (write)
+				*w = (*w & ~(2u << (2 * (intid % 16)))) | (val & bit ? 2u << (2 * (intid % 16)) : 0);
+			out |= *w & (2u << (2 * (intid % 16))) ? bit : 0;
+		}
 	}
+	spin_unlock(&g->lock);
 	return out;
 }
 
@@ -78,14 +98,20 @@ static void route(struct vcpu *v, uint32_t intid, uint64_t aff)
 	int i = vgic_spi_index(vm, intid);
 	unsigned to;
 
-	if (i < 0)
-		return;   /* OSes route every SPI at start-up: ignored, not logged */
 	/* Virtual MPIDRs carry the vCPU index in Aff0 and nothing else; IRM (bit 31) unsupported. */
 	to = (unsigned)(aff & 0xff);
+	if (i < 0 && intid < vgic_lines(vm) && !(aff & ~0xffull) && to < vm->cfg->ncpus) {
+		spin_lock(&g->lock);
+		g->shadow.route[intid] = (uint8_t)to;   /* not ours: read back, nothing else */
+		spin_unlock(&g->lock);
+		return;
+	}
 	if ((aff & ~0xffull) || to >= vm->cfg->ncpus) {
 		vm_note(v, LOG_VGIC, "route of INTID %u to a CPU outside the VM — ignored", intid);
 		return;
 	}
+	if (i < 0)
+		return;   /* beyond the lines the VM is shown: RAZ/WI */
 	spin_lock(&g->lock);
 	struct vgic_spi *s = &g->spi[i];
 	uint64_t bit = BIT(VGIC_PRIV + (unsigned)i);
@@ -111,7 +137,12 @@ static bool irouter(struct vcpu *v, uint64_t off, bool write, uint64_t *val, uns
 	if (size < 4 || (size == 8 && high))
 		return false;
 	if (!write) {
-		*val = i < 0 || high ? 0 : v->vm->vgic.spi[i].target;
+		if (high)
+			*val = 0;
+		else if (i >= 0)
+			*val = v->vm->vgic.spi[i].target;
+		else
+			*val = intid < vgic_lines(v->vm) ? v->vm->vgic.shadow.route[intid] : 0;
 		return true;
 	}
 	if (high) {
@@ -151,6 +182,12 @@ bool vgic_dist_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val, u
 		}
 		return true;
 	}
+	if (off >= GICD_ICFGR + 8 && off < GICD_ICFGR_END) {   /* SPIs; SGIs/PPIs are in GICR */
+		uint32_t out = icfgr(vm, 16 * (uint32_t)((off - GICD_ICFGR) / 4), write, (uint32_t)*val);
+		if (!write)
+			*val = out;
+		return true;
+	}
 	if (write) {
 		if (off == GICD_CTLR) {
 			spin_lock(&vm->vgic.lock);
@@ -165,9 +202,7 @@ bool vgic_dist_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val, u
 	case GICD_TYPER: *val = typer(vm); break;
 	case GICD_IIDR:  *val = IIDR_PARTITA; break;
 	case GICD_PIDR2: *val = PIDR2_GICV3; break;
-	default:
-		*val = off >= GICD_ICFGR + 8 && off < GICD_ICFGR_END ?
-			icfgr(vm, 16 * (uint32_t)((off - GICD_ICFGR) / 4)) : 0;
+	default:         *val = 0;
 	}
 	return true;
 }

@@ -227,7 +227,7 @@ attack log-flood && {
 	expect_not "unknown smc" "the SMCs after them are counted, not printed"
 	expect_line "partita: vm 'bad': 3196 more call messages suppressed" "1600 HVC + 1600 SMC: 3196 counted"
 	expect_line "partita: vm 'bad': 1596 more psci messages suppressed" "1600 foreign CPU_ONs"
-	expect_line "partita: vm 'bad': 396 more vgic messages suppressed" "400 foreign-INTID writes"
+	expect_line "partita: vm 'bad': 396 more vgic messages suppressed" "400 SGIs to a CPU outside the VM"
 	expect_line "partita: vm 'bad': 396 more sysreg messages suppressed" \
 		"400 physical-timer accesses (the 400 PMU accesses are not logged at all)"
 	expect_line "partita: vm 'bad': 396 more mmio messages suppressed" "400 misaligned MMIO reads"

@@ -35,12 +35,29 @@ struct vgic_spi {
 	uint8_t target;    /* vCPU index */
 };
 
+/*
+ * What a VM sees of the INTIDs it does not own, below the ITLinesNumber it is shown: a GIC keeps
+ * group, enable, priority, trigger and route state for every one of them, and guests rely on it
+ * reading back (FreeRTOS counts the priority bits by writing 0xff to INTID 32's priority and
+ * shifting what it reads). This shadow gives them that and nothing more: it never reaches the
+ * physical GIC or another VM, nothing in it ever becomes pending, and it is reset with the VM.
+ */
+#define VGIC_LINES 1024
+struct vgic_shadow {
+	uint8_t prio[VGIC_LINES];
+	uint8_t route[VGIC_LINES];          /* GICD_IROUTER Aff0: a vCPU of the VM */
+	uint32_t group[VGIC_LINES / 32];
+	uint32_t enable[VGIC_LINES / 32];
+	uint32_t cfg[VGIC_LINES / 16];      /* ICFGR: 2 bits per INTID */
+};
+
 struct vgic {
 	spinlock_t lock;
 	uint32_t ctlr;          /* GICD_CTLR as the guest wrote it (EnableGrp1) */
 	uint32_t nspis;
 	uint32_t max_intid;     /* highest INTID the VM owns, for GICD_TYPER */
 	struct vgic_spi spi[VGIC_MAX_SPIS];
+	struct vgic_shadow shadow;   /* INTIDs below vgic_lines() it does not own, under lock */
 };
 
 /*
@@ -70,7 +87,7 @@ void vgic_phys_irq(struct vcpu *v, uint32_t intid);  /* a guest's physical inter
 void vgic_post(struct vm *vm, unsigned vcpu, unsigned slot);   /* make pending, kick if remote */
 void vgic_set_level(struct vm *vm, unsigned slot, bool high);  /* a virtual level SPI's line */
 int vgic_spi_index(const struct vm *vm, uint32_t intid);      /* -1: not the VM's */
-void vgic_foreign(struct vcpu *v, const char *what, uint32_t intid);  /* rate-limited log */
+uint32_t vgic_lines(const struct vm *vm);   /* INTIDs shown (GICD_TYPER.ITLinesNumber) */
 uint32_t vgic_slot_intid(const struct vm *vm, unsigned slot);
 uint8_t vgic_slot_prio(const struct vcpu *v, unsigned slot);
 bool vgic_slot_enabled(const struct vcpu *v, unsigned slot);

@@ -45,17 +45,23 @@ void mmio_write(uint64_t addr, unsigned size, uint64_t val)
 }
 
 /*
- * The one architected register value in that range: GICR_ICFGR0, 0xaaaaaaaa (every SGI edge
- * triggered), at SGI_base + 0xc00 of each frame.
+ * The architected register values in that range: the interrupt configuration registers
+ * (GICR_ICFGR0/1 at SGI_base + 0xc00 of each frame, GICD_ICFGR<n> at 0xc00..0xcff), whose bits
+ * 2k+1 say "edge" (GICR_ICFGR0 is 0xaaaaaaaa, every SGI edge triggered; the GICD ones read back
+ * what was written to them). A value with only such bits set there is configuration, not an
+ * address.
  */
-#define ICFGR0_OFF  0x10c00ul
-#define ICFGR0_SGIS 0xaaaaaaaaull
+#define ICFGR_OFF    0xc00ul
+#define ICFGR_END    0xd00ul
+#define EDGE_BITS    0xaaaaaaaaaaaaaaaaull
 
 static int looks_like_address(uint64_t base, uint64_t off, uint64_t v)
 {
 	uint64_t lo = v & 0xffffffffull, hi = v >> 32;
+	uint64_t in = base == GICR_WINDOW ? off % GICR_FRAME - 0x10000ul : off;
 
-	if (base == GICR_WINDOW && off % GICR_FRAME == ICFGR0_OFF && v == ICFGR0_SGIS)
+	if ((base == GICR_WINDOW || base == GICD_WINDOW) && in >= ICFGR_OFF && in < ICFGR_END &&
+	    !(v & ~EDGE_BITS))
 		return 0;
 	return (lo >= 0x40000000ull && lo < 0xc0000000ull) ||
 	       (hi >= 0x40000000ull && hi < 0xc0000000ull);
