@@ -73,6 +73,15 @@ boot "$here/irq-attack.yaml" && {
 	powered_off
 }
 
+# An RTOS-style priority-bit probe on INTID 32, an SPI the VM does not own: the GIC shows a
+# priority byte for it (the VM's shadow), masked to the 5 bits the CPU interface implements.
+boot "$here/irq-probe.yaml" && {
+	expect "[rtos] prio-probe: INTID 32 priority 0xff reads back 0xf8, 5 priority bits" \
+		"INTID 32's priority byte reads back 0xf8: 5 bits, as FreeRTOS counts them"
+	expect_count 1 "partita: vm 'rtos' vcpu 0: " "nothing about it is logged (the one line is its SYSTEM_OFF)"
+	powered_off
+}
+
 # A VM flooding itself with interrupts for 300 ms: the other VM's 10 ms heartbeat goes on during it.
 boot "$here/irq-flood.yaml" && {
 	expect "[good] heartbeat 20" "vm 'good' keeps its heartbeat"

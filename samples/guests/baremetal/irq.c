@@ -9,6 +9,8 @@
  *   doorbells=N   wait for N doorbell interrupts
  *   notify=K      ring the doorbell of channel end K (PT_HVC_CHANNEL_NOTIFY)
  *   prio16        16 SGIs pending at once with distinct priorities; print the order taken
+ *   prio-probe    count the implemented priority bits as RTOS GIC ports do (FreeRTOS: write
+ *                 0xff to INTID 32's priority byte, shift what reads back until bit 0 is set)
  *   flood=MS      a virtual timer that fires continuously for MS ms; count the interrupts
  *   latency=N     N timer interrupts; the delay from CNTV_CVAL to the handler, min/median/max
  *                 in ticks and (dithered, see latency()) in instructions, and a histogram
@@ -374,6 +376,24 @@ int irq_command(const char *w, const char **a, uint64_t period, uint64_t tpm)
 		int64_t r = hvc_call(PT_HVC_CHANNEL_NOTIFY, k, 0, 0);
 		line("notify ", k, 0, "");
 		line(" -> ", (uint64_t)r, 0, "\n");
+	} else if (word_is(w, "prio-probe", a)) {
+		/*
+		 * FreeRTOS's loop is `while (!(v & 1)) v >>= 1;`, which never ends if the byte reads
+		 * back 0; here it is bounded so that a failure prints instead of hanging.
+		 */
+		volatile uint8_t *prio32 = (volatile uint8_t *)gicd(0x400) + 32;
+		uint8_t saved = *prio32, v;
+		unsigned shifts = 0;
+		*prio32 = 0xff;
+		v = *prio32;
+		line("prio-probe: INTID 32 priority 0xff reads back ", v, 1, "");
+		for (uint8_t x = v; x && !(x & 1) && shifts < 8; x >>= 1)
+			shifts++;
+		if (v)
+			line(", ", 8 - shifts, 0, " priority bits\n");
+		else
+			puts(", no priority bits: the probe would never end\n");
+		*prio32 = saved;
 	} else if (word_is(w, "prio16", a)) {
 		irq_setup();
 		prio16();
