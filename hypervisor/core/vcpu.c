@@ -10,6 +10,27 @@
 
 void vm_finish_reset(struct vm *vm);
 
+/*
+ * Take every interrupt pending at this idle pCPU. The hypervisor's own (console input) are handled;
+ * a guest interrupt reaching a pCPU whose vCPU is not running has nobody to take it, so it is
+ * kept quiet (a level source would otherwise wake us for ever). Kicks only needed waking us.
+ */
+static void idle_drain(void)
+{
+	uint32_t intid;
+
+	while ((intid = gic_ack()) < INTID_SPURIOUS) {
+		gic_eoi(intid);
+		if (!hyp_device_irq(intid)) {
+			if (intid == pt_config.vtimer_intid)
+				sysreg_write(cntv_ctl_el0, 0);
+			else if (intid >= 32)
+				gic_set_enable(intid, 0, false);
+		}
+		gic_deactivate(intid);
+	}
+}
+
 void vcpu_idle(void)
 {
 	struct vcpu *v = this_cpu()->vcpu;
@@ -19,7 +40,7 @@ void vcpu_idle(void)
 		 * Acknowledge kicks before looking at the state: a kick sent after this point stays
 		 * pending and makes the WFI below return at once, so no wake-up is lost.
 		 */
-		gic_drain();
+		idle_drain();
 		if (v) {
 			struct vm *vm = v->vm;
 

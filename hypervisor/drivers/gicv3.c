@@ -165,27 +165,3 @@ void gic_deactivate(uint32_t intid)
 	sysreg_write(icc_dir_el1, intid);
 	isb();
 }
-
-void gic_drain(void)
-{
-	for (;;) {
-		uint32_t intid = gic_ack();
-
-		if (intid >= INTID_SPURIOUS)
-			return;
-		gic_eoi(intid);
-		if (hyp_device_irq(intid)) {
-			gic_deactivate(intid);
-			continue;
-		}
-		/*
-		 * A guest interrupt reaching a pCPU whose vCPU is not running: nobody will take
-		 * it, so keep it quiet (a level source would otherwise wake us for ever).
-		 */
-		if (intid == pt_config.vtimer_intid)
-			sysreg_write(cntv_ctl_el0, 0);
-		else if (intid >= 32)
-			gic_set_enable(intid, 0, false);
-		gic_deactivate(intid);
-	}
-}

@@ -18,9 +18,6 @@
 void gic_init_dist(void);          /* once, on the boot CPU */
 void gic_init_cpu(unsigned cpu);   /* on every pCPU, for itself */
 void gic_send_sgi(unsigned cpu, unsigned intid);
-void gic_drain(void);              /* acknowledge and deactivate everything pending here */
-/* core/vuart.c: the hypervisor's own device interrupts (console input); true if it was one. */
-bool hyp_device_irq(uint32_t intid);
 
 uint32_t gic_ack(void);            /* ICC_IAR1_EL1; >= INTID_SPURIOUS when nothing is pending */
 void gic_eoi(uint32_t intid);      /* priority drop */

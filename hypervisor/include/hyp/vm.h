@@ -126,7 +126,9 @@ void emul_data_abort(struct vcpu *v, struct frame *f, uint64_t esr);
 uint64_t fault_ipa(void);
 void stage1_walk_fault(struct vcpu *v, struct frame *f, const char *access);
 
-/* core/vuart.c */
+/* core/vuart.c; hyp_device_irq: the hypervisor's own device interrupts (console input), true if
+ * `intid` was one (the drivers only report numbers; core decides whose they are). */
+bool hyp_device_irq(uint32_t intid);
 bool vuart_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val, unsigned size);
 void vuart_flush(struct vcpu *v);
 void vuart_vm_reset(struct vm *vm);   /* registers as after reset; pending input is kept */
