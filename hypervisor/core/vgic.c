@@ -139,23 +139,6 @@ void vgic_vcpu_stop(struct vcpu *v)
 		}
 }
 
-uint32_t vgic_slot_intid(const struct vm *vm, unsigned slot)
-{
-	return slot < VGIC_PRIV ? slot : vm->vgic.spi[slot - VGIC_PRIV].intid;
-}
-
-uint8_t vgic_slot_prio(const struct vcpu *v, unsigned slot)
-{
-	return slot < VGIC_PRIV ? v->vgic.prio[slot] : v->vm->vgic.spi[slot - VGIC_PRIV].prio;
-}
-
-bool vgic_slot_enabled(const struct vcpu *v, unsigned slot)
-{
-	if (slot < VGIC_PRIV)
-		return (v->vgic.enabled >> slot) & 1;
-	return v->vm->vgic.spi[slot - VGIC_PRIV].enabled && (v->vm->vgic.ctlr & 2);
-}
-
 void vgic_set_enable(struct vcpu *v, unsigned slot, bool on)
 {
 	if (slot < VGIC_PRIV) {

@@ -78,10 +78,22 @@ static void lr_write(unsigned n, uint64_t v)
 	}
 }
 
+/* List registers this CPU interface has (ICH_VTR_EL2.ListRegs + 1), read once. */
+static unsigned lr_count;
+
 static unsigned nr_lrs(void)
 {
-	unsigned n = (unsigned)(sysreg_read(ich_vtr_el2) & 0x1f) + 1;
-	return n > MAX_LRS ? MAX_LRS : n;
+	if (!lr_count) {
+		unsigned n = (unsigned)(sysreg_read(ich_vtr_el2) & 0x1f) + 1;
+		lr_count = n > MAX_LRS ? MAX_LRS : n;
+	}
+	return lr_count;
+}
+
+/* The LRs holding something (ICH_ELRSR_EL2 has a bit set for each empty one). */
+static uint32_t lrs_in_use(void)
+{
+	return ~(uint32_t)sysreg_read(ich_elrsr_el2) & ((1u << nr_lrs()) - 1);
 }
 
 /* Slot of a vINTID we put into an LR ourselves (so it is one of the VM's). */
@@ -155,16 +167,20 @@ void vgic_sync(struct vcpu *v)
 	/*
 	 * Drop the refill request first. Taking the LRs back below leaves none pending, which is
 	 * exactly the NPIE condition: left armed, the (level) maintenance interrupt would stay
-	 * asserted and guest_irq() would acknowledge it for ever. vgic_flush() re-arms it.
+	 * asserted and guest_irq() would acknowledge it for ever. vgic_flush() re-arms it. Only
+	 * when it was armed: that is rare, and writing ICH_HCR_EL2 needs an ISB.
 	 */
-	sysreg_write(ich_hcr_el2, ICH_HCR_EN);
-	isb();
-	for (unsigned n = 0; n < nr_lrs(); n++) {
+	if (sysreg_read(ich_hcr_el2) != ICH_HCR_EN) {
+		sysreg_write(ich_hcr_el2, ICH_HCR_EN);
+		isb();
+	}
+	for (uint32_t used = lrs_in_use(); used; used &= used - 1) {
+		unsigned n = (unsigned)__builtin_ctz(used);
 		uint64_t lr = lr_read(n);
 		int s;
 
 		if ((lr >> LR_STATE_SHIFT) != 1)
-			continue;   /* empty, or active: the guest owns it until its EOI */
+			continue;   /* active (or pending and active): the guest owns it until its EOI */
 		s = slot_of(vm, LR_VINTID(lr));
 		if (s >= 0)
 			back |= BIT(s);
@@ -214,28 +230,31 @@ void vgic_flush(struct vcpu *v)
 	struct vm *vm = v->vm;
 	unsigned nlr = nr_lrs();
 	uint64_t lrs[MAX_LRS], ready = 0, hcr = ICH_HCR_EN;
+	uint32_t used;
 	int s;
 
-	for (unsigned n = 0; n < nlr; n++)
-		lrs[n] = lr_read(n);
+	/* The common way back to the guest: nothing waits. Work only for what is pending. */
+	if (!READ_ONCE(v->vgic.pending))
+		return;
+	used = lrs_in_use();
+	for (uint32_t u = used; u; u &= u - 1)
+		lrs[__builtin_ctz(u)] = lr_read((unsigned)__builtin_ctz(u));
 
 	spin_lock(&vm->vgic.lock);
-	for (unsigned b = 0; b < 64; b++)
-		if ((v->vgic.pending >> b) & 1 && vgic_slot_enabled(v, b))
+	for (uint64_t p = v->vgic.pending; p; p &= p - 1) {
+		unsigned b = (unsigned)__builtin_ctzll(p);
+		if (vgic_slot_enabled(v, b))
 			ready |= BIT(b);
+	}
 	while ((s = best(v, ready)) >= 0) {
 		uint32_t id = vgic_slot_intid(vm, (unsigned)s);
 		bool hw = slot_is_hw(vm, (unsigned)s);
-		int slot_lr = -1, free_lr = -1;
+		uint32_t free = ~used & ((1u << nlr) - 1);
+		int slot_lr = -1, free_lr = free ? __builtin_ctz(free) : -1;
 
-		for (unsigned n = 0; n < nlr; n++) {
-			if (!(lrs[n] >> LR_STATE_SHIFT)) {
-				if (free_lr < 0)
-					free_lr = (int)n;
-			} else if (LR_VINTID(lrs[n]) == id) {
-				slot_lr = (int)n;
-			}
-		}
+		for (uint32_t u = used; u; u &= u - 1)
+			if (LR_VINTID(lrs[__builtin_ctz(u)]) == id)
+				slot_lr = __builtin_ctz(u);
 		if (slot_lr >= 0) {
 			/*
 			 * Already in an LR, active: a virtual edge interrupt can be pending again
@@ -254,6 +273,7 @@ void vgic_flush(struct vcpu *v)
 			if (hw)
 				lr |= LR_HW | (uint64_t)id << LR_PINTID_SHIFT;
 			lrs[free_lr] = lr;
+			used |= 1u << free_lr;
 			lr_write((unsigned)free_lr, lr);
 		} else {
 			hcr |= refill_trigger(lrs, nlr);
@@ -263,8 +283,12 @@ void vgic_flush(struct vcpu *v)
 		ready &= ~BIT(s);
 	}
 	spin_unlock(&vm->vgic.lock);
-	sysreg_write(ich_hcr_el2, hcr);
-	isb();
+	/* vgic_sync() left ICH_HCR_EL2 at EN; only a refill request changes it (the ERET that
+	 * follows synchronises the LR writes). */
+	if (hcr != ICH_HCR_EN) {
+		sysreg_write(ich_hcr_el2, hcr);
+		isb();
+	}
 }
 
 uint32_t vgic_lr_active(struct vcpu *v, uint32_t first_intid)

@@ -88,9 +88,7 @@ void vgic_post(struct vm *vm, unsigned vcpu, unsigned slot);   /* make pending, 
 void vgic_set_level(struct vm *vm, unsigned slot, bool high);  /* a virtual level SPI's line */
 int vgic_spi_index(const struct vm *vm, uint32_t intid);      /* -1: not the VM's */
 uint32_t vgic_lines(const struct vm *vm);   /* INTIDs shown (GICD_TYPER.ITLinesNumber) */
-uint32_t vgic_slot_intid(const struct vm *vm, unsigned slot);
-uint8_t vgic_slot_prio(const struct vcpu *v, unsigned slot);
-bool vgic_slot_enabled(const struct vcpu *v, unsigned slot);
+/* vgic_slot_intid, vgic_slot_prio, vgic_slot_enabled: inline in hyp/vm.h (hot paths). */
 void vgic_set_enable(struct vcpu *v, unsigned slot, bool on);  /* under lock */
 void vgic_kick_others(struct vcpu *self);  /* vCPUs with something pending re-flush */
 

@@ -93,6 +93,24 @@ struct vm {
 
 extern struct vm vms[PT_MAX_CPUS];
 
+/* The slot view of hyp/vgic.h, inline: the list-register paths ask it for every interrupt. */
+static inline uint32_t vgic_slot_intid(const struct vm *vm, unsigned slot)
+{
+	return slot < VGIC_PRIV ? slot : vm->vgic.spi[slot - VGIC_PRIV].intid;
+}
+
+static inline uint8_t vgic_slot_prio(const struct vcpu *v, unsigned slot)
+{
+	return slot < VGIC_PRIV ? v->vgic.prio[slot] : v->vm->vgic.spi[slot - VGIC_PRIV].prio;
+}
+
+static inline bool vgic_slot_enabled(const struct vcpu *v, unsigned slot)
+{
+	if (slot < VGIC_PRIV)
+		return (v->vgic.enabled >> slot) & 1;
+	return v->vm->vgic.spi[slot - VGIC_PRIV].enabled && (v->vm->vgic.ctlr & 2);
+}
+
 /* core/vm.c */
 void vms_init(void);
 void vcpu_kick(struct vcpu *v);
