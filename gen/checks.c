@@ -1047,8 +1047,45 @@ static void report_phys_overlap(const struct span *a, const struct span *b, void
 	report_guest_overlap(a, b, ctx);
 }
 
+/* Fixed physical placements (the hypervisor's, identity or fixed VM memory, fixed channels)
+ * must stay clear of the board's reserved memory; automatic placement does so by itself. */
+static void reserved_overlap(struct m_system *s, const char *rule, u64 pa, u64 size,
+			     const char *what, struct loc at)
+{
+	const struct board *b = s->board;
+	for (size_t i = 0; i < b->nreserved; i++) {
+		const struct range *r = &b->reserved[i];
+		if (pa < r->base + r->size && r->base < pa + size) {
+			char *mine = range_str(pa, size), *theirs = range_str(r->base, r->size);
+			struct diag *d = diag_error(at, rule, "%s %s overlaps the board's reserved memory "
+						    "%s %s", what, mine, b->reserved_names[i], theirs);
+			diag_hint(d, "place it elsewhere in RAM, or leave out 'phys' to have it placed");
+			free(mine);
+			free(theirs);
+		}
+	}
+}
+
 static void check_phys_overlap(struct m_system *s, const char *rule)
 {
+	if (s->hyp_has_phys)
+		reserved_overlap(s, rule, s->hyp_pa, s->hyp_size, "the hypervisor's memory", s->at_hyp_phys);
+	for (size_t v = 0; v < s->nvms; v++)
+		for (size_t i = 0; i < s->vms[v].nmem; i++) {
+			const struct m_mem *m = &s->vms[v].mem[i];
+			if (m->place != PLACE_AUTO && m->placed) {
+				char *what = xasprintf("vm '%s' memory", s->vms[v].name);
+				reserved_overlap(s, rule, m->pa, m->size, what, m->at_phys);
+				free(what);
+			}
+		}
+	for (size_t c = 0; c < s->nchans; c++)
+		if (s->chans[c].has_phys) {
+			char *what = xasprintf("channel '%s'", s->chans[c].name);
+			reserved_overlap(s, rule, s->chans[c].pa, s->chans[c].size, what, s->chans[c].at_phys);
+			free(what);
+		}
+
 	struct spans sp = { 0 };
 	char *what;
 	spans_add(&sp, s->hyp_pa, s->hyp_size, "the hypervisor's memory",

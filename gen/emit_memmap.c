@@ -66,6 +66,9 @@ static void physical_rows(const struct m_system *s, struct rows *r)
 		add(r, s->chans[c].pa, s->chans[c].size, -5, 0,
 		    xasprintf("channel '%s' (%s <-> %s)", s->chans[c].name, s->chans[c].ep[0].vm_name,
 			      s->chans[c].ep[1].vm_name));
+	for (size_t i = 0; i < b->nreserved; i++)
+		add(r, b->reserved[i].base, b->reserved[i].size, -4, 0,
+		    xasprintf("reserved by the board (%s)", b->reserved_names[i]));
 	qsort(r->v, r->n, sizeof *r->v, row_cmp);
 	/* Free gaps inside the RAM banks. */
 	size_t n = r->n;

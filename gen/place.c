@@ -148,6 +148,9 @@ void place_all(struct m_system *s)
 		struct range *r = PUSH(fl.r, fl.n, fl.cap);
 		*r = b->ram[i];
 	}
+	/* The board's reserved memory (/memreserve/, /reserved-memory carve-outs) is nobody's. */
+	for (size_t i = 0; i < b->nreserved; i++)
+		fl_remove(&fl, b->reserved[i].base, b->reserved[i].size);
 	fl_remove(&fl, s->hyp_pa, s->hyp_size);
 	for (size_t v = 0; v < s->nvms; v++)
 		for (size_t i = 0; i < s->vms[v].nmem; i++) {
