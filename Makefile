@@ -6,6 +6,7 @@
 #   make check                every test (installs what it needs first)
 #   make bench                benchmarks (reports, never asserts)
 #   make deps                 install the Debian packages Partita needs
+#   make fuzz                 fuzz every libFuzzer target for FUZZ_SECONDS each (tests/fuzz/)
 #
 # The pipeline lives in the folders: gen/ (YAML → model → checks → emitters), templates/ (m4),
 # boards/, hypervisor/, samples/, tests/, docs/.
@@ -20,7 +21,8 @@ OUT := $(BUILD)/$(NAME)
 # The one list of Debian packages the project needs (build, run and test).
 DEBIAN_PACKAGES := gcc make pkg-config libyaml-dev libfdt-dev device-tree-compiler m4 \
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-system-arm \
-	shellcheck python3 python3-jsonschema python3-yaml python3-libfdt cloc gzip
+	shellcheck python3 python3-jsonschema python3-yaml python3-libfdt cloc gzip \
+	clang libclang-rt-dev
 
 CC ?= gcc
 CFLAGS ?= -O2 -g
@@ -33,7 +35,7 @@ GEN_SRCS := $(wildcard gen/*.c)
 GEN_LIB_SRCS := $(filter-out gen/main.c,$(GEN_SRCS))
 GEN_HDRS := $(wildcard gen/*.h) hypervisor/include/partita/config.h
 
-.PHONY: all tool deps run check bench clean system guests linux-guest
+.PHONY: all tool deps run check bench clean system guests linux-guest fuzz fuzz-build
 .DEFAULT_GOAL := all
 
 all: $(if $(filter command line,$(origin SYSTEM)),system,tool)
@@ -51,7 +53,8 @@ deps:
 	fi
 	@touch $(BUILD)/.deps 2>/dev/null || { mkdir -p $(BUILD) && touch $(BUILD)/.deps; }
 
-$(BUILD)/.deps:
+# Made again when the Makefile (its package list) changes.
+$(BUILD)/.deps: Makefile
 	@$(MAKE) --no-print-directory deps
 
 $(BUILD)/bin/partita: $(GEN_SRCS) $(GEN_HDRS) | $(BUILD)/.deps
@@ -63,6 +66,36 @@ $(BUILD)/asan/partita: $(GEN_SRCS) $(GEN_HDRS) | $(BUILD)/.deps
 	@mkdir -p $(@D)
 	$(CC) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
 		$(WARN) $(DEFS) $(PKG_CFLAGS) -o $@ $(GEN_SRCS) $(PKG_LIBS)
+
+# libFuzzer targets (tests/fuzz/fuzz_NAME.c → build/fuzz/fuzz-NAME), built with Debian's clang
+# against the generator's sources (main.c aside), which get the fuzzer's coverage instrumentation.
+FUZZ_TARGETS := yaml image dtb
+FUZZ_SECONDS ?= 300
+FUZZ_JOBS ?= 1
+FUZZ_OPTIONS ?=
+FUZZ_CC := clang
+FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_OBJS := $(GEN_LIB_SRCS:gen/%.c=$(BUILD)/fuzz/obj/%.o)
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz-%)
+
+$(BUILD)/fuzz/obj/%.o: gen/%.c $(GEN_HDRS) | $(BUILD)/.deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(WARN) $(DEFS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz_%.c tests/fuzz/harness.h $(FUZZ_OBJS)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $(WARN) $(DEFS) -DPARTITA_TOP='"$(TOP)"' $(PKG_CFLAGS) \
+		-o $@ $< $(FUZZ_OBJS) $(PKG_LIBS)
+
+fuzz-build: $(FUZZ_BINS)
+.SECONDARY: $(FUZZ_OBJS)
+
+# A campaign: each target in turn for FUZZ_SECONDS (FUZZ_JOBS workers each), its corpus kept in
+# build/fuzz/corpus/NAME, findings in build/fuzz/artifacts/NAME; summary at the end. FUZZ_OPTIONS:
+# more libFuzzer options. tests/fuzz/README.md says more.
+fuzz: $(BUILD)/.deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@BUILD='$(BUILD)' FUZZ_JOBS='$(FUZZ_JOBS)' FUZZ_OPTIONS='$(FUZZ_OPTIONS)' \
+		tests/fuzz/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # ---- the user's loop: YAML → generated files → guests → hypervisor image → boot -------------------
 

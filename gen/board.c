@@ -99,8 +99,8 @@ static void *run_dtc(const char *dts, size_t *size, char **err)
 		setrlimit(RLIMIT_AS, &mem);
 		execvp(argv[0], argv);
 		const char *why = strerror(errno);
-		if (write(2, "cannot run dtc: ", 16) >= 0 && write(2, why, strlen(why)) >= 0)
-			_exit(127);
+		if (write(2, "cannot run dtc: ", 16) < 0 || write(2, why, strlen(why)) < 0)
+			_exit(126);
 		_exit(127);
 	}
 	close(out[1]);
@@ -119,12 +119,12 @@ static void *run_dtc(const char *dts, size_t *size, char **err)
 	while ((fds[0].fd >= 0 || fds[1].fd >= 0) && !fail) {
 		long left = deadline - now_ms();
 		if (left <= 0) {
-			fail = "took too long";
+			fail = "took more than a minute";
 			break;
 		}
 		int r = poll(fds, 2, (int)left);
 		if (r < 0 && errno != EINTR) {
-			fail = "cannot be read";
+			fail = "its output could not be read";
 			break;
 		}
 		for (int i = 0; i < 2 && r > 0; i++) {
@@ -148,7 +148,7 @@ static void *run_dtc(const char *dts, size_t *size, char **err)
 			}
 			n += (size_t)got;
 			if (n > DTC_MAX_OUTPUT)
-				fail = "gave more than 16 MiB";
+				fail = "it wrote more than 16 MiB";
 			else if (n == cap)
 				buf = xrealloc(buf, cap *= 2);
 		}
@@ -158,13 +158,16 @@ static void *run_dtc(const char *dts, size_t *size, char **err)
 	for (int i = 0; i < 2; i++)
 		if (fds[i].fd >= 0)
 			close(fds[i].fd);
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	int status = 0;
+	pid_t w;
+	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
 		;
+	if (w < 0 && !fail)
+		fail = "it could not be waited for";
 	if (fail || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		char *m = one_line(text, nmsg);
 		if (fail)
-			*err = xasprintf("dtc %s on '%s'", fail, dts);
+			*err = xasprintf("dtc failed on '%s': %s", dts, fail);
 		else if (*m)
 			*err = xasprintf("dtc failed on '%s': %s", dts, m);
 		else if (WIFSIGNALED(status))
@@ -399,21 +402,30 @@ static void read_reg(struct dt *t, const int *parents, int depth, const char *pa
 	}
 }
 
-/* The properties of every node that size reads elsewhere (here and in the emitters). */
+/* Bounds for a cell count other than #address-cells and #size-cells (#interrupt-cells,
+ * #clock-cells, #gpio-cells...): no binding needs more; the emitters step through properties by it. */
+enum { MAX_NCELLS_OTHER = 32 };
+
+/* The properties of every node that size reads elsewhere (here and in the emitters): every
+ * #...-cells count is one cell and small, interrupt-parent is one phandle, ranges whole entries. */
 static void check_node(struct dt *t, int node, int parent, const char *path)
 {
 	const void *fdt = t->fdt;
-	static const char *const counts[] = { "#address-cells", "#size-cells" };
-	for (int i = 0; i < 2; i++) {
-		int len;
-		const fdt32_t *p = fdt_getprop(fdt, node, counts[i], &len);
-		if (p && len != 4)
-			dt_error(t, "%s: %s is %d bytes, not one cell", path, counts[i], len);
-		else if (p && fdt32_to_cpu(*p) > FDT_MAX_NCELLS)
-			dt_error(t, "%s: %s = <0x%x>: addresses and sizes take at most %d cells", path, counts[i],
-				 fdt32_to_cpu(*p), FDT_MAX_NCELLS);
+	int prop, len;
+	fdt_for_each_property_offset(prop, fdt, node) {
+		const char *name;
+		const fdt32_t *p = fdt_getprop_by_offset(fdt, prop, &name, &len);
+		size_t n = name ? strlen(name) : 0;
+		if (!p || n < 7 || name[0] != '#' || strcmp(name + n - 6, "-cells"))
+			continue;
+		bool addr = !strcmp(name, "#address-cells") || !strcmp(name, "#size-cells");
+		unsigned max = addr ? FDT_MAX_NCELLS : MAX_NCELLS_OTHER;
+		if (len != 4)
+			dt_error(t, "%s: %s is %d bytes, not one cell", path, name, len);
+		else if (fdt32_to_cpu(*p) > max)
+			dt_error(t, "%s: %s = <0x%x>: %s take at most %u cells", path, name, fdt32_to_cpu(*p),
+				 addr ? "addresses and sizes" : "specifiers", max);
 	}
-	int len;
 	if (fdt_getprop(fdt, node, "interrupt-parent", &len) && len != 4)
 		dt_error(t, "%s: interrupt-parent is %d bytes, not one phandle", path, len);
 	const fdt32_t *r = fdt_getprop(fdt, node, "ranges", &len);
@@ -556,7 +568,8 @@ static void read_cpus(struct dt *t, int cpus)
 		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
 		if (!type || strcmp(type, "cpu") || !reg)
 			continue;
-		char *path = xasprintf("/cpus/%s", fdt_get_name(fdt, node, NULL));
+		const char *name = fdt_get_name(fdt, node, NULL);
+		char *path = xasprintf("/cpus/%s", name ? name : "?");
 		if (ac < 1 || ac > 2) {
 			dt_error(t, "/cpus: #address-cells must be 1 or 2 (a cpu's reg is its MPIDR)");
 			free(path);

@@ -113,9 +113,10 @@ static void copy_clocks(struct dt *d, const struct board *b, int src, int dst, c
 	for (int i = 0; i < len / 4 && n < 32;) {
 		uint32_t ph = fdt32_to_cpu(val[i]);
 		int provider = fdt_node_offset_by_phandle(b->fdt, ph);
-		int ncells = 0;
-		const fdt32_t *cc = provider >= 0 ? fdt_getprop(b->fdt, provider, "#clock-cells", NULL) : NULL;
-		if (cc)
+		int ncells = 0, cclen = 0;
+		const fdt32_t *cc = provider >= 0 ? fdt_getprop(b->fdt, provider, "#clock-cells", &cclen) : NULL;
+		/* Untrusted board data: one cell, and a specifier no longer than the property. */
+		if (cc && cclen == 4 && fdt32_to_cpu(*cc) <= 32)
 			ncells = (int)fdt32_to_cpu(*cc);
 		cells[n++] = copy_provider(d, b, ph);
 		for (int k = 0; k < ncells && i + 1 + k < len / 4 && n < 32; k++)
