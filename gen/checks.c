@@ -190,12 +190,12 @@ static void check_devices_known(struct m_system *s, const char *rule)
  */
 static bool qemu_text_ok(const char *t, bool spaces)
 {
-	if (!t[0] || !((t[0] >= 'a' && t[0] <= 'z') || (t[0] >= 'A' && t[0] <= 'Z') ||
-		       (t[0] >= '0' && t[0] <= '9') || (spaces && t[0] == '-')))
+	const char *extra = spaces ? "_.,=:/+@- " : "_.,=:/+@-";
+
+	if (!plain_char(t[0], spaces ? "-" : ""))
 		return false;
 	for (; *t; t++)
-		if (!((*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z') || (*t >= '0' && *t <= '9') ||
-		      strchr("_.,=:/+@-", *t) || (spaces && *t == ' ')))
+		if (!plain_char(*t, extra))
 			return false;
 	return true;
 }
@@ -614,7 +614,21 @@ static int cmp_range(const void *x, const void *y)
 	return a->base < b->base ? -1 : a->base > b->base;
 }
 
-/* Every (base, size) of the /memory nodes, sorted; -1 when a reg is malformed. */
+/* Sort ranges and merge those that touch; returns how many are left. */
+static size_t merge_ranges(struct range *r, size_t n)
+{
+	size_t m = 0;
+	if (n > 1)
+		qsort(r, n, sizeof *r, cmp_range);
+	for (size_t i = 0; i < n; i++)
+		if (m && r[m - 1].base + r[m - 1].size == r[i].base)
+			r[m - 1].size += r[i].size;
+		else
+			r[m++] = r[i];
+	return m;
+}
+
+/* Every (base, size) of the /memory nodes; -1 when a reg is malformed. */
 static long dtb_memory(const struct fdt_view *f, struct range **out)
 {
 	size_t n = 0, cap = 0;
@@ -637,8 +651,6 @@ static long dtb_memory(const struct fdt_view *f, struct range **out)
 			fdt_cells(reg + i * (f->ac + f->sc) + f->ac, f->sc, &m->size);
 		}
 	}
-	if (n > 1)
-		qsort(r, n, sizeof *r, cmp_range);
 	*out = r;
 	return (long)n;
 }
@@ -673,21 +685,10 @@ static void check_user_dtb(struct m_system *s, struct m_vm *vm, const void *fdt,
 	size_t nwant = 0;
 	for (size_t i = 0; i < vm->nmem; i++)
 		want[nwant++] = (struct range){ vm->mem[i].ipa, vm->mem[i].size };
-	qsort(want, nwant, sizeof *want, cmp_range);
-	size_t merged = 0;
-	for (size_t i = 0; i < nwant; i++)
-		if (merged && want[merged - 1].base + want[merged - 1].size == want[i].base)
-			want[merged - 1].size += want[i].size;
-		else
-			want[merged++] = want[i];
+	size_t merged = merge_ranges(want, nwant);
 	bool same = nmem >= 0;
-	if (same) {   /* merge the DT's too, then compare */
-		size_t m = 0;
-		for (long i = 0; i < nmem; i++)
-			if (m && mem[m - 1].base + mem[m - 1].size == mem[i].base)
-				mem[m - 1].size += mem[i].size;
-			else
-				mem[m++] = mem[i];
+	if (same) {
+		size_t m = merge_ranges(mem, (size_t)nmem);
 		same = m == merged;
 		for (size_t i = 0; same && i < m; i++)
 			same = mem[i].base == want[i].base && mem[i].size == want[i].size;
@@ -745,8 +746,7 @@ static void check_path_chars(struct loc at, const char *what, const char *vm, co
 	char *real = realpath(path, NULL);
 	const char *p = real ? real : path;
 	for (const char *c = p; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-		      strchr("/._+,@=~-", *c))) {
+		if (!plain_char(*c, "/._+,@=~-")) {
 			struct diag *d = diag_error(at, "path-chars", "vm '%s': the %s path '%s' has a '%c', "
 						    "which the generated Make and C files cannot carry",
 						    vm, what, p, *c);

@@ -133,8 +133,7 @@ static bool write_values(struct emit_ctx *ctx, struct strbuf *b, char **err)
 	/* Only ever shown in comments: characters that could end one (or the m4 quote) become '?'. */
 	char *source = xstrdup(s->src->path);
 	for (char *c = source; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-		      strchr("/._+,@=~- ", *c)))
+		if (!plain_char(*c, "/._+,@=~- "))
 			*c = '?';
 	ok &= def(b, "system_source", source, err);
 	free(source);

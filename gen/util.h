@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef uint64_t u64;
 
@@ -49,6 +50,13 @@ bool parse_u64(const char *s, u64 *out);
 bool parse_size(const char *s, u64 *out);
 /* Human form of a size: "64M", "4K", "0x1234" when not a round unit. */
 char *fmt_size(u64 size);
+
+/* A letter, a digit, or one of `extra`: the characters generated files may carry verbatim. */
+static inline bool plain_char(char c, const char *extra)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c && strchr(extra, c));
+}
 
 static inline u64 align_up(u64 v, u64 a) { return (v + a - 1) & ~(a - 1); }
 static inline u64 align_down(u64 v, u64 a) { return v & ~(a - 1); }
