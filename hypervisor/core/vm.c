@@ -162,6 +162,15 @@ void vm_check_all_down(void)
 		if (s == VM_RUNNING || s == VM_RESETTING)
 			return;
 	}
+	/* Two pCPUs may stop the last two VMs at once: only one of them switches the machine off. */
+	static spinlock_t off_lock;
+	static bool off;
+	spin_lock(&off_lock);
+	bool first = !off;
+	off = true;
+	spin_unlock(&off_lock);
+	if (!first)
+		return;
 	for (unsigned i = 0; i < pt_config.nvms; i++)
 		vm_log_summary(&vms[i], true);
 	printk("partita: no VM left running — system off\n");
