@@ -76,7 +76,7 @@ echo "== interrupt latency (EL1 virtual timer -> guest IRQ vector, 1 CPU, -icoun
 lat=$BUILD/bench/latency
 system "$TOP/hypervisor/bench/latency.yaml" "$lat"
 native() {
-	timeout 60 qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a57 -smp 1 -m 512M \
+	timeout 60 qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a57 -smp 2 -m 512M \
 		-nographic -net none -icount shift=0,align=off,sleep=off \
 		-kernel "$BUILD/guests/baremetal-native.elf" </dev/null 2>/dev/null
 }

@@ -77,6 +77,42 @@ uint32_t vgic_lines(const struct vm *vm)
 	return 32 * ((n ? n : 1) + 1);
 }
 
+/*
+ * The IRQ vector's direct table (hyp/cpu.h): for each of the VM's passed-through interrupts, the
+ * pCPU of the vCPU it goes to may put it straight into a list register while it is enabled; on
+ * every other pCPU of the VM it takes the slow path. Called under vgic.lock after anything that
+ * changes enables, priorities, routes or GICD_CTLR, and on resets. Entries only ever name the VM's
+ * own INTIDs (its vCPUs' virtual timer PPI and its passed-through SPIs), so a stale entry read
+ * by a racing vector can only deliver an interrupt of this VM, to a vCPU of this VM, as the GIC
+ * itself would when an enable and a delivery cross.
+ */
+void vgic_direct_slot(struct vm *vm, struct vcpu *v, unsigned slot)
+{
+	const struct vgic *g = &vm->vgic;
+
+	if (slot < VGIC_PRIV) {
+		if (slot == pt_config.vtimer_intid)
+			WRITE_ONCE(pcpus[v->pcpu].direct_prio[slot],
+				   (v->vgic.enabled >> slot) & 1 ? v->vgic.prio[slot] | 1 : 0);
+		return;
+	}
+	const struct vgic_spi *s = &g->spi[slot - VGIC_PRIV];
+	if (!s->hw)
+		return;
+	for (unsigned c = 0; c < vm->cfg->ncpus; c++) {
+		bool on = s->enabled && (g->ctlr & 2) && s->target == c;
+		WRITE_ONCE(pcpus[vm->vcpus[c].pcpu].direct_prio[s->intid], on ? s->prio | 1 : 0);
+	}
+}
+
+void vgic_direct_refresh(struct vm *vm)
+{
+	for (unsigned c = 0; c < vm->cfg->ncpus; c++)
+		vgic_direct_slot(vm, &vm->vcpus[c], pt_config.vtimer_intid);
+	for (unsigned i = 0; i < vm->vgic.nspis; i++)
+		vgic_direct_slot(vm, NULL, VGIC_PRIV + i);
+}
+
 void vgic_vm_reset(struct vm *vm)
 {
 	struct vgic *g = &vm->vgic;
@@ -96,6 +132,7 @@ void vgic_vm_reset(struct vm *vm)
 	}
 	for (unsigned c = 0; c < vm->cfg->ncpus; c++)
 		vm->vcpus[c].vgic.pending = 0;
+	vgic_direct_refresh(vm);
 	spin_unlock(&g->lock);
 }
 
@@ -114,6 +151,7 @@ void vgic_vcpu_reset(struct vcpu *v)
 	v->vgic.enabled = 0;
 	v->vgic.waker = 0;
 	memset(v->vgic.prio, 0, sizeof(v->vgic.prio));
+	vgic_direct_refresh(v->vm);
 	spin_unlock(&g->lock);
 	vgic_lr_init();
 }
@@ -146,10 +184,12 @@ void vgic_set_enable(struct vcpu *v, unsigned slot, bool on)
 			v->vgic.enabled |= 1u << slot;
 		else
 			v->vgic.enabled &= ~(1u << slot);
+		vgic_direct_slot(v->vm, v, slot);
 		return;
 	}
 	struct vgic_spi *s = &v->vm->vgic.spi[slot - VGIC_PRIV];
 	s->enabled = on;
+	vgic_direct_slot(v->vm, v, slot);
 	/* A passed-through SPI reaches the hardware only while its guest wants it. */
 	if (s->hw)
 		gic_set_enable(s->intid, 0, on);

@@ -53,9 +53,11 @@ static bool priority(struct vcpu *v, uint32_t intid, bool write, uint64_t *val, 
 			p = &g->shadow.prio[intid + b];   /* not ours: read back, nothing else */
 		else
 			continue;
-		if (write)
+		if (write) {
 			*p = byte & VGIC_PRIO_MASK;
-		else
+			if (i >= 0)
+				vgic_direct_slot(v->vm, v, VGIC_PRIV + (unsigned)i);
+		} else
 			out |= (uint64_t)*p << (8 * b);
 	}
 	spin_unlock(&g->lock);
@@ -122,6 +124,7 @@ static void route(struct vcpu *v, uint32_t intid, uint64_t aff)
 		vm->vcpus[to].vgic.pending |= bit;
 	}
 	s->target = (uint8_t)to;
+	vgic_direct_slot(vm, v, VGIC_PRIV + (unsigned)i);
 	if (s->hw)
 		gic_spi_route(intid, vm->vcpus[to].pcpu);
 	spin_unlock(&g->lock);
@@ -192,6 +195,7 @@ bool vgic_dist_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val, u
 		if (off == GICD_CTLR) {
 			spin_lock(&vm->vgic.lock);
 			vm->vgic.ctlr = (uint32_t)*val & CTLR_GRP1;
+			vgic_direct_refresh(vm);
 			spin_unlock(&vm->vgic.lock);
 			vgic_kick_others(v);
 		}

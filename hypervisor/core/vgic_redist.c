@@ -73,9 +73,10 @@ static bool sgi_base(struct vcpu *v, struct vcpu *t, uint64_t off, bool write, u
 			return false;
 		spin_lock(&g->lock);
 		for (unsigned b = 0; b < size; b++) {
-			if (write)
+			if (write) {
 				t->vgic.prio[first + b] = (uint8_t)(*val >> (8 * b)) & VGIC_PRIO_MASK;
-			else
+				vgic_direct_slot(v->vm, t, first + b);
+			} else
 				out |= (uint64_t)t->vgic.prio[first + b] << (8 * b);
 		}
 		spin_unlock(&g->lock);

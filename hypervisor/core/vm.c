@@ -48,6 +48,7 @@ void vms_init(void)
 			v->index = c;
 			v->pcpu = cfg->cpus[c];
 			pcpus[v->pcpu].vcpu = v;
+			pcpus[v->pcpu].pending = &v->vgic.pending;
 		}
 		image_check(cfg);
 		image_load(cfg);

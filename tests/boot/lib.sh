@@ -42,6 +42,10 @@ prepare() {
 boot() {
 	local yaml=$1 out
 	NAME=$(basename "$yaml" .yaml)
+	# While working on one test: BOOT_ONLY=REGEX runs only the systems whose name matches.
+	if [ -n "${BOOT_ONLY:-}" ] && ! [[ $NAME =~ $BOOT_ONLY ]]; then
+		return 1
+	fi
 	out=$BUILD/boot-tests/$NAME
 	LOG=$out/console.log
 	RC=999
@@ -62,7 +66,8 @@ boot() {
 		return 1
 	fi
 	printf '%b' "${BOOT_INPUT:-}" >"$out/input"
-	"$out/run.sh" --icount --timeout "$BOOT_TIMEOUT" <"$out/input" 2>&1 | tr -d '\r' >"$LOG"
+	"$out/run.sh" ${BOOT_ICOUNT---icount} --timeout "$BOOT_TIMEOUT" <"$out/input" 2>&1 |
+		tr -d '\r' >"$LOG"
 	RC=${PIPESTATUS[0]}
 	return 0
 }

@@ -24,11 +24,20 @@ _start:
 	/* Zero .bss (the stacks and table pool live outside it and are not touched). */
 	adr_l	x0, __bss_start
 	adr_l	x1, __bss_end
-1:	cmp	x0, x1
-	b.hs	2f
-	stp	xzr, xzr, [x0], #16
+	sub	x2, x1, #64
+1:	cmp	x0, x2                    /* 64 bytes a round while they fit (boot time) */
+	b.hi	2f
+	stp	xzr, xzr, [x0]
+	stp	xzr, xzr, [x0, #16]
+	stp	xzr, xzr, [x0, #32]
+	stp	xzr, xzr, [x0, #48]
+	add	x0, x0, #64
 	b	1b
-2:
+2:	cmp	x0, x1                    /* then 16 (both ends are 16-byte aligned) */
+	b.hs	3f
+	stp	xzr, xzr, [x0], #16
+	b	2b
+3:
 	/* Borrow the top of stack 0 until boot_primary knows which CPU this is. */
 	adr_l	x0, hyp_stacks
 	add	sp, x0, #HYP_STACK_SIZE

@@ -6,12 +6,20 @@
  * edit it (return values, ELR) and we restore from it on the way back. Anything taken from EL2
  * itself is a hypervisor bug and ends in panic_frame().
  */
+#include <hyp/cpu.h>
 #include <hyp/frame.h>
 
 	.macro save_frame
 	sub	sp, sp, #FRAME_SIZE
 	stp	x0, x1, [sp, #16 * 0]
 	stp	x2, x3, [sp, #16 * 1]
+	save_frame_from_x4
+	mov	x0, sp
+	.endm
+
+	/* The rest of the frame, once x0..x3 are saved (the IRQ fast path saves only those);
+	 * uses x0..x2. */
+	.macro save_frame_from_x4
 	stp	x4, x5, [sp, #16 * 2]
 	stp	x6, x7, [sp, #16 * 3]
 	stp	x8, x9, [sp, #16 * 4]
@@ -30,7 +38,6 @@
 	mrs	x1, spsr_el2
 	mrs	x2, esr_el2
 	stp	x1, x2, [sp, #16 * 16]
-	mov	x0, sp
 	.endm
 
 	.macro vector, handler
@@ -53,8 +60,10 @@ hyp_vectors:
 	vector	hyp_bad_exception
 	vector	hyp_bad_exception
 	vector	guest_sync            /* lower EL, AArch64 */
-	vector	guest_irq
-	vector	guest_irq             /* FIQ: nothing uses group 0; treat like an IRQ kick */
+	.balign	0x80
+	b	guest_irq_entry
+	.balign	0x80
+	b	guest_irq_entry       /* FIQ: nothing uses group 0; treat like an IRQ kick */
 	vector	guest_serror
 	vector	guest_bad_mode        /* lower EL, AArch32: never allowed (HCR_EL2.RW) */
 	vector	guest_bad_mode
@@ -62,6 +71,60 @@ hyp_vectors:
 	vector	guest_bad_mode
 
 	.text
+/*
+ * A physical interrupt while the guest runs. The fast path handles the case that matters for
+ * latency in about 30 instructions, saving four registers: a passed-through interrupt of the
+ * vCPU running here (pcpu.direct_prio[INTID] set, see hyp/cpu.h), nothing waiting in its
+ * software pending set (so priority order cannot suffer) and a free list register. It goes
+ * into that LR with the HW bit (the guest's EOI deactivates it), our EOI drops the priority
+ * (EOImode 1), and we are back in the guest. Anything else (kicks, the maintenance interrupt,
+ * console input, spurious INTIDs, a full set of LRs) builds the whole frame and takes
+ * guest_irq(frame, INTID), acknowledged already.
+ */
+guest_irq_entry:
+	sub	sp, sp, #FRAME_SIZE
+	stp	x0, x1, [sp, #16 * 0]
+	stp	x2, x3, [sp, #16 * 1]
+	mrs	x0, icc_iar1_el1
+	and	x0, x0, #0xffffff
+	mrs	x1, tpidr_el2
+	cmp	x0, #PCPU_DIRECT_N
+	b.hs	irq_slow
+	add	x2, x1, #PCPU_DIRECT_PRIO
+	ldrb	w2, [x2, x0]
+	cbz	w2, irq_slow
+	ldr	x3, [x1, #PCPU_PENDING]
+	ldr	x3, [x3]
+	cbnz	x3, irq_slow
+	mrs	x3, ich_elrsr_el2         /* a bit per empty LR */
+	cbz	x3, irq_slow
+	and	x2, x2, #0xf8             /* the priority; bit 0 only said "direct" */
+	orr	x1, x0, x0, lsl #32       /* vINTID = pINTID */
+	orr	x1, x1, x2, lsl #48
+	orr	x1, x1, #(7 << 60)        /* pending, HW, group 1 */
+	rbit	x3, x3
+	clz	x3, x3                    /* the lowest empty LR */
+	adr	x2, 1f
+	add	x2, x2, x3, lsl #3
+	br	x2
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+1:	msr	ich_lr\n\()_el2, x1      /* 8 bytes per entry: msr + b */
+	b	2f
+	.endr
+2:	msr	icc_eoir1_el1, x0         /* priority drop; the ERET synchronises */
+	ldp	x2, x3, [sp, #16 * 1]
+	ldp	x0, x1, [sp], #FRAME_SIZE
+	eret
+	dsb	nsh
+	isb
+irq_slow:
+	mov	x3, x0                    /* the INTID; save_frame_from_x4 uses x0..x2 */
+	save_frame_from_x4
+	mov	x1, x3
+	mov	x0, sp
+	bl	guest_irq
+	b	exception_return
+
 	.global guest_enter
 guest_enter:
 	mov	sp, x0

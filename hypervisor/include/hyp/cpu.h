@@ -4,6 +4,22 @@
 #ifndef HYP_CPU_H
 #define HYP_CPU_H
 
+/*
+ * The IRQ vector's fast path (arch/aarch64/vectors.S) reads the first two fields of struct pcpu
+ * from assembly; PCPU_* are their offsets, checked below.
+ *
+ *  - direct_prio[INTID] is nonzero when a physical interrupt taken while this pCPU runs its vCPU
+ *    may go straight into a free list register: a passed-through interrupt of that vCPU's VM,
+ *    routed to it and enabled. Its value is the virtual priority | 1. core/vgic.c keeps it
+ *    current (vgic_direct_refresh); only the VM's own INTIDs are ever set.
+ *  - pending points at the vCPU's software pending set: the fast path is only taken while it is
+ *    empty, so nothing waiting there can be overtaken.
+ */
+#define PCPU_PENDING     0
+#define PCPU_DIRECT_PRIO 8
+#define PCPU_DIRECT_N    1020   /* INTIDs 0..1019: every SGI, PPI and SPI */
+
+#ifndef __ASSEMBLER__
 #include <partita/config.h>
 #include <hyp/sysreg.h>
 #include <hyp/types.h>
@@ -13,10 +29,15 @@
 struct vcpu;
 
 struct pcpu {
+	const volatile uint64_t *pending;
+	uint8_t direct_prio[PCPU_DIRECT_N];
 	uint32_t index;        /* index into pt_config.cpu_mpidr */
 	uint64_t stack_top;
 	struct vcpu *vcpu;     /* the one vCPU this pCPU runs, or NULL */
 };
+_Static_assert(__builtin_offsetof(struct pcpu, pending) == PCPU_PENDING, "PCPU_PENDING");
+_Static_assert(__builtin_offsetof(struct pcpu, direct_prio) == PCPU_DIRECT_PRIO,
+	       "PCPU_DIRECT_PRIO");
 
 extern struct pcpu pcpus[PT_MAX_CPUS];
 
@@ -40,5 +61,7 @@ void __noreturn panic_frame(const char *why, struct frame *f);
 
 /* Sleep until something is pending for this CPU (a kick SGI). */
 static inline void cpu_idle_wait(void) { dsb(sy); wfi(); }
+
+#endif /* __ASSEMBLER__ */
 
 #endif

@@ -90,6 +90,9 @@ int vgic_spi_index(const struct vm *vm, uint32_t intid);      /* -1: not the VM'
 uint32_t vgic_lines(const struct vm *vm);   /* INTIDs shown (GICD_TYPER.ITLinesNumber) */
 /* vgic_slot_intid, vgic_slot_prio, vgic_slot_enabled: inline in hyp/vm.h (hot paths). */
 void vgic_set_enable(struct vcpu *v, unsigned slot, bool on);  /* under lock */
+/* The IRQ fast path's table (hyp/cpu.h), under lock: one slot of vCPU v (SPIs: v unused), or all. */
+void vgic_direct_slot(struct vm *vm, struct vcpu *v, unsigned slot);
+void vgic_direct_refresh(struct vm *vm);
 void vgic_kick_others(struct vcpu *self);  /* vCPUs with something pending re-flush */
 
 /* core/vgic_dist.c, core/vgic_redist.c: MMIO windows */

@@ -14,6 +14,7 @@
  *   flood=MS      a virtual timer that fires continuously for MS ms; count the interrupts
  *   latency=N     N timer interrupts; the delay from CNTV_CVAL to the handler, min/median/max
  *                 in ticks and (dithered, see latency()) in instructions, and a histogram
+ *   cost=N        what single operations cost, N iterations each (cost.c)
  *   irq-attack    try to use interrupts and CPUs this VM does not own
  *   rxirq=N       receive N console lines through the UART's receive interrupt (INTID 33, the
  *                 vUART's), then print each as "rxirq: LINE" and the interrupt count
@@ -49,7 +50,8 @@ void (*volatile irq_ack_hook)(unsigned intid);
 uint64_t irq_entry_ticks;   /* written by the vector, first thing */
 uint32_t irq_pad;           /* NOPs the vector runs before that (0..15) */
 
-static volatile uint64_t ticks, pongs, doorbells, floods, alarms, others;
+volatile uint64_t irq_pongs;   /* SGI 2 (pong) interrupts, also read by cost.c */
+static volatile uint64_t ticks, doorbells, floods, alarms, others;
 static volatile unsigned prio_order[16], nprio, prio16_on, lat_done, alarm_cpu;
 static volatile int timer_mode;
 static uint64_t tick_step, flood_end, lat_cval;
@@ -125,7 +127,7 @@ void irq_dispatch(void)
 		else if (id == SGI_PING)
 			gic_sgi_to(0, SGI_PONG);
 		else if (id == SGI_PONG)
-			pongs++;
+			irq_pongs++;
 		else if (id == INTID_RTC) {
 			*rtc(RTC_IMSC) = 0;
 			*rtc(RTC_ICR) = 1;
@@ -340,13 +342,13 @@ int irq_command(const char *w, const char **a, uint64_t period, uint64_t tpm)
 		uint64_t n = number(*a, a);
 		irq_setup();
 		gic_enable(0, SGI_PONG, 0x80);
-		pongs = 0;
+		irq_pongs = 0;
 		for (uint64_t i = 0; i < n; i++) {
 			gic_sgi_to(1, SGI_PING);
-			if (wait_for(&pongs, i + 1, 100 * tpm) <= i)
+			if (wait_for(&irq_pongs, i + 1, 100 * tpm) <= i)
 				break;
 		}
-		line("pingpong: ", pongs, 0, " round trips\n");
+		line("pingpong: ", irq_pongs, 0, " round trips\n");
 	} else if (word_is(w, "rtc-alarm=", a) || word_is(w, "rtc-alarm", a)) {
 		unsigned to = w[9] == '=' ? (unsigned)number(*a, a) : my_cpu();
 		irq_setup();
@@ -431,6 +433,8 @@ int irq_command(const char *w, const char **a, uint64_t period, uint64_t tpm)
 		putc('\n');
 		line("rxirq: ", rx_lines, 0, " lines");
 		line(", ", rx_irqs, 0, " interrupts\n");
+	} else if (word_is(w, "cost=", a)) {
+		cost(number(*a, a));
 	} else if (word_is(w, "irq-attack", a)) {
 		irq_setup();
 		attack();

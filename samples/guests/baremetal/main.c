@@ -237,7 +237,7 @@ void main(const void *dtb, uint64_t entry_ticks)
 #ifdef NATIVE_BOOTARGS
 	/* The native build runs on bare QEMU at EL1, entered as an ELF without a DTB. */
 	if (!info.bootargs)
-		info.bootargs = NATIVE_BOOTARGS, info.vm_name = "native";
+		info.bootargs = NATIVE_BOOTARGS, info.vm_name = "native", info.ncpus = NATIVE_CPUS;
 #endif
 	puts("hello from vm ");
 	puts(info.vm_name ? info.vm_name : "baremetal");
