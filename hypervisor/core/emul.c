@@ -33,11 +33,19 @@ struct access {
 	bool write, sign, sf;
 };
 
-static const struct pt_emul *find_window(const struct pt_vm *vm, uint64_t ipa)
+/* The window holding ipa, trying the vCPU's last one first (a console loop hits one window). */
+static const struct pt_emul *find_window(struct vcpu *v, uint64_t ipa)
 {
+	const struct pt_vm *vm = v->vm->cfg;
+	unsigned h = v->emul_hint;
+
+	if (h < vm->nemuls && ipa - vm->emuls[h].ipa < vm->emuls[h].size)
+		return &vm->emuls[h];
 	for (unsigned i = 0; i < vm->nemuls; i++)
-		if (ipa >= vm->emuls[i].ipa && ipa - vm->emuls[i].ipa < vm->emuls[i].size)
+		if (ipa - vm->emuls[i].ipa < vm->emuls[i].size) {   /* unsigned: below wraps */
+			v->emul_hint = i;
 			return &vm->emuls[i];
+		}
 	return NULL;
 }
 
@@ -58,8 +66,10 @@ static bool emulate(struct vcpu *v, const struct pt_emul *w, const struct access
 	case PT_EMUL_VUART:
 		return vuart_access(v, a->off, a->write, val, a->size);
 	case PT_EMUL_GICD:
+		vgic_sync(v);   /* pending state the LRs hold shows, and can be cleared */
 		return vgic_dist_access(v, a->off, a->write, val, a->size);
 	case PT_EMUL_GICR:
+		vgic_sync(v);
 		return vgic_redist_access(v, a->off, a->write, val, a->size);
 	}
 	return false;
@@ -106,7 +116,7 @@ void emul_data_abort(struct vcpu *v, struct frame *f, uint64_t esr)
 {
 	uint64_t iss = ESR_ISS(esr);
 	uint64_t ipa = fault_ipa();
-	const struct pt_emul *w = find_window(v->vm->cfg, ipa);
+	const struct pt_emul *w = find_window(v, ipa);
 	struct access a;
 	uint64_t val;
 

@@ -57,15 +57,11 @@ void vcpu_idle(void)
 	}
 }
 
-void vcpu_after_trap(struct vcpu *v)
+void vcpu_leave(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 	bool reload = false, all_off = true;
 
-	if (READ_ONCE(v->state) == VCPU_ON) {
-		vgic_flush(v);
-		return;   /* back to the guest */
-	}
 	vgic_vcpu_stop(v);
 
 	spin_lock(&vm->lock);

@@ -153,7 +153,7 @@ void vgic_vcpu_reset(struct vcpu *v)
 	memset(v->vgic.prio, 0, sizeof(v->vgic.prio));
 	vgic_direct_refresh(v->vm);
 	spin_unlock(&g->lock);
-	vgic_lr_init();
+	vgic_lr_init(v);
 }
 
 void vgic_vcpu_stop(struct vcpu *v)
@@ -162,7 +162,7 @@ void vgic_vcpu_stop(struct vcpu *v)
 	uint64_t hw_pending;
 
 	sysreg_write(cntv_ctl_el0, 0);
-	vgic_lr_clear();
+	vgic_lr_clear(v);
 	spin_lock(&g->lock);
 	hw_pending = v->vgic.pending;
 	v->vgic.pending = 0;

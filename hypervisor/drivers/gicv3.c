@@ -56,10 +56,25 @@ static void wait_rwp(void)
 		;
 }
 
+/* ICC_SGI1R_EL1 target fields (affinity, range, target list) for each pCPU, computed once. */
+static uint64_t sgi_target[PT_MAX_CPUS];
+
+static uint64_t sgi1r_target(uint64_t mpidr)
+{
+	uint64_t aff0 = mpidr & 0xff, aff1 = (mpidr >> 8) & 0xff;
+	uint64_t aff2 = (mpidr >> 16) & 0xff, aff3 = (mpidr >> 32) & 0xff;
+
+	/* The target list covers Aff0 values 0..15 of a range; RS selects the range. */
+	return (aff3 << 48) | ((aff0 >> 4) << 44) | (aff2 << 32) | (aff1 << 16) |
+	       (1ull << (aff0 & 15));
+}
+
 void gic_init_dist(void)
 {
 	volatile uint32_t *ctlr = reg32(pt_config.gicd_pa + GICD_CTLR);
 
+	for (unsigned c = 0; c < pt_config.ncpus && c < PT_MAX_CPUS; c++)
+		sgi_target[c] = sgi1r_target(pt_config.cpu_mpidr[c]);
 	*ctlr = *ctlr | GICD_CTLR_ARE | GICD_CTLR_GRP1 | GICD_CTLR_GRP0;
 	wait_rwp();
 }
@@ -134,15 +149,8 @@ void gic_set_enable(uint32_t intid, unsigned cpu, bool on)
 
 void gic_send_sgi(unsigned cpu, unsigned intid)
 {
-	uint64_t mpidr = pt_config.cpu_mpidr[cpu];
-	uint64_t aff0 = mpidr & 0xff, aff1 = (mpidr >> 8) & 0xff;
-	uint64_t aff2 = (mpidr >> 16) & 0xff, aff3 = (mpidr >> 32) & 0xff;
-	/* The target list covers Aff0 values 0..15 of a range; RS selects the range. */
-	uint64_t v = (aff3 << 48) | ((aff0 >> 4) << 44) | (aff2 << 32) | ((uint64_t)intid << 24) |
-		     (aff1 << 16) | (1ull << (aff0 & 15));
-
 	dsb(ish);   /* the state change the kick announces must be visible first */
-	sysreg_write(icc_sgi1r_el1, v);
+	sysreg_write(icc_sgi1r_el1, sgi_target[cpu] | (uint64_t)intid << 24);
 	isb();
 }
 

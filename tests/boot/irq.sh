@@ -78,6 +78,21 @@ boot "$here/irq-attack.yaml" && {
 boot "$here/irq-probe.yaml" && {
 	expect "[rtos] prio-probe: INTID 32 priority 0xff reads back 0xf8, 5 priority bits" \
 		"INTID 32's priority byte reads back 0xf8: 5 bits, as FreeRTOS counts them"
+	expect "[rtos] rtos: INTID 32 priority 0xff reads 0xf8, 5 priority bits" "rtos: the same probe again"
+	expect "[rtos] rtos: icc_bpr1 0 reads 3" "rtos: binary point 0 reads back the smallest, 3"
+	expect "[rtos] rtos: rpr idle 0xff" "rtos: running priority idle outside handlers"
+	expect "[rtos] rtos: nesting (08 at 0xc0, 09 at 0x40, 10 at 0xe0): 08< 09* 08> 10*" \
+		"rtos: a higher priority preempts a handler, a lower one waits for its EOI"
+	expect "[rtos] rtos: rpr in handler 08 0xc0, nested 09 0x40, 10 after 08 0xe0" \
+		"rtos: running priority is each handler's own"
+	expect "[rtos] rtos: bpr1 3, 12 at 0xd0, 11 at 0xc0: 12< 11* 12>" "rtos: binary point 3: 0xc0 preempts 0xd0"
+	expect "[rtos] rtos: bpr1 4, 12 at 0xd0, 11 at 0xc0: 12< 11* 12>" "rtos: binary point 4: 0xc0 preempts 0xd0"
+	expect "[rtos] rtos: bpr1 5, 12 at 0xd0, 11 at 0xc0: 12< 12> 11*" \
+		"rtos: binary point 5: same group priority, no preemption"
+	expect "[rtos] rtos: pmr 0x80: 0xc0 interrupt taken 0 times, after pmr 0xff 1 times" \
+		"rtos: a critical section (PMR 0x80) holds a 0xc0 interrupt back until it ends"
+	expect "[rtos] rtos: 100 ticks, task A 50 slices, task B 50 slices, both worked" \
+		"rtos: a 1 ms tick switches between two tasks, evenly"
 	expect_count 1 "partita: vm 'rtos' vcpu 0: " "nothing about it is logged (the one line is its SYSTEM_OFF)"
 	powered_off
 }

@@ -23,7 +23,14 @@ void guest_sync(struct frame *f)
 	struct vcpu *v = current(f);
 	uint64_t esr = f->esr;
 
-	vgic_sync(v);
+	/* The hot one first: an SGI (a write of ICC_SGI1R_EL1), as in sysreg_trap(). */
+	if ((esr & ESR_SGI1R_WRITE_MASK) == ESR_SGI1R_WRITE) {
+		unsigned rt = (unsigned)(esr >> 5) & 31;
+		vgic_sgi1r(v, rt == 31 ? 0 : f->x[rt]);
+		f->elr += 4;
+		vcpu_after_trap(v);
+		return;
+	}
 	switch (ESR_EC(esr)) {
 	case EC_HVC64:   /* ELR is already past the HVC */
 		if ((esr & 0xffff) == 0)
@@ -64,18 +71,26 @@ void guest_sync(struct frame *f)
  * EOI only dropped the priority). One interrupt per entry: another one pending is taken right
  * after the ERET, which costs less than a second acknowledge that usually finds nothing.
  */
-void guest_irq(struct frame *f, uint32_t intid)
+void guest_irq(struct frame *f, uint32_t intid)   /* f->x[19..28] are not saved: see vectors.S */
 {
 	struct vcpu *v = current(f);
 
-	dsb(sy);   /* the device state behind the interrupt is read after the acknowledge */
-	vgic_sync(v);
-	if (intid < INTID_SPURIOUS) {
+	if (intid >= INTID_SPURIOUS) {
+		/* Nothing (it went away between the signal and the acknowledge). */
+	} else if (intid == SGI_KICK) {
+		gic_eoi(intid);   /* only to pass through vcpu_after_trap() */
+		gic_deactivate(intid);
+	} else if (intid == pt_config.maint_intid) {
 		gic_eoi(intid);
-		if (intid == SGI_KICK || intid == pt_config.maint_intid || hyp_device_irq(intid))
+		gic_deactivate(intid);
+		vgic_sync(v);     /* the LRs have room again: refill by priority */
+	} else {
+		gic_eoi(intid);
+		dsb(sy);          /* a device's state is read after the acknowledge */
+		if (hyp_device_irq(intid))
 			gic_deactivate(intid);
 		else
-			vgic_phys_irq(v, intid);
+			vgic_phys_irq(v, intid);   /* the guest's EOI deactivates it */
 	}
 	vcpu_after_trap(v);
 }
@@ -84,7 +99,6 @@ void guest_serror(struct frame *f)
 {
 	struct vcpu *v = current(f);
 
-	vgic_sync(v);
 	vm_fault(v, "SError, ESR 0x%lx (PC 0x%lx)", f->esr, f->elr);
 	vcpu_after_trap(v);
 }
@@ -93,7 +107,6 @@ void guest_bad_mode(struct frame *f)
 {
 	struct vcpu *v = current(f);
 
-	vgic_sync(v);
 	vm_fault(v, "exception from AArch32 (PC 0x%lx)", f->elr);
 	vcpu_after_trap(v);
 }

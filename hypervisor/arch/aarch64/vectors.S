@@ -17,8 +17,7 @@
 	mov	x0, sp
 	.endm
 
-	/* The rest of the frame, once x0..x3 are saved (the IRQ fast path saves only those);
-	 * uses x0..x2. */
+	/* The rest of the frame, once x0..x3 are saved; uses x0..x2. */
 	.macro save_frame_from_x4
 	stp	x4, x5, [sp, #16 * 2]
 	stp	x6, x7, [sp, #16 * 3]
@@ -78,7 +77,7 @@ hyp_vectors:
  * software pending set (so priority order cannot suffer) and a free list register. It goes
  * into that LR with the HW bit (the guest's EOI deactivates it), our EOI drops the priority
  * (EOImode 1), and we are back in the guest. Anything else (kicks, the maintenance interrupt,
- * console input, spurious INTIDs, a full set of LRs) builds the whole frame and takes
+ * console input, spurious INTIDs, a full set of LRs) saves the caller-saved registers and takes
  * guest_irq(frame, INTID), acknowledged already.
  */
 guest_irq_entry:
@@ -117,13 +116,49 @@ guest_irq_entry:
 	eret
 	dsb	nsh
 	isb
+/*
+ * The slow path needs no more than the registers a C call may clobber: guest_irq() never reads
+ * or writes the vCPU's x19..x28 (they stay in the registers, the C code preserves them), and a
+ * vCPU that leaves the guest for good never returns through this frame.
+ */
 irq_slow:
-	mov	x3, x0                    /* the INTID; save_frame_from_x4 uses x0..x2 */
-	save_frame_from_x4
+	mov	x3, x0                    /* the INTID */
+	stp	x4, x5, [sp, #16 * 2]
+	stp	x6, x7, [sp, #16 * 3]
+	stp	x8, x9, [sp, #16 * 4]
+	stp	x10, x11, [sp, #16 * 5]
+	stp	x12, x13, [sp, #16 * 6]
+	stp	x14, x15, [sp, #16 * 7]
+	stp	x16, x17, [sp, #16 * 8]
+	str	x18, [sp, #8 * 18]
+	str	x29, [sp, #8 * 29]
+	mrs	x0, elr_el2
+	stp	x30, x0, [sp, #16 * 15]
+	mrs	x1, spsr_el2
+	mrs	x2, esr_el2
+	stp	x1, x2, [sp, #16 * 16]
 	mov	x1, x3
 	mov	x0, sp
 	bl	guest_irq
-	b	exception_return
+	ldp	x0, x1, [sp, #FRAME_ELR]
+	msr	elr_el2, x0
+	msr	spsr_el2, x1
+	ldp	x0, x1, [sp, #16 * 0]
+	ldp	x2, x3, [sp, #16 * 1]
+	ldp	x4, x5, [sp, #16 * 2]
+	ldp	x6, x7, [sp, #16 * 3]
+	ldp	x8, x9, [sp, #16 * 4]
+	ldp	x10, x11, [sp, #16 * 5]
+	ldp	x12, x13, [sp, #16 * 6]
+	ldp	x14, x15, [sp, #16 * 7]
+	ldp	x16, x17, [sp, #16 * 8]
+	ldr	x18, [sp, #8 * 18]
+	ldr	x29, [sp, #8 * 29]
+	ldr	x30, [sp, #8 * 30]
+	add	sp, sp, #FRAME_SIZE
+	eret
+	dsb	nsh
+	isb
 
 	.global guest_enter
 guest_enter:

@@ -3,11 +3,14 @@
  * interrupts. QEMU's GICv3 has 4 (ICH_VTR_EL2), so the LRs are a cache of the vCPU's best
  * pending interrupts, not the whole truth:
  *
- *  - on every trap from the guest, vgic_sync() takes back the LRs still merely pending into the
- *    pending set (active ones stay: the guest is handling them);
- *  - before every ERET, vgic_flush() fills the free LRs with the highest-priority enabled
- *    pending slots. If some are left over, the "no pending LR" maintenance interrupt (NPIE)
- *    brings us back as soon as the guest has acknowledged everything in the LRs.
+ *  - before every ERET, vgic_flush() moves what waits in the vCPU's software pending set into
+ *    free LRs. When everything fits, the order does not matter: the CPU interface presents the
+ *    LRs by priority. When it does not, the LRs still merely pending are first taken back into
+ *    the set, and the best of all go in; if some are left over, the "no pending LR" maintenance
+ *    interrupt (NPIE) brings us back as soon as the guest has acknowledged everything in them;
+ *  - vgic_sync() takes back the merely pending LRs on its own: for the maintenance interrupt and
+ *    before the guest reads the virtual GIC's pending state. Other traps leave the LRs alone
+ *    (a trap that finds nothing pending in software costs no LR access at all).
  *
  * So the guest always sees its interrupts in priority order, however many are pending.
  * Physical interrupts go into an LR with the HW bit: the guest's EOI deactivates them in the
@@ -21,6 +24,7 @@
 #include <hyp/vm.h>
 
 #define ICH_HCR_EN     BIT(0)
+_Static_assert(ICH_HCR_EN == VGIC_HCR_IDLE, "VGIC_HCR_IDLE");
 #define ICH_HCR_UIE    BIT(1)
 #define ICH_HCR_NPIE   BIT(3)
 #define LR_STATE_SHIFT 62
@@ -114,7 +118,7 @@ static bool slot_is_hw(const struct vm *vm, unsigned slot)
 	return vm->vgic.spi[slot - VGIC_PRIV].hw;
 }
 
-void vgic_lr_clear(void)
+void vgic_lr_clear(struct vcpu *v)
 {
 	for (unsigned n = 0; n < nr_lrs(); n++) {
 		uint64_t lr = lr_read(n);
@@ -122,8 +126,19 @@ void vgic_lr_clear(void)
 			gic_deactivate(LR_PINTID(lr));
 		lr_write(n, 0);
 	}
+	v->vgic.hcr = 0;
 	sysreg_write(ich_hcr_el2, 0);
 	isb();
+}
+
+/* ICH_HCR_EL2 through the vCPU's copy: written (with its ISB) only when it changes. */
+static void set_hcr(struct vcpu *v, uint32_t hcr)
+{
+	if (v->vgic.hcr != hcr) {
+		v->vgic.hcr = hcr;
+		sysreg_write(ich_hcr_el2, hcr);
+		isb();
+	}
 }
 
 /*
@@ -149,48 +164,64 @@ static void apr_clear(void)
 	}
 }
 
-void vgic_lr_init(void)
+void vgic_lr_init(struct vcpu *v)
 {
-	vgic_lr_clear();
+	vgic_lr_clear(v);
 	apr_clear();
 	/* Virtual CPU interface as after reset: group 1 disabled, priority mask 0 (all masked). */
 	sysreg_write(ich_vmcr_el2, 0);
-	sysreg_write(ich_hcr_el2, ICH_HCR_EN);
-	isb();
+	set_hcr(v, ICH_HCR_EN);
+}
+
+/* Set bits; the sets here are small (no libgcc popcount: general registers only). */
+static unsigned bit_count(uint64_t x)
+{
+	unsigned n = 0;
+
+	for (; x; x &= x - 1)
+		n++;
+	return n;
+}
+
+/*
+ * Take the LRs in `used` that are merely pending back into the pending set (active ones stay:
+ * the guest is handling them); returns the LRs still in use. Under vgic.lock.
+ */
+static uint32_t take_back(struct vcpu *v, uint32_t used)
+{
+	for (uint32_t u = used; u; u &= u - 1) {
+		unsigned n = (unsigned)__builtin_ctz(u);
+		uint64_t lr = lr_read(n);
+		int s;
+
+		if ((lr >> LR_STATE_SHIFT) != 1)
+			continue;
+		s = slot_of(v->vm, LR_VINTID(lr));
+		if (s >= 0)
+			v->vgic.pending |= BIT(s);
+		lr_write(n, 0);
+		used &= ~(1u << n);
+	}
+	return used;
 }
 
 void vgic_sync(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
-	uint64_t back = 0;
+	uint32_t used;
 
 	/*
 	 * Drop the refill request first. Taking the LRs back below leaves none pending, which is
 	 * exactly the NPIE condition: left armed, the (level) maintenance interrupt would stay
-	 * asserted and guest_irq() would acknowledge it for ever. vgic_flush() re-arms it. Only
-	 * when it was armed: that is rare, and writing ICH_HCR_EL2 needs an ISB.
+	 * asserted and guest_irq() would acknowledge it for ever. vgic_flush() re-arms it.
 	 */
-	if (sysreg_read(ich_hcr_el2) != ICH_HCR_EN) {
-		sysreg_write(ich_hcr_el2, ICH_HCR_EN);
-		isb();
-	}
-	for (uint32_t used = lrs_in_use(); used; used &= used - 1) {
-		unsigned n = (unsigned)__builtin_ctz(used);
-		uint64_t lr = lr_read(n);
-		int s;
-
-		if ((lr >> LR_STATE_SHIFT) != 1)
-			continue;   /* active (or pending and active): the guest owns it until its EOI */
-		s = slot_of(vm, LR_VINTID(lr));
-		if (s >= 0)
-			back |= BIT(s);
-		lr_write(n, 0);
-	}
-	if (back) {
-		spin_lock(&vm->vgic.lock);
-		v->vgic.pending |= back;
-		spin_unlock(&vm->vgic.lock);
-	}
+	set_hcr(v, ICH_HCR_EN);
+	used = lrs_in_use();
+	if (!used)
+		return;
+	spin_lock(&vm->vgic.lock);
+	take_back(v, used);
+	spin_unlock(&vm->vgic.lock);
 }
 
 /* The best enabled pending slot: lowest priority value, then lowest INTID. -1: none. */
@@ -217,7 +248,7 @@ static int best(const struct vcpu *v, uint64_t set)
  * condition is already true and would trap the guest in a loop; then wait for "at most one
  * valid LR" (underflow, UIE) instead, which is false while all of them are in use.
  */
-static uint64_t refill_trigger(const uint64_t *lrs, unsigned nlr)
+static uint32_t refill_trigger(const uint64_t *lrs, unsigned nlr)
 {
 	for (unsigned n = 0; n < nlr; n++)
 		if (lrs[n] & LR_PENDING)
@@ -225,20 +256,14 @@ static uint64_t refill_trigger(const uint64_t *lrs, unsigned nlr)
 	return ICH_HCR_UIE;
 }
 
-void vgic_flush(struct vcpu *v)
+/* The general case: LRs in use, or more ready than they hold. Takes vgic.lock. */
+static __attribute__((noinline)) void flush_by_priority(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 	unsigned nlr = nr_lrs();
-	uint64_t lrs[MAX_LRS], ready = 0, hcr = ICH_HCR_EN;
-	uint32_t used;
+	uint64_t lrs[MAX_LRS], ready = 0;
+	uint32_t hcr = ICH_HCR_EN, used;
 	int s;
-
-	/* The common way back to the guest: nothing waits. Work only for what is pending. */
-	if (!READ_ONCE(v->vgic.pending))
-		return;
-	used = lrs_in_use();
-	for (uint32_t u = used; u; u &= u - 1)
-		lrs[__builtin_ctz(u)] = lr_read((unsigned)__builtin_ctz(u));
 
 	spin_lock(&vm->vgic.lock);
 	for (uint64_t p = v->vgic.pending; p; p &= p - 1) {
@@ -246,6 +271,19 @@ void vgic_flush(struct vcpu *v)
 		if (vgic_slot_enabled(v, b))
 			ready |= BIT(b);
 	}
+	used = lrs_in_use();
+	if (ready && bit_count(ready) > nlr - bit_count(used)) {
+		/* Not everything fits: compete with what merely waits in the LRs, by priority. */
+		used = take_back(v, used);
+		for (uint64_t p = v->vgic.pending & ~ready; p; p &= p - 1) {
+			unsigned b = (unsigned)__builtin_ctzll(p);
+			if (vgic_slot_enabled(v, b))
+				ready |= BIT(b);
+		}
+	}
+	for (uint32_t u = used; u; u &= u - 1)
+		lrs[__builtin_ctz(u)] = lr_read((unsigned)__builtin_ctz(u));
+
 	while ((s = best(v, ready)) >= 0) {
 		uint32_t id = vgic_slot_intid(vm, (unsigned)s);
 		bool hw = slot_is_hw(vm, (unsigned)s);
@@ -283,12 +321,50 @@ void vgic_flush(struct vcpu *v)
 		ready &= ~BIT(s);
 	}
 	spin_unlock(&vm->vgic.lock);
-	/* vgic_sync() left ICH_HCR_EL2 at EN; only a refill request changes it (the ERET that
-	 * follows synchronises the LR writes). */
-	if (hcr != ICH_HCR_EN) {
-		sysreg_write(ich_hcr_el2, hcr);
-		isb();
+	set_hcr(v, hcr);   /* the ERET that follows synchronises the LR writes */
+}
+
+void vgic_flush_lrs(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	uint64_t ready = 0;
+	unsigned n = 0;
+
+	if (!READ_ONCE(v->vgic.pending)) {
+		set_hcr(v, ICH_HCR_EN);   /* a refill request whose cause went away (rare) */
+		return;
 	}
+	if (lrs_in_use()) {
+		flush_by_priority(v);
+		return;
+	}
+	spin_lock(&vm->vgic.lock);
+	for (uint64_t p = v->vgic.pending; p; p &= p - 1) {
+		unsigned b = (unsigned)__builtin_ctzll(p);
+		if (vgic_slot_enabled(v, b))
+			ready |= BIT(b);
+	}
+	if (bit_count(ready) > nr_lrs()) {
+		spin_unlock(&vm->vgic.lock);
+		flush_by_priority(v);
+		return;
+	}
+	/*
+	 * The usual case (an SGI, a doorbell, the vUART): empty LRs with room for everything
+	 * ready. No order to keep and no LR to share: straight in, no LR read.
+	 */
+	for (; ready; ready &= ready - 1, n++) {
+		unsigned s = (unsigned)__builtin_ctzll(ready);
+		uint32_t id = vgic_slot_intid(vm, s);
+		uint64_t lr = LR_PENDING | LR_GROUP1 | id |
+			      (uint64_t)vgic_slot_prio(v, s) << LR_PRIO_SHIFT;
+		if (slot_is_hw(vm, s))
+			lr |= LR_HW | (uint64_t)id << LR_PINTID_SHIFT;
+		lr_write(n, lr);
+		v->vgic.pending &= ~BIT(s);
+	}
+	spin_unlock(&vm->vgic.lock);
+	set_hcr(v, ICH_HCR_EN);
 }
 
 uint32_t vgic_lr_active(struct vcpu *v, uint32_t first_intid)

@@ -14,8 +14,8 @@ static inline void spin_lock(spinlock_t *l)
 	uint32_t tmp;
 
 	__asm__ volatile(
-		"	sevl\n"
-		"1:	wfe\n"
+		"	b	2f\n"            /* free, usually: no WFE on the first try */
+		"1:	wfe\n"              /* the holder's release clears our monitor: an event */
 		"2:	ldaxr	%w0, [%1]\n"
 		"	cbnz	%w0, 1b\n"
 		"	stxr	%w0, %w2, [%1]\n"

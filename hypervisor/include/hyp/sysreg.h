@@ -93,6 +93,10 @@
 #define EC_HVC64         0x16
 #define EC_SMC64         0x17
 #define EC_SYSREG        0x18
+/* EC 0x18 with IL, ISS Op0 3, Op2 5, Op1 0, CRn 12, CRm 11, write: MSR ICC_SGI1R_EL1, Xt. */
+#define ESR_SGI1R_WRITE      ((0x18ull << 26) | (1ull << 25) | (3u << 20) | (5u << 17) | \
+			      (0u << 14) | (12u << 10) | (11u << 1))
+#define ESR_SGI1R_WRITE_MASK ((0x3full << 26) | (1ull << 25) | 0x3ffc1fu)
 #define EC_IABT_LOW      0x20
 #define EC_IABT_CUR      0x21
 #define EC_PC_ALIGN      0x22

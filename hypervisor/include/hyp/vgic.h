@@ -70,7 +70,10 @@ struct vgic_cpu {
 	uint64_t pending;       /* slots waiting for a list register */
 	uint32_t enabled;       /* private INTIDs 0..31 */
 	uint32_t waker;         /* GICR_WAKER.ProcessorSleep as written */
+	uint32_t hcr;           /* ICH_HCR_EL2 as last written on the vCPU's pCPU */
 };
+#define VGIC_HCR_IDLE 1   /* ICH_HCR_EL2.En alone: no refill request armed */
+
 _Static_assert(__builtin_offsetof(struct vgic_cpu, prio) + VGIC_PRIV + 8 <=
 	       __builtin_offsetof(struct vgic_cpu, waker), "guest-indexed prio[] layout");
 
@@ -108,10 +111,10 @@ void vgic_sgi1r(struct vcpu *v, uint64_t val);
 int64_t vgic_channel_notify(struct vcpu *v, uint64_t end);
 
 /* arch/aarch64/vgic_lr.c: list registers of this pCPU */
-void vgic_lr_init(void);
-void vgic_sync(struct vcpu *v);         /* trap entry: pending LRs go back to the pending set */
-void vgic_flush(struct vcpu *v);        /* before ERET: fill the LRs by priority */
-void vgic_lr_clear(void);               /* drop every LR; HW ones deactivate the physical INTID */
+void vgic_lr_init(struct vcpu *v);
+void vgic_sync(struct vcpu *v);         /* pending LRs go back to the pending set */
+void vgic_flush_lrs(struct vcpu *v);    /* the work of vgic_flush() (hyp/vm.h) */
+void vgic_lr_clear(struct vcpu *v);     /* drop every LR; HW ones deactivate the physical INTID */
 uint32_t vgic_lr_active(struct vcpu *v, uint32_t first_intid);  /* active bits, 32 INTIDs */
 void vgic_lr_deactivate(uint32_t vintid);
 

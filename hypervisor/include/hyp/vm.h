@@ -72,6 +72,7 @@ struct vcpu {
 	uint32_t state;        /* enum vcpu_state, under vm->lock */
 	uint32_t running;      /* its pCPU is in (or about to enter) the guest, under vm->lock */
 	uint64_t entry, context;  /* where VCPU_ON_PENDING starts, and its x0 */
+	uint32_t emul_hint;    /* index of the emulated window it last accessed (core/emul.c) */
 	struct vuart_line out;
 	struct vgic_cpu vgic;
 };
@@ -111,6 +112,16 @@ static inline bool vgic_slot_enabled(const struct vcpu *v, unsigned slot)
 	return v->vm->vgic.spi[slot - VGIC_PRIV].enabled && (v->vm->vgic.ctlr & 2);
 }
 
+/*
+ * Before every ERET (vcpu_after_trap): fill the list registers by priority. The common way back
+ * to the guest has nothing waiting in software and no refill request to drop: two loads.
+ */
+static inline void vgic_flush(struct vcpu *v)
+{
+	if (READ_ONCE(v->vgic.pending) || v->vgic.hcr != VGIC_HCR_IDLE)
+		vgic_flush_lrs(v);
+}
+
 /* core/vm.c */
 void vms_init(void);
 void vcpu_kick(struct vcpu *v);
@@ -123,7 +134,15 @@ bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size);
 
 /* core/vcpu.c */
 void __noreturn vcpu_idle(void);
-void vcpu_after_trap(struct vcpu *v);  /* leaves the guest for good if the vCPU was stopped */
+void __noreturn vcpu_leave(struct vcpu *v);   /* the vCPU was stopped: park this pCPU */
+
+/* The end of every trap: back to the guest, or away from it for good if it was stopped. */
+static inline void vcpu_after_trap(struct vcpu *v)
+{
+	if (READ_ONCE(v->state) != VCPU_ON)
+		vcpu_leave(v);
+	vgic_flush(v);
+}
 
 /* core/image.c */
 void image_check(const struct pt_vm *vm);

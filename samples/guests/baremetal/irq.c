@@ -14,6 +14,7 @@
  *   flood=MS      a virtual timer that fires continuously for MS ms; count the interrupts
  *   latency=N     N timer interrupts; the delay from CNTV_CVAL to the handler, min/median/max
  *                 in ticks and (dithered, see latency()) in instructions, and a histogram
+ *   rtos=N        the GIC as RTOS ports use it, then N ticks driving two tasks (rtos.c)
  *   cost=N        what single operations cost, N iterations each (cost.c)
  *   irq-attack    try to use interrupts and CPUs this VM does not own
  *   rxirq=N       receive N console lines through the UART's receive interrupt (INTID 33, the
@@ -47,6 +48,7 @@ enum { T_OFF, T_TICK, T_FLOOD, T_LAT };
 
 extern char el1_vectors[];
 void (*volatile irq_ack_hook)(unsigned intid);
+int (*volatile irq_claim)(unsigned intid);   /* rtos.c: nonzero when it handled the interrupt */
 uint64_t irq_entry_ticks;   /* written by the vector, first thing */
 uint32_t irq_pad;           /* NOPs the vector runs before that (0..15) */
 
@@ -120,7 +122,9 @@ void irq_dispatch(void)
 			return;
 		if (irq_ack_hook)
 			irq_ack_hook(id);
-		if (prio16_on && id < 16)
+		if (irq_claim && irq_claim(id))
+			;
+		else if (prio16_on && id < 16)
 			prio_order[nprio++ & 15] = id;
 		else if (id == INTID_VTIMER)
 			timer_irq();
@@ -433,6 +437,8 @@ int irq_command(const char *w, const char **a, uint64_t period, uint64_t tpm)
 		putc('\n');
 		line("rxirq: ", rx_lines, 0, " lines");
 		line(", ", rx_irqs, 0, " interrupts\n");
+	} else if (word_is(w, "rtos=", a)) {
+		rtos(number(*a, a), tpm);
 	} else if (word_is(w, "cost=", a)) {
 		cost(number(*a, a));
 	} else if (word_is(w, "irq-attack", a)) {
