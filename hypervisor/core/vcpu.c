@@ -21,7 +21,12 @@ static void idle_drain(void)
 
 	while ((intid = gic_ack()) < INTID_SPURIOUS) {
 		gic_eoi(intid);
-		if (!hyp_device_irq(intid)) {
+		if (intid < SGI_CARRIERS) {
+			/* A virtual SGI for a vCPU not (yet) in the guest: it waits, as before. */
+			struct vcpu *v = this_cpu()->vcpu;
+			if (v)
+				vgic_post(v->vm, v->index, intid);
+		} else if (!hyp_device_irq(intid)) {
 			if (intid == pt_config.vtimer_intid)
 				sysreg_write(cntv_ctl_el0, 0);
 			else if (intid >= 32)

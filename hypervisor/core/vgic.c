@@ -91,7 +91,7 @@ void vgic_direct_slot(struct vm *vm, struct vcpu *v, unsigned slot)
 	const struct vgic *g = &vm->vgic;
 
 	if (slot < VGIC_PRIV) {
-		if (slot == pt_config.vtimer_intid)
+		if (slot == pt_config.vtimer_intid || slot < SGI_CARRIERS)
 			WRITE_ONCE(pcpus[v->pcpu].direct_prio[slot],
 				   (v->vgic.enabled >> slot) & 1 ? v->vgic.prio[slot] | 1 : 0);
 		return;
@@ -107,8 +107,11 @@ void vgic_direct_slot(struct vm *vm, struct vcpu *v, unsigned slot)
 
 void vgic_direct_refresh(struct vm *vm)
 {
-	for (unsigned c = 0; c < vm->cfg->ncpus; c++)
+	for (unsigned c = 0; c < vm->cfg->ncpus; c++) {
 		vgic_direct_slot(vm, &vm->vcpus[c], pt_config.vtimer_intid);
+		for (unsigned sgi = 0; sgi < SGI_CARRIERS; sgi++)
+			vgic_direct_slot(vm, &vm->vcpus[c], sgi);
+	}
 	for (unsigned i = 0; i < vm->vgic.nspis; i++)
 		vgic_direct_slot(vm, NULL, VGIC_PRIV + i);
 }

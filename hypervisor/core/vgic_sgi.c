@@ -4,6 +4,7 @@
  * that is allowed to receive them; the target is made pending in its vCPU's set and its pCPU is
  * kicked, or picked up on our own way out when the target is ourselves.
  */
+#include <hyp/gic.h>
 #include <hyp/psci.h>
 #include <hyp/vgic.h>
 #include <hyp/vm.h>
@@ -16,6 +17,22 @@
 #define SGI1R_RS(v)       (((v) >> 44) & 0xf)
 #define SGI1R_AFF3(v)     (((v) >> 48) & 0xff)
 
+/*
+ * SGI `intid` to vCPU `c`: to another vCPU, the physical SGI of the same number carries it to
+ * that vCPU's pCPU, whose IRQ vector puts it into a list register (vectors.S); only SGI 15, whose
+ * physical number is the kick, goes through the target's pending set. To ourselves, straight
+ * into our own pending set.
+ */
+static void send(struct vm *vm, struct vcpu *self, unsigned c, unsigned intid)
+{
+	struct vcpu *t = &vm->vcpus[c];
+
+	if (t != self && intid < SGI_CARRIERS)
+		gic_send_sgi(t->pcpu, intid);
+	else
+		vgic_post(vm, c, intid);
+}
+
 void vgic_sgi1r(struct vcpu *v, uint64_t val)
 {
 	struct vm *vm = v->vm;
@@ -24,7 +41,7 @@ void vgic_sgi1r(struct vcpu *v, uint64_t val)
 	if (val & SGI1R_IRM) {   /* every vCPU of the VM but ourselves */
 		for (unsigned c = 0; c < vm->cfg->ncpus; c++)
 			if (c != v->index)
-				vgic_post(vm, c, intid);
+				send(vm, v, c, intid);
 		return;
 	}
 	/* Virtual MPIDRs are Aff0 = vCPU index and nothing else: other clusters are not ours. */
@@ -37,7 +54,7 @@ void vgic_sgi1r(struct vcpu *v, uint64_t val)
 		unsigned c = (unsigned)SGI1R_RS(val) * 16 + (unsigned)__builtin_ctzll(t);
 
 		if (c < vm->cfg->ncpus)
-			vgic_post(vm, c, intid);
+			send(vm, v, c, intid);
 		else
 			vm_note(v, LOG_VGIC, "SGI %u to a CPU outside the VM — ignored", intid);
 	}

@@ -1,5 +1,6 @@
 /*
- * GICv3 driver for the hypervisor's own needs: SGI_KICK between pCPUs, the maintenance
+ * GICv3 driver for the hypervisor's own needs: SGI_KICK between pCPUs, the SGIs carrying the
+ * guests' virtual SGIs to their vCPU's pCPU (hyp/gic.h), the maintenance
  * interrupt and the guests' physical interrupts (virtual timer PPI, passed-through SPIs), which
  * are configured here and handed to guests by the vGIC (core/vgic*.c).
  *
@@ -100,7 +101,7 @@ void gic_init_cpu(unsigned cpu)
 	prio[SGI_KICK] = PRIO_KICK;
 	prio[pt_config.maint_intid] = PRIO_KICK;
 	*reg32(rd + GICR_ISENABLER0) = (1u << SGI_KICK) | (1u << pt_config.maint_intid) |
-				       (1u << pt_config.vtimer_intid);
+				       (1u << pt_config.vtimer_intid) | ((1u << SGI_CARRIERS) - 1);
 
 	/* CPU interface through system registers; EOI only drops the priority (EOImode 1). */
 	sysreg_write(icc_sre_el2, sysreg_read(icc_sre_el2) | ICC_SRE_SRE | ICC_SRE_ENABLE);

@@ -80,6 +80,10 @@ void guest_irq(struct frame *f, uint32_t intid)   /* f->x[19..28] are not saved:
 	} else if (intid == SGI_KICK) {
 		gic_eoi(intid);   /* only to pass through vcpu_after_trap() */
 		gic_deactivate(intid);
+	} else if (intid < SGI_CARRIERS) {
+		gic_eoi(intid);   /* a virtual SGI the fast path could not place */
+		gic_deactivate(intid);
+		vgic_post(v->vm, v->index, intid);
 	} else if (intid == pt_config.maint_intid) {
 		gic_eoi(intid);
 		gic_deactivate(intid);

@@ -76,7 +76,8 @@ hyp_vectors:
  * vCPU running here (pcpu.direct_prio[INTID] set, see hyp/cpu.h), nothing waiting in its
  * software pending set (so priority order cannot suffer) and a free list register. It goes
  * into that LR with the HW bit (the guest's EOI deactivates it), our EOI drops the priority
- * (EOImode 1), and we are back in the guest. Anything else (kicks, the maintenance interrupt,
+ * (EOImode 1), and we are back in the guest. The same for a virtual SGI another vCPU of the VM
+ * sent, carried by the physical SGI of its number (sgi_carried below). Anything else (kicks, the maintenance interrupt,
  * console input, spurious INTIDs, a full set of LRs) saves the caller-saved registers and takes
  * guest_irq(frame, INTID), acknowledged already.
  */
@@ -95,6 +96,8 @@ guest_irq_entry:
 	ldr	x3, [x1, #PCPU_PENDING]
 	ldr	x3, [x3]
 	cbnz	x3, irq_slow
+	cmp	x0, #16
+	b.lo	sgi_carried
 	mrs	x3, ich_elrsr_el2         /* a bit per empty LR */
 	cbz	x3, irq_slow
 	and	x2, x2, #0xf8             /* the priority; bit 0 only said "direct" */
@@ -116,6 +119,30 @@ guest_irq_entry:
 	eret
 	dsb	nsh
 	isb
+/*
+ * A physical SGI 0..14 carrying the guest's virtual SGI of the same number (hyp/gic.h), enabled
+ * for this vCPU: into LR 0 if every LR is empty (so no LR holds it already), as a purely virtual
+ * interrupt: our EOI and deactivation end the physical one.
+ */
+sgi_carried:
+	mrs	x3, ich_elrsr_el2
+	ldr	w1, [x1, #PCPU_LR_EMPTY]
+	cmp	w3, w1
+	b.ne	irq_slow
+	and	x2, x2, #0xf8
+	orr	x1, x0, x2, lsl #48
+	movz	x3, #0x5000, lsl #48      /* pending, group 1 */
+	orr	x1, x1, x3
+	msr	ich_lr0_el2, x1
+	msr	icc_eoir1_el1, x0
+	isb
+	msr	icc_dir_el1, x0
+	ldp	x2, x3, [sp, #16 * 1]
+	ldp	x0, x1, [sp], #FRAME_SIZE
+	eret
+	dsb	nsh
+	isb
+
 /*
  * The slow path needs no more than the registers a C call may clobber: guest_irq() never reads
  * or writes the vCPU's x19..x28 (they stay in the registers, the C code preserves them), and a

@@ -166,6 +166,7 @@ static void apr_clear(void)
 
 void vgic_lr_init(struct vcpu *v)
 {
+	this_cpu()->lr_empty = (1u << nr_lrs()) - 1;   /* ICH_ELRSR_EL2 with no LR in use */
 	vgic_lr_clear(v);
 	apr_clear();
 	/* Virtual CPU interface as after reset: group 1 disabled, priority mask 0 (all masked). */

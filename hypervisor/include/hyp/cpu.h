@@ -12,11 +12,16 @@
  *    may go straight into a free list register: a passed-through interrupt of that vCPU's VM,
  *    routed to it and enabled. Its value is the virtual priority | 1. core/vgic.c keeps it
  *    current (vgic_direct_refresh); only the VM's own INTIDs are ever set.
+ *    SGIs 0..14 are the carriers of the vCPU's virtual SGIs (hyp/gic.h): set while the vCPU
+ *    has that SGI enabled.
  *  - pending points at the vCPU's software pending set: the fast path is only taken while it is
  *    empty, so nothing waiting there can be overtaken.
+ *  - lr_empty is ICH_ELRSR_EL2 with every list register empty: a carried SGI takes the fast path
+ *    only then (two LRs with one virtual INTID would be UNPREDICTABLE; an empty set rules it out).
  */
 #define PCPU_PENDING     0
-#define PCPU_DIRECT_PRIO 8
+#define PCPU_LR_EMPTY    8
+#define PCPU_DIRECT_PRIO 16
 #define PCPU_DIRECT_N    1020   /* INTIDs 0..1019: every SGI, PPI and SPI */
 
 #ifndef __ASSEMBLER__
@@ -30,12 +35,15 @@ struct vcpu;
 
 struct pcpu {
 	const volatile uint64_t *pending;
+	uint32_t lr_empty;
+	uint32_t pad;
 	uint8_t direct_prio[PCPU_DIRECT_N];
 	uint32_t index;        /* index into pt_config.cpu_mpidr */
 	uint64_t stack_top;
 	struct vcpu *vcpu;     /* the one vCPU this pCPU runs, or NULL */
 };
 _Static_assert(__builtin_offsetof(struct pcpu, pending) == PCPU_PENDING, "PCPU_PENDING");
+_Static_assert(__builtin_offsetof(struct pcpu, lr_empty) == PCPU_LR_EMPTY, "PCPU_LR_EMPTY");
 _Static_assert(__builtin_offsetof(struct pcpu, direct_prio) == PCPU_DIRECT_PRIO,
 	       "PCPU_DIRECT_PRIO");
 

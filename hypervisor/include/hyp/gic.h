@@ -11,7 +11,13 @@
 
 #include <hyp/types.h>
 
-#define SGI_KICK 0
+/*
+ * Physical SGIs: 15 is the kick between pCPUs; 0..14 carry the guests' virtual SGIs of the same
+ * number to the pCPU of the vCPU they are for (core/vgic_sgi.c), where the IRQ vector's fast path
+ * puts them straight into a list register.
+ */
+#define SGI_KICK      15
+#define SGI_CARRIERS  15   /* SGIs 0..14 */
 #define INTID_SPURIOUS 1020   /* 1020..1023: nothing to acknowledge */
 #define GIC_MAX_INTID  1019   /* highest SPI INTID of GICv3 */
 
