@@ -29,11 +29,13 @@ CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Werror -std=c11 -D_GNU_SOURCE
 PKG_CFLAGS = $(shell pkg-config --cflags yaml-0.1 libfdt 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs yaml-0.1 libfdt 2>/dev/null || echo -lyaml -lfdt)
-DEFS := -DPARTITA_BOARDS_DIR='"$(TOP)/boards"' -DPARTITA_TEMPLATES_DIR='"$(TOP)/templates"'
+DEFS := -DPARTITA_BOARDS_DIR='"$(TOP)/boards"' -DPARTITA_TEMPLATES_DIR='"$(TOP)/templates"' \
+	-Ihypervisor/include
 
-GEN_SRCS := $(wildcard gen/*.c)
-GEN_LIB_SRCS := $(filter-out gen/main.c,$(GEN_SRCS))
-GEN_HDRS := $(wildcard gen/*.h) hypervisor/include/partita/config.h
+# The tool, plus the console mux framing it shares with the hypervisor (hypervisor/lib/mux.c).
+GEN_SRCS := $(wildcard gen/*.c) hypervisor/lib/mux.c
+GEN_LIB_SRCS := $(filter-out gen/main.c gen/console.c hypervisor/lib/mux.c,$(GEN_SRCS))
+GEN_HDRS := $(wildcard gen/*.h) hypervisor/include/partita/config.h hypervisor/include/partita/mux.h
 
 .PHONY: all tool deps run check bench clean system guests linux-guest fuzz fuzz-build
 .DEFAULT_GOAL := all

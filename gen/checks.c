@@ -55,6 +55,7 @@ const struct rule rules[] = {
 	{ "dtb-mismatch", "a device tree file that does not describe its VM (memory, cpus, GIC)" },
 	{ "image-entry", "the entry point is outside the loaded image" },
 	{ "channel-vm", "a channel endpoint names a VM that does not exist" },
+	{ "console-vm", "hypervisor console focus/control names a VM that does not exist or has no console" },
 	{ "channel-endpoints", "a channel does not join exactly two distinct VMs" },
 	{ "guest-overlap", "two things overlap in one VM's guest-physical space" },
 	{ "dma-identity", "a DMA-capable device in a VM without identity-mapped RAM (and no IOMMU)" },
@@ -1187,6 +1188,52 @@ static void check_spi_limit(struct m_system *s, const char *rule)
 	}
 }
 
+/* A VM named in hypervisor: console: (focus, control) must exist; its index, or -1 (reported). */
+static int console_vm(struct m_system *s, const char *rule, const char *name, struct loc at,
+		      const char *what)
+{
+	int v = vm_by_name(s, name);
+
+	if (v < 0) {
+		struct diag *d = diag_error(at, rule, "hypervisor console %s: no vm named '%s'", what, name);
+		const char **names = xmalloc((s->nvms + 1) * sizeof *names);
+		for (size_t i = 0; i < s->nvms; i++)
+			names[i] = s->vms[i].name;
+		const char *near = closest_word(name, names, s->nvms);
+		if (near)
+			diag_hint(d, "did you mean '%s'?", near);
+		free(names);
+	}
+	return v;
+}
+
+/* hypervisor: console: focus names a VM with a vUART; control names VMs; each VM once. */
+static void check_console_settings(struct m_system *s, const char *rule)
+{
+	for (size_t v = 0; v < s->nvms; v++)
+		s->vms[v].shell_control = s->console_control == NULL;
+	if (s->console_focus) {
+		int v = console_vm(s, rule, s->console_focus, s->at_console_focus, "focus");
+		if (v >= 0 && s->vms[v].console != CONSOLE_VUART) {
+			struct diag *d = diag_error(s->at_console_focus, rule,
+						    "hypervisor console focus: vm '%s' has no console to type into",
+						    s->console_focus);
+			diag_hint(d, "give vm '%s' 'console: vuart', or name a VM that has one", s->console_focus);
+			v = -1;
+		}
+		s->console_focus_vm = v;
+	}
+	for (size_t i = 0; i < s->nconsole_control; i++) {
+		int v = console_vm(s, rule, s->console_control[i], s->at_console_control[i], "control");
+		if (v < 0)
+			continue;
+		if (s->vms[v].shell_control)
+			diag_error(s->at_console_control[i], rule,
+				   "hypervisor console control: vm '%s' is listed twice", s->console_control[i]);
+		s->vms[v].shell_control = true;
+	}
+}
+
 static const struct check checks[] = {
 	{ "duplicate-name", check_duplicate_names, false },
 	{ "limit", check_limits, false },
@@ -1203,6 +1250,7 @@ static const struct check checks[] = {
 	{ "color-conflict", check_colors, true },
 	{ "image-missing", check_images, true },
 	{ "channel-vm", check_channels, true },
+	{ "console-vm", check_console_settings, false },
 	{ "guest-overlap", check_guest_overlap, true },
 	{ "dma-identity", check_dma, true },
 	{ "place-no-room", check_placement, true },

@@ -142,6 +142,14 @@ static bool write_values(struct emit_ctx *ctx, struct strbuf *b, char **err)
 	for (size_t c = 0; c < bd->ncpus; c++)
 		defx(b, NAME("board_cpu_%zu_mpidr", c), bd->cpus[c].mpidr);
 	defx(b, "board_console_pa", bd->devs[s->hyp_console_dev].regs[0].base);
+	{
+		const struct board_device *con = &bd->devs[s->hyp_console_dev];
+		defu(b, "board_console_intid", con->nirqs ? con->irqs[0].intid : 0);
+	}
+	defu(b, "board_htimer_intid", bd->htimer_intid);
+	defu(b, "console_focus", s->console_focus_vm >= 0 ? (unsigned)s->console_focus_vm : 0xffffffffu);
+	defu(b, "console_shell", s->shell ? 1 : 0);
+	ok &= def(b, "console_mode", s->console_mode == CONSOLE_MUX ? "mux" : "tagged", err);
 	defx(b, "board_gicd_pa", bd->gicd_base);
 	defx(b, "board_gicr_pa", bd->gicr_base);
 	defu(b, "board_maint_intid", bd->maint_intid);
@@ -226,6 +234,7 @@ static bool write_values(struct emit_ctx *ctx, struct strbuf *b, char **err)
 		/* The same interrupt emit_dtb.c writes into the vUART node. */
 		const struct board_device *con = vm->vuart_ipa ? &bd->devs[s->hyp_console_dev] : NULL;
 		defu(b, NAME("vm_%zu_vuart_intid", v), con && con->nirqs ? con->irqs[0].intid : 0);
+		defu(b, NAME("vm_%zu_shell_control", v), vm->shell_control ? 1 : 0);
 
 		/* Blobs: kernel, then DTB, then initrd. */
 		size_t nb = 0;
@@ -265,6 +274,15 @@ static bool write_values(struct emit_ctx *ctx, struct strbuf *b, char **err)
 
 	/* QEMU. */
 	ok &= def(b, "qemu_binary", bd->qemu_binary ? bd->qemu_binary : "qemu-system-aarch64", err);
+	{
+		/* run.sh --console=mux starts this very tool as the console client. */
+		char *self = realpath("/proc/self/exe", NULL);
+		bool plain = self != NULL;
+		for (const char *c = self; plain && *c; c++)
+			plain = plain_char(*c, "/._+,@=~-");
+		ok &= def(b, "partita_bin", plain ? self : "partita", err);
+		free(self);
+	}
 	ok &= def(b, "qemu_machine", bd->qemu_machine ? bd->qemu_machine : "virt", err);
 	ok &= def(b, "qemu_cpu", bd->qemu_cpu ? bd->qemu_cpu : "cortex-a57", err);
 	defu(b, "qemu_smp", bd->ncpus);

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "checks.h"
+#include "console.h"
 #include "emit.h"
 #include "model.h"
 
@@ -35,6 +36,7 @@ static void usage(FILE *f)
 	      "       partita gen SYSTEM.yaml -o DIR [--board-dir DIR] [--templates-dir DIR]\n"
 	      "                   [--diagnostics=text|json]\n"
 	      "       partita rules\n"
+	      "       partita console SOCKET [-d DIR] [--tcp PORT] [--wait SECONDS]\n"
 	      "       partita --help | --version\n"
 	      "\n"
 	      "Validate a Partita system description against its board model and generate the\n"
@@ -54,6 +56,9 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/* The mux console client has its own arguments (gen/console.c). */
+	if (argc >= 2 && !strcmp(argv[1], "console"))
+		return console_main(argc - 2, argv + 2);
 	enum { OPT_BOARD_DIR = 256, OPT_DIAG, OPT_TEMPLATES };
 	static const struct option longopts[] = {
 		{ "help", no_argument, 0, 'h' },

@@ -86,6 +86,7 @@ struct m_vm {
 	char *dtb_path;
 	struct loc at_dtb;
 	enum console_kind console;
+	bool shell_control;    /* the hypervisor shell may stop, start and restart it */
 	enum fault_policy on_fault;
 
 	/* Derived: emulated windows (guest-physical). */
@@ -125,6 +126,15 @@ struct m_system {
 	const char *hyp_console;
 	int hyp_console_dev;
 	struct loc at_hyp_console;
+	/* hypervisor: console: { mode, focus, shell, control } (docs/console.md) */
+	enum console_mode { CONSOLE_TAGGED, CONSOLE_MUX } console_mode;
+	const char *console_focus;       /* VM that starts with the input; NULL: the first */
+	int console_focus_vm;            /* its index, resolved by the checks; -1: none given */
+	bool shell;                      /* the hypervisor shell (default on) */
+	const char **console_control;    /* VMs the shell may stop/start/restart; NULL: all */
+	struct loc *at_console_control;
+	size_t nconsole_control;
+	struct loc at_console_focus;
 	u64 hyp_size, hyp_pa, hyp_images; /* hyp_size includes the embedded images */
 	u64 pt_pool_pages;  /* the hypervisor's translation-table pool this system needs (pages) */
 	bool hyp_has_phys, hyp_has_size;

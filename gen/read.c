@@ -14,6 +14,9 @@ static const char *const top_keys[] = { "system", "board", "hypervisor", "vms", 
 static const char *const top_required[] = { "system", "board", "vms", NULL };
 static const char *const hyp_keys[] = { "console", "memory", "colors", NULL };
 static const char *const hyp_mem_keys[] = { "size", "phys", NULL };
+static const char *const hyp_con_keys[] = { "device", "mode", "focus", "shell", "control", NULL };
+static const char *const con_modes[] = { "tagged", "mux", NULL };
+static const char *const on_off[] = { "off", "on", "false", "true", NULL };
 static const char *const vm_keys[] = { "name", "cpus", "memory", "colors", "image", "dtb",
 				       "devices", "console", "on_fault", NULL };
 static const char *const vm_required[] = { "name", "cpus", "memory", "image", NULL };
@@ -35,6 +38,7 @@ static const char *const faults[] = { "halt", "restart", NULL };
 static const struct ykeys K_TOP = { "the system description", top_keys, top_required };
 static const struct ykeys K_HYP = { "hypervisor", hyp_keys, NULL };
 static const struct ykeys K_HYP_MEM = { "hypervisor memory", hyp_mem_keys, NULL };
+static const struct ykeys K_HYP_CON = { "hypervisor console", hyp_con_keys, NULL };
 static const struct ykeys K_VM = { "vm", vm_keys, vm_required };
 static const struct ykeys K_MEM = { "memory region", mem_keys, mem_required };
 static const struct ykeys K_IMAGE = { "image", image_keys, image_required };
@@ -65,6 +69,50 @@ static void read_colors(struct reader *r, yaml_node_t *n, struct m_color **out, 
 	}
 }
 
+/* hypervisor: console: DEVICE, or { device, mode, focus, shell, control } */
+static void read_hyp_console(struct reader *r, yaml_node_t *v)
+{
+	struct m_system *s = r->s;
+	yaml_node_t *w;
+
+	s->at_hyp_console = yloc(r->y, v);
+	if (!yis_map(v)) {
+		yread_str(r->y, v, "hypervisor console", &s->hyp_console);
+		return;
+	}
+	if (!ymap_check(r->y, v, &K_HYP_CON))
+		return;
+	if ((w = ymap_get(r->y, v, "device"))) {
+		s->at_hyp_console = yloc(r->y, w);
+		yread_str(r->y, w, "hypervisor console device", &s->hyp_console);
+	}
+	if ((w = ymap_get(r->y, v, "mode"))) {
+		int m = yread_enum(r->y, w, "console mode", con_modes);
+		if (m >= 0)
+			s->console_mode = (enum console_mode)m;
+	}
+	if ((w = ymap_get(r->y, v, "focus"))) {
+		s->at_console_focus = yloc(r->y, w);
+		yread_str(r->y, w, "console focus", &s->console_focus);
+	}
+	if ((w = ymap_get(r->y, v, "shell"))) {
+		int on = yread_enum(r->y, w, "console shell", on_off);
+		if (on >= 0)
+			s->shell = on % 2;   /* on, true */
+	}
+	if ((w = ymap_get(r->y, v, "control")) && yexpect_seq(r->y, w, "console control")) {
+		size_t n = yseq_len(w);
+		s->console_control = xcalloc(n + 1, sizeof(*s->console_control));
+		s->at_console_control = xcalloc(n + 1, sizeof(*s->at_console_control));
+		for (size_t i = 0; i < n; i++) {
+			yaml_node_t *item = yseq_at(r->y, w, i);
+			s->at_console_control[s->nconsole_control] = yloc(r->y, item);
+			if (yread_str(r->y, item, "console control VM", &s->console_control[s->nconsole_control]))
+				s->nconsole_control++;
+		}
+	}
+}
+
 static void read_hypervisor(struct reader *r, yaml_node_t *n)
 {
 	struct m_system *s = r->s;
@@ -72,10 +120,8 @@ static void read_hypervisor(struct reader *r, yaml_node_t *n)
 	if (!ymap_check(r->y, n, &K_HYP))
 		return;
 	yaml_node_t *v;
-	if ((v = ymap_get(r->y, n, "console"))) {
-		s->at_hyp_console = yloc(r->y, v);
-		yread_str(r->y, v, "hypervisor console", &s->hyp_console);
-	}
+	if ((v = ymap_get(r->y, n, "console")))
+		read_hyp_console(r, v);
 	if ((v = ymap_get(r->y, n, "memory")) && ymap_check(r->y, v, &K_HYP_MEM)) {
 		yaml_node_t *w;
 		s->at_hyp_mem = yloc(r->y, v);
@@ -347,6 +393,8 @@ struct m_system *model_read(const char *path, const char *boards_dir)
 	s->dir = path_dirname(path);
 	s->name = "?";
 	s->hyp_console_dev = -1;
+	s->console_focus_vm = -1;
+	s->shell = true;
 	/* The model points into the YAML document's strings: the document lives as long as the model. */
 	s->doc = r.y;
 	if (!ydoc_load(r.y, src)) {
@@ -403,6 +451,8 @@ void model_free(struct m_system *s)
 	free(s->vms);
 	free(s->chans);
 	free(s->hyp_colors);
+	free(s->console_control);
+	free(s->at_console_control);
 	board_free(s->board);
 	if (s->doc) {
 		ydoc_free(s->doc);

@@ -73,6 +73,7 @@ forloop(`v', 0, last(get(vm, count)), `dnl
 		.on_fault = get(vm, v, on_fault),
 		.console = get(vm, v, console),
 		.vuart_intid = get(vm, v, vuart_intid),
+		.shell_control = get(vm, v, shell_control),
 	},
 ')dnl
 };
@@ -96,6 +97,10 @@ const struct pt_config pt_config = {
 	.gicr_pa = get(board, gicr_pa),
 	.maint_intid = get(board, maint_intid),
 	.vtimer_intid = get(board, vtimer_intid),
+	.htimer_intid = get(board, htimer_intid),
+	.console_intid = get(board, console_intid),
+	.console_focus = get(console, focus),
+	.shell = get(console, shell),
 	.num_colors = get(board, num_colors),
 	.hyp_pa = get(hyp, pa),
 	.hyp_size = get(hyp, size),

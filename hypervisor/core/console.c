@@ -1,16 +1,15 @@
 /*
- * printk and the console lock.
+ * printk, and the raw output of the panic path.
  *
- * Messages are formatted into a buffer on the caller's stack first and then written in one go
- * under the lock, so the lock is never held while formatting and lines from different pCPUs never
- * mix. '\n' goes out as "\r\n" because QEMU's -nographic terminal is in raw mode.
+ * Messages are formatted into a buffer on the caller's stack first and then handed to the console
+ * multiplexer (core/conmux.c) in one go, so no lock is held while formatting and lines from
+ * different pCPUs never mix. '\n' goes out as "\r\n" because QEMU's -nographic terminal is in
+ * raw mode.
  */
 #include <partita/config.h>
 #include <hyp/console.h>
 #include <hyp/pl011.h>
 #include <hyp/spinlock.h>
-
-static spinlock_t console_lock;
 
 void console_write_unlocked(const char *s, size_t n)
 {
@@ -23,9 +22,7 @@ void console_write_unlocked(const char *s, size_t n)
 
 void console_write(const char *s, size_t n)
 {
-	spin_lock(&console_lock);
-	console_write_unlocked(s, n);
-	spin_unlock(&console_lock);
+	conmux_hyp_out(s, n, true);
 }
 
 int console_getc(void)
@@ -74,12 +71,17 @@ int vsnprintk(char *buf, size_t size, const char *fmt, va_list ap)
 			continue;
 		}
 		char pad = ' ';
-		unsigned width = 0, lng = 0;
+		unsigned width = 0, lng = 0, left_width = 0;
+		size_t start = o.len;
 
-		if (*++fmt == '0')
+		if (*++fmt == '-')   /* left-justified: padded after the conversion (below) */
+			left_width = 1, fmt++;
+		if (*fmt == '0')
 			pad = '0', fmt++;
 		while (*fmt >= '0' && *fmt <= '9')
 			width = width * 10 + (unsigned)(*fmt++ - '0');
+		if (left_width)
+			left_width = width, width = 0;
 		while (*fmt == 'l')
 			lng++, fmt++;
 
@@ -104,7 +106,10 @@ int vsnprintk(char *buf, size_t size, const char *fmt, va_list ap)
 			break;
 		case 's': {
 			const char *s = va_arg(ap, const char *);
-			for (s = s ? s : "(null)"; *s; s++)
+			s = s ? s : "(null)";
+			for (size_t n = strlen(s); n < width; n++)
+				put(&o, ' ');
+			for (; *s; s++)
 				put(&o, *s);
 			break;
 		}
@@ -117,6 +122,8 @@ int vsnprintk(char *buf, size_t size, const char *fmt, va_list ap)
 				goto done;
 			put(&o, *fmt);
 		}
+		while (o.len - start < left_width)
+			put(&o, ' ');
 	}
 done:
 	if (size)

@@ -83,6 +83,7 @@ void vm_fault(struct vcpu *v, const char *fmt, ...)
 	/* A second vCPU faulting while the VM is already going down adds nothing. */
 	if (READ_ONCE(vm->state) != VM_RUNNING)
 		return;
+	vm->faults++;
 	/* Halting happens once in a VM's life; a VM that faults on every boot restarts in a loop. */
 	if (!restart || count(vm, LOG_LIFECYCLE)) {
 		va_start(ap, fmt);

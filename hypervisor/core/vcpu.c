@@ -86,11 +86,11 @@ void vcpu_leave(struct vcpu *v)
 	}
 	spin_unlock(&vm->lock);
 
-	vuart_flush(v);
 	if (reload)
 		vm_finish_reset(vm);
 	if (all_off) {
 		printk("partita: vm '%s': all vCPUs off — VM off\n", vm->cfg->name);
+		conmux_vm_stopped(vm);
 		vm_log_summary(vm, true);
 		vm_check_all_down();
 	}

@@ -204,6 +204,7 @@ void vgic_post(struct vm *vm, unsigned vcpu, unsigned slot)
 
 	spin_lock(&vm->vgic.lock);
 	t->vgic.pending |= BIT(slot);
+	vm->irqs++;
 	spin_unlock(&vm->vgic.lock);
 	vcpu_kick(t);   /* no-op for ourselves: we flush on the way out anyway */
 }

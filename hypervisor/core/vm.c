@@ -16,6 +16,7 @@
 struct vm vms[PT_MAX_CPUS];
 static struct vcpu vcpu_pool[PT_MAX_CPUS];
 void vuart_init(void);
+void vm_finish_reset(struct vm *vm);
 
 static void boot_vcpu0(struct vm *vm)
 {
@@ -120,8 +121,26 @@ void vm_stop(struct vm *vm, enum vm_state to)
 	spin_unlock(&vm->lock);
 	vgic_vm_quiesce(vm);
 	kick_all(vm, kick);
+	conmux_vm_stopped(vm);
 	vm_log_summary(vm, true);
 	vm_check_all_down();
+}
+
+bool vm_start(struct vm *vm)
+{
+	bool ok;
+
+	spin_lock(&vm->lock);
+	ok = vm->state == VM_OFF || vm->state == VM_HALTED;
+	for (unsigned c = 0; ok && c < vm->cfg->ncpus; c++)
+		if (vm->vcpus[c].running)
+			ok = false;   /* still on its way out of the guest */
+	if (ok)
+		vm->state = VM_RESETTING;   /* ours: nobody else starts or stops it meanwhile */
+	spin_unlock(&vm->lock);
+	if (ok)
+		vm_finish_reset(vm);
+	return ok;
 }
 
 void vm_reset(struct vm *vm)

@@ -1,11 +1,6 @@
 /*
- * The vUART: a PL011 look-alike per VM, multiplexed onto the hypervisor console.
- *
- * Output is line-buffered per vCPU and printed as "[vm] line", so lines from different VMs (and
- * from different vCPUs of one VM) never mix. Input goes to one VM at a time, the one with the
- * focus; Ctrl-] moves the focus to the next VM that has a console. The board UART's receive
- * interrupt (taken by the hypervisor on the boot pCPU) moves input into the focused VM's buffer
- * at once; a guest reading FR or DR polls it too.
+ * The vUART: a PL011 look-alike per VM; its bytes travel through the console multiplexer
+ * (core/conmux.c), which owns the VM's output stream and receive ring.
  *
  * Interrupts: a VM whose device tree gives its vUART an interrupt (the board console's INTID)
  * owns it as a purely virtual level SPI. Its line is MIS != 0, as on a PL011: receive (RX, RT)
@@ -24,7 +19,6 @@
 #include <hyp/vgic.h>
 #include <hyp/vm.h>
 
-#define CTRL_RIGHT_BRACKET 0x1d
 #define INT_RX  BIT(4)
 #define INT_TX  BIT(5)
 #define INT_RT  BIT(6)
@@ -32,19 +26,7 @@
 
 static const uint8_t pl011_id[8] = { 0x11, 0x10, 0x34, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
 
-static spinlock_t input_lock;
-static int focus = -1;
-static uint32_t console_intid;   /* the board UART's receive interrupt, when some VM needs it */
-
-static int next_console(int from)
-{
-	for (unsigned n = 1; n <= pt_config.nvms; n++) {
-		unsigned i = (unsigned)(from + (int)n) % pt_config.nvms;
-		if (pt_config.vms[i].console)
-			return (int)i;
-	}
-	return -1;
-}
+static spinlock_t ris_lock;   /* rx_ris: set by input on any pCPU, cleared by the VM's */
 
 void vuart_vm_reset(struct vm *vm)
 {
@@ -53,27 +35,14 @@ void vuart_vm_reset(struct vm *vm)
 	memset(u->regs, 0, sizeof(u->regs));
 	u->regs[PL011_CR / 4] = 0x300;      /* TXE | RXE, as after reset */
 	u->regs[PL011_IFLS / 4] = 0x12;
-	u->rx_ris = u->rx_head != u->rx_tail ? INT_RX | INT_RT : 0;
+	u->rx_ris = conmux_vm_rx_empty(vm) ? 0 : INT_RX | INT_RT;   /* pending input is kept */
 }
 
 void vuart_init(void)
 {
-	focus = next_console(-1);
-	for (unsigned i = 0; i < pt_config.nvms; i++) {
+	for (unsigned i = 0; i < pt_config.nvms; i++)
 		vuart_vm_reset(&vms[i]);
-		if (vms[i].vuart.slot)
-			console_intid = vgic_slot_intid(&vms[i], vms[i].vuart.slot);
-	}
-	/*
-	 * Input interrupts: only worth having when a guest can be interrupted by its vUART. The
-	 * vUARTs raise the board console's INTID, so that is the one we program here.
-	 */
-	if (console_intid) {
-		gic_spi_config(console_intid, false);
-		gic_spi_route(console_intid, this_cpu()->index);
-		gic_set_enable(console_intid, 0, true);
-		pl011_rx_irq(pt_config.console_pa, true);
-	}
+	conmux_init();
 }
 
 static uint32_t mis(const struct vuart *u)
@@ -88,101 +57,25 @@ static void update(struct vm *vm)
 		vgic_set_level(vm, vm->vuart.slot, mis(&vm->vuart) != 0);
 }
 
-/* Move whatever the board UART received into the focused VM's receive buffer. */
-static void poll_input(void)
+void vuart_rx_arrived(struct vm *vm)
 {
-	int c, moved = -1, got = -1;
+	spin_lock(&ris_lock);
+	vm->vuart.rx_ris |= INT_RX | INT_RT;
+	spin_unlock(&ris_lock);
+	update(vm);
+}
 
-	spin_lock(&input_lock);
-	while ((c = console_getc()) >= 0) {
-		if (c == CTRL_RIGHT_BRACKET) {
-			moved = focus = next_console(focus);
-			continue;
-		}
-		if (focus < 0)
-			continue;
-		struct vuart *u = &vms[focus].vuart;
-		if (u->rx_head - u->rx_tail < VUART_RX) {   /* full: drop, like a FIFO overrun */
-			u->rx[u->rx_head++ % VUART_RX] = (uint8_t)c;
-			u->rx_ris |= INT_RX | INT_RT;
-			got = focus;
-		}
+static int rx_pop(struct vm *vm)
+{
+	int c = conmux_vm_getc(vm);
+
+	if (conmux_vm_rx_empty(vm)) {
+		spin_lock(&ris_lock);
+		if (conmux_vm_rx_empty(vm))
+			vm->vuart.rx_ris &= ~(INT_RX | INT_RT);   /* drained */
+		spin_unlock(&ris_lock);
 	}
-	spin_unlock(&input_lock);
-	if (moved >= 0)
-		printk("partita: console input -> vm '%s'\n", pt_config.vms[moved].name);
-	if (got >= 0)
-		update(&vms[got]);
-}
-
-bool hyp_device_irq(uint32_t intid)
-{
-	if (!console_intid || intid != console_intid)
-		return false;
-	poll_input();   /* reads the board UART empty, which lowers its line */
-	return true;
-}
-
-static int rx_pop(struct vuart *u)
-{
-	int c = -1;
-
-	spin_lock(&input_lock);
-	if (u->rx_head != u->rx_tail)
-		c = u->rx[u->rx_tail++ % VUART_RX];
-	if (u->rx_head == u->rx_tail)
-		u->rx_ris &= ~(INT_RX | INT_RT);   /* drained */
-	spin_unlock(&input_lock);
 	return c;
-}
-
-void vuart_flush(struct vcpu *v)
-{
-	struct vuart_line *l = &v->out;
-	char buf[VUART_LINE + 48];
-	size_t n;
-
-	if (!l->len)
-		return;
-	n = (size_t)snprintk(buf, sizeof(buf), "[%s] ", v->vm->cfg->name);
-	if (n > sizeof(buf) - VUART_LINE - 1)
-		n = sizeof(buf) - VUART_LINE - 1;
-	memcpy(buf + n, l->buf, l->len);
-	n += l->len;
-	buf[n++] = '\n';
-	l->len = 0;
-	console_write(buf, n);
-}
-
-/*
- * Console hygiene: a VM's bytes reach the terminal as printable ASCII, TAB and LF only. Anything
- * else (ESC and the other C0 controls, DEL, every byte >= 0x80 such as C1 NEL/CSI or the start of
- * U+2028) is shown as \xHH, so no VM can move the cursor, rewrite or forge a line that reads as
- * another VM's, or drive the user's terminal. CR is dropped (we end lines ourselves).
- */
-static void put(struct vcpu *v, uint8_t c)
-{
-	static const char hex[] = "0123456789abcdef";
-	struct vuart_line *l = &v->out;
-
-	if (c == '\n') {
-		if (!l->len)
-			l->buf[l->len++] = ' ';   /* keep empty lines visible and tagged */
-		vuart_flush(v);
-		return;
-	}
-	if (c == '\r')
-		return;
-	if ((c >= 0x20 && c < 0x7f) || c == '\t') {
-		l->buf[l->len++] = (char)c;
-	} else {
-		l->buf[l->len++] = '\\';
-		l->buf[l->len++] = 'x';
-		l->buf[l->len++] = hex[c >> 4];
-		l->buf[l->len++] = hex[c & 0xf];
-	}
-	if (l->len > VUART_LINE - 4)   /* room for one more escaped byte, or flush */
-		vuart_flush(v);
 }
 
 /* Sub-word writes update their byte lanes of the 32-bit register. */
@@ -209,11 +102,11 @@ bool vuart_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val, unsig
 	if (write) {
 		if (reg == PL011_DR) {
 			if ((off & 3) == 0)
-				put(v, (uint8_t)(*val & 0xff));
+				conmux_vm_out(v->vm, (uint8_t)(*val & 0xff));
 		} else if (reg == PL011_ICR) {
-			spin_lock(&input_lock);
+			spin_lock(&ris_lock);
 			u->rx_ris &= ~(merge(0, *val, off, size) & (INT_RX | INT_RT));
-			spin_unlock(&input_lock);
+			spin_unlock(&ris_lock);
 			update(v->vm);
 		} else if (reg < sizeof(u->regs) && reg != PL011_FR && reg != PL011_RIS &&
 			   reg != PL011_MIS) {
@@ -226,14 +119,14 @@ bool vuart_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val, unsig
 	}
 	switch (reg) {
 	case PL011_DR:
-		poll_input();
-		c = rx_pop(u);
+		c = rx_pop(v->vm);
 		*val = c < 0 ? 0 : (uint64_t)c;
 		update(v->vm);
 		break;
 	case PL011_FR:
-		poll_input();
-		*val = FR_TXFE | (u->rx_head == u->rx_tail ? FR_RXFE : 0);
+		if (!pt_config.console_intid && conmux_vm_rx_empty(v->vm))
+			conmux_poll_input();   /* no receive interrupt on this board: poll */
+		*val = FR_TXFE | (conmux_vm_rx_empty(v->vm) ? FR_RXFE : 0);
 		break;
 	case PL011_RIS:
 		*val = READ_ONCE(u->rx_ris) | INT_TX;

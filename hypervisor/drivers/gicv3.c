@@ -101,7 +101,8 @@ void gic_init_cpu(unsigned cpu)
 	prio[SGI_KICK] = PRIO_KICK;
 	prio[pt_config.maint_intid] = PRIO_KICK;
 	*reg32(rd + GICR_ISENABLER0) = (1u << SGI_KICK) | (1u << pt_config.maint_intid) |
-				       (1u << pt_config.vtimer_intid) | ((1u << SGI_CARRIERS) - 1);
+				       (1u << pt_config.vtimer_intid) | ((1u << SGI_CARRIERS) - 1) |
+				       (pt_config.htimer_intid ? 1u << pt_config.htimer_intid : 0);
 
 	/* CPU interface through system registers; EOI only drops the priority (EOImode 1). */
 	sysreg_write(icc_sre_el2, sysreg_read(icc_sre_el2) | ICC_SRE_SRE | ICC_SRE_ENABLE);

@@ -156,7 +156,8 @@ def level(*path):
     return object_schema(node)
 
 levels = {
-    "top": (), "hyp": ("hypervisor",), "hyp_mem": ("hypervisor", "memory"), "vm": ("vms", "[]"),
+    "top": (), "hyp": ("hypervisor",), "hyp_mem": ("hypervisor", "memory"),
+    "hyp_con": ("hypervisor", "console"), "vm": ("vms", "[]"),
     "mem": ("vms", "[]", "memory", "[]"), "image": ("vms", "[]", "image"),
     "dev": ("vms", "[]", "devices", "[]"), "chan": ("channels", "[]"),
     "ep": ("channels", "[]", "endpoints", "[]"),

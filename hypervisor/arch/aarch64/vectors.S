@@ -114,6 +114,10 @@ guest_irq_entry:
 	b	2f
 	.endr
 2:	msr	icc_eoir1_el1, x0         /* priority drop; the ERET synchronises */
+	mrs	x1, tpidr_el2
+	ldr	x2, [x1, #PCPU_DIRECT_IRQS]
+	add	x2, x2, #1
+	str	x2, [x1, #PCPU_DIRECT_IRQS]
 	ldp	x2, x3, [sp, #16 * 1]
 	ldp	x0, x1, [sp], #FRAME_SIZE
 	eret
@@ -137,6 +141,10 @@ sgi_carried:
 	msr	icc_eoir1_el1, x0
 	isb
 	msr	icc_dir_el1, x0
+	mrs	x1, tpidr_el2
+	ldr	x2, [x1, #PCPU_DIRECT_IRQS]
+	add	x2, x2, #1
+	str	x2, [x1, #PCPU_DIRECT_IRQS]
 	ldp	x2, x3, [sp, #16 * 1]
 	ldp	x0, x1, [sp], #FRAME_SIZE
 	eret

@@ -21,7 +21,8 @@
  */
 #define PCPU_PENDING     0
 #define PCPU_LR_EMPTY    8
-#define PCPU_DIRECT_PRIO 16
+#define PCPU_DIRECT_IRQS 16
+#define PCPU_DIRECT_PRIO 24
 #define PCPU_DIRECT_N    1020   /* INTIDs 0..1019: every SGI, PPI and SPI */
 
 #ifndef __ASSEMBLER__
@@ -37,6 +38,7 @@ struct pcpu {
 	const volatile uint64_t *pending;
 	uint32_t lr_empty;
 	uint32_t pad;
+	uint64_t direct_irqs;   /* interrupts the fast path delivered (the shell's info) */
 	uint8_t direct_prio[PCPU_DIRECT_N];
 	uint32_t index;        /* index into pt_config.cpu_mpidr */
 	uint64_t stack_top;
@@ -44,6 +46,7 @@ struct pcpu {
 };
 _Static_assert(__builtin_offsetof(struct pcpu, pending) == PCPU_PENDING, "PCPU_PENDING");
 _Static_assert(__builtin_offsetof(struct pcpu, lr_empty) == PCPU_LR_EMPTY, "PCPU_LR_EMPTY");
+_Static_assert(__builtin_offsetof(struct pcpu, direct_irqs) == PCPU_DIRECT_IRQS, "PCPU_DIRECT_IRQS");
 _Static_assert(__builtin_offsetof(struct pcpu, direct_prio) == PCPU_DIRECT_PRIO,
 	       "PCPU_DIRECT_PRIO");
 

@@ -28,18 +28,19 @@ enum vm_state {
 	VM_OFF,              /* powered off by the guest */
 };
 
-#define VUART_LINE 160
-#define VUART_RX   64
+#define VUART_RX   4096   /* a VM's receive ring (core/conmux.c) */
+#define CON_STREAM 4096   /* a VM's (and the hypervisor's) output stream */
 
-/* One vCPU's pending output: lines are printed whole so that vCPUs never interleave mid-line. */
-struct vuart_line {
-	uint32_t len;
-	char buf[VUART_LINE];
+/* A console output stream: written at head, printed up to sent; the ring keeps the last bytes. */
+struct con_stream {
+	uint32_t head, sent;           /* bytes ever written / printed */
+	uint64_t last;                 /* counter at the last write (tagged mode: idle lines) */
+	uint8_t ring[CON_STREAM];
 };
 
 struct vuart {
 	uint32_t regs[0x50 / 4];       /* programmable registers (CR, IMSC, LCR_H, ...) */
-	uint32_t rx_head, rx_tail;     /* bytes received while this VM had the input focus */
+	uint32_t rx_head, rx_tail;     /* received bytes (under the console's input lock) */
 	uint32_t rx_ris;               /* latched receive interrupts (RXRIS, RTRIS) */
 	uint32_t slot;                 /* its interrupt's vGIC slot; 0: it has none */
 	uint8_t rx[VUART_RX];
@@ -73,7 +74,6 @@ struct vcpu {
 	uint32_t running;      /* its pCPU is in (or about to enter) the guest, under vm->lock */
 	uint64_t entry, context;  /* where VCPU_ON_PENDING starts, and its x0 */
 	uint32_t emul_hint;    /* index of the emulated window it last accessed (core/emul.c) */
-	struct vuart_line out;
 	struct vgic_cpu vgic;
 };
 
@@ -86,9 +86,13 @@ struct vm {
 	uint64_t vttbr;
 	struct vcpu *vcpus;    /* cfg->ncpus entries */
 	struct vuart vuart;
+	struct con_stream out;          /* what its vUART printed (core/conmux.c) */
 	struct vgic vgic;
 	uint64_t cntvoff;      /* CNTVOFF_EL2: virtual time starts at 0 when the VM boots */
 	uint32_t boots;        /* how often it was started (PT_HVC_VM_BOOTS), under lock */
+	uint32_t faults;       /* faults it took (the shell's info) */
+	uint64_t irqs;         /* interrupts made pending by the slow paths (the fast path counts
+				  per pCPU: pcpu.direct_irqs) */
 	uint32_t log_count[LOG_KINDS];   /* under lock */
 };
 
@@ -129,6 +133,7 @@ struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, uint64_t vmpidr);
 /* Stop every vCPU of `vm` and put it into `to` (VM_HALTED or VM_OFF); or reload and reboot it. */
 void vm_stop(struct vm *vm, enum vm_state to);
 void vm_reset(struct vm *vm);
+bool vm_start(struct vm *vm);   /* off or halted, every vCPU out: boot it again; false if not */
 void vm_check_all_down(void);
 bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size);
 
@@ -163,12 +168,14 @@ void emul_data_abort(struct vcpu *v, struct frame *f, uint64_t esr);
 uint64_t fault_ipa(void);
 void stage1_walk_fault(struct vcpu *v, struct frame *f, const char *access);
 
-/* core/vuart.c; hyp_device_irq: the hypervisor's own device interrupts (console input), true if
- * `intid` was one (the drivers only report numbers; core decides whose they are). */
+/* core/conmux.c: the hypervisor's own device interrupts (console input, its idle timer), true
+ * if `intid` was one (the drivers only report numbers; core decides whose they are). */
 bool hyp_device_irq(uint32_t intid);
+
+/* core/vuart.c */
 bool vuart_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val, unsigned size);
-void vuart_flush(struct vcpu *v);
 void vuart_vm_reset(struct vm *vm);   /* registers as after reset; pending input is kept */
+void vuart_rx_arrived(struct vm *vm); /* input for it: the receive interrupt latches */
 
 /* arch/aarch64/psci.c: HVC #0 / SMC from a guest; sets the return registers. */
 void psci_guest_call(struct vcpu *v, struct frame *f, bool smc);

@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 /* Bumped whenever a structure below changes shape; config.c records the version it was made for. */
-#define PT_CONFIG_VERSION 1
+#define PT_CONFIG_VERSION 2
 
 /* Upper bounds the hypervisor sizes its static tables with. The generator rejects larger systems. */
 #define PT_MAX_CPUS   8   /* physical CPUs on a board */
@@ -134,6 +134,7 @@ struct pt_vm {
 	uint32_t on_fault;     /* enum pt_fault_policy */
 	uint32_t console;      /* 1 when the VM has a vUART (its PT_EMUL_VUART window) */
 	uint32_t vuart_intid;  /* the SPI the vUART raises, as the VM's DTB states it; 0 = none */
+	uint32_t shell_control;/* 1 when the hypervisor shell may stop, start and restart it */
 };
 
 struct pt_config {
@@ -147,6 +148,10 @@ struct pt_config {
 	uint64_t gicd_pa;      /* physical GICv3 distributor */
 	uint64_t gicr_pa;      /* physical redistributors, 128 KiB apart, in cpu index order */
 	uint32_t maint_intid;  /* GIC maintenance interrupt (PPI) */
+	uint32_t htimer_intid; /* EL2 physical timer (PPI): the console's idle flush */
+	uint32_t console_intid;/* the console UART's interrupt (SPI); 0 = none, input is polled */
+	uint32_t console_focus;/* VM whose vUART starts with the console input; >= nvms: the first */
+	uint32_t shell;        /* 1: the hypervisor shell is there (hypervisor: console: shell:) */
 	uint32_t vtimer_intid; /* EL1 virtual timer (PPI) */
 	uint32_t num_colors;   /* cache colors of the LLC (1 when coloring is unused) */
 

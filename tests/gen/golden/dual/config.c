@@ -84,6 +84,7 @@ static const struct pt_vm vms[] = {
 		.on_fault = PT_FAULT_HALT,
 		.console = 1,
 		.vuart_intid = 33,
+		.shell_control = 1,
 	},
 	{
 		.name = "app",
@@ -108,6 +109,7 @@ static const struct pt_vm vms[] = {
 		.on_fault = PT_FAULT_HALT,
 		.console = 1,
 		.vuart_intid = 33,
+		.shell_control = 1,
 	},
 };
 
@@ -123,6 +125,10 @@ const struct pt_config pt_config = {
 	.gicr_pa = 0x80a0000,
 	.maint_intid = 25,
 	.vtimer_intid = 27,
+	.htimer_intid = 26,
+	.console_intid = 33,
+	.console_focus = 4294967295,
+	.shell = 1,
 	.num_colors = 16,
 	.hyp_pa = 0x40000000,
 	.hyp_size = 0x600000,

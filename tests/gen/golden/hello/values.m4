@@ -8,6 +8,11 @@ define(`v_board_cpu_1_mpidr', `0x1')dnl
 define(`v_board_cpu_2_mpidr', `0x2')dnl
 define(`v_board_cpu_3_mpidr', `0x3')dnl
 define(`v_board_console_pa', `0x9000000')dnl
+define(`v_board_console_intid', `33')dnl
+define(`v_board_htimer_intid', `26')dnl
+define(`v_console_focus', `4294967295')dnl
+define(`v_console_shell', `1')dnl
+define(`v_console_mode', ``tagged'')dnl
 define(`v_board_gicd_pa', `0x8000000')dnl
 define(`v_board_gicr_pa', `0x80a0000')dnl
 define(`v_board_maint_intid', `25')dnl
@@ -50,6 +55,7 @@ define(`v_vm_0_image_initrd_ipa', `0x0')dnl
 define(`v_vm_0_on_fault', ``PT_FAULT_HALT'')dnl
 define(`v_vm_0_console', `1')dnl
 define(`v_vm_0_vuart_intid', `33')dnl
+define(`v_vm_0_shell_control', `1')dnl
 define(`v_vm_0_blob_0_kind', ``kernel'')dnl
 define(`v_vm_0_blob_0_path', ``@TOP@/build/guests/baremetal.bin'')dnl
 define(`v_vm_0_blob_1_kind', ``dtb'')dnl
@@ -58,6 +64,7 @@ define(`v_vm_0_dtb_path', ``@OUT@/hello.dtb'')dnl
 define(`v_vm_0_blob_count', `2')dnl
 define(`v_channel_count', `0')dnl
 define(`v_qemu_binary', ``qemu-system-aarch64'')dnl
+define(`v_partita_bin', ``@TOP@/build/bin/partita'')dnl
 define(`v_qemu_machine', ``virt,virtualization=on,gic-version=3'')dnl
 define(`v_qemu_cpu', ``cortex-a57'')dnl
 define(`v_qemu_smp', `4')dnl

@@ -8,6 +8,11 @@ define(`v_board_cpu_1_mpidr', `0x1')dnl
 define(`v_board_cpu_2_mpidr', `0x2')dnl
 define(`v_board_cpu_3_mpidr', `0x3')dnl
 define(`v_board_console_pa', `0x9000000')dnl
+define(`v_board_console_intid', `33')dnl
+define(`v_board_htimer_intid', `26')dnl
+define(`v_console_focus', `4294967295')dnl
+define(`v_console_shell', `1')dnl
+define(`v_console_mode', ``tagged'')dnl
 define(`v_board_gicd_pa', `0x8000000')dnl
 define(`v_board_gicr_pa', `0x80a0000')dnl
 define(`v_board_maint_intid', `25')dnl
@@ -61,6 +66,7 @@ define(`v_vm_0_image_initrd_ipa', `0x0')dnl
 define(`v_vm_0_on_fault', ``PT_FAULT_HALT'')dnl
 define(`v_vm_0_console', `1')dnl
 define(`v_vm_0_vuart_intid', `33')dnl
+define(`v_vm_0_shell_control', `1')dnl
 define(`v_vm_0_blob_0_kind', ``kernel'')dnl
 define(`v_vm_0_blob_0_path', ``@TOP@/tests/gen/systems/tiny.bin'')dnl
 define(`v_vm_0_blob_1_kind', ``dtb'')dnl
@@ -99,6 +105,7 @@ define(`v_vm_1_image_initrd_ipa', `0x0')dnl
 define(`v_vm_1_on_fault', ``PT_FAULT_HALT'')dnl
 define(`v_vm_1_console', `1')dnl
 define(`v_vm_1_vuart_intid', `33')dnl
+define(`v_vm_1_shell_control', `1')dnl
 define(`v_vm_1_blob_0_kind', ``kernel'')dnl
 define(`v_vm_1_blob_0_path', ``@TOP@/tests/gen/systems/tiny.bin'')dnl
 define(`v_vm_1_blob_1_kind', ``dtb'')dnl
@@ -137,6 +144,7 @@ define(`v_vm_2_image_initrd_ipa', `0x0')dnl
 define(`v_vm_2_on_fault', ``PT_FAULT_HALT'')dnl
 define(`v_vm_2_console', `1')dnl
 define(`v_vm_2_vuart_intid', `33')dnl
+define(`v_vm_2_shell_control', `1')dnl
 define(`v_vm_2_blob_0_kind', ``kernel'')dnl
 define(`v_vm_2_blob_0_path', ``@TOP@/tests/gen/systems/tiny.bin'')dnl
 define(`v_vm_2_blob_count', `1')dnl
@@ -183,6 +191,7 @@ define(`v_vm_3_image_initrd_ipa', `0x0')dnl
 define(`v_vm_3_on_fault', ``PT_FAULT_HALT'')dnl
 define(`v_vm_3_console', `1')dnl
 define(`v_vm_3_vuart_intid', `33')dnl
+define(`v_vm_3_shell_control', `1')dnl
 define(`v_vm_3_blob_0_kind', ``kernel'')dnl
 define(`v_vm_3_blob_0_path', ``@TOP@/tests/gen/systems/tiny.bin'')dnl
 define(`v_vm_3_blob_count', `1')dnl
@@ -193,6 +202,7 @@ define(`v_channel_0_size', `0x1000')dnl
 define(`v_channel_0_vm0', `0')dnl
 define(`v_channel_0_vm1', `3')dnl
 define(`v_qemu_binary', ``qemu-system-aarch64'')dnl
+define(`v_partita_bin', ``@TOP@/build/bin/partita'')dnl
 define(`v_qemu_machine', ``virt,virtualization=on,gic-version=3'')dnl
 define(`v_qemu_cpu', ``cortex-a57'')dnl
 define(`v_qemu_smp', `4')dnl

@@ -1,0 +1,537 @@
+/*
+ * The console multiplexer: one board UART shared by the hypervisor and every VM with a vUART.
+ *
+ * Output. Each VM has one byte stream (struct con_stream in its struct vm, whatever vCPU wrote),
+ * the hypervisor another (its messages and its shell). A byte goes out as soon as it is written,
+ * in one of two modes:
+ *
+ *  - tagged (the default): plain text for a terminal. A line starts with "[vm] " (nothing for
+ *    the hypervisor, whose lines say "partita: "); while one stream's line is open, the others
+ *    wait until it ends or has been idle for CON_IDLE_MS, and then that line is ended and
+ *    theirs start on a fresh one, so lines never mix and a prompt shows at once. A waiting
+ *    stream is picked up by the next write or by the EL2 timer (CNTHP) armed for the moment
+ *    the open line turns idle. Lines are never cut by length. Console hygiene (docs/security.md):
+ *    a VM's non-printable bytes are shown as \xHH, CR is dropped.
+ *  - mux (docs/console.md): every stream's bytes in frames of its channel (hypervisor/lib/mux.c),
+ *    unchanged, for `partita console` on the host (or any client) to split into one terminal
+ *    per VM. The hypervisor starts in tagged mode and switches when a client says hello; each
+ *    hello (a client that reconnects) replays the last CON_STREAM bytes of every stream.
+ *
+ * Input. Tagged mode: bytes go to the VM with the input focus (or to the hypervisor shell);
+ * Ctrl-] moves the focus on. Mux mode: each frame's bytes go to its channel. Every VM has a
+ * receive ring of VUART_RX bytes; when the ring the next byte is for is full, the hypervisor
+ * stops reading the board UART and masks its receive interrupt: the bytes wait in the UART and
+ * on the host side (QEMU stops reading its input), and nothing is lost. A VM reading its vUART
+ * makes room and input resumes.
+ *
+ * Locks: con_lock serialises output (the streams, the UART's transmitter, the tagged-mode line
+ * state); input_lock the input side (focus, receive rings, decoder, shell line). Output never
+ * takes input_lock; input may print.
+ */
+#include <partita/mux.h>
+#include <hyp/console.h>
+#include <hyp/cpu.h>
+#include <hyp/gic.h>
+#include <hyp/pl011.h>
+#include <hyp/sysreg.h>
+#include <hyp/timer.h>
+#include <hyp/vgic.h>
+#include <hyp/vm.h>
+
+#define CTRL_RIGHT_BRACKET 0x1d
+#define CON_IDLE_MS        20
+#define FOCUS_NONE         (-1)
+#define MUX_CHUNK          64
+
+enum con_mode { MODE_TAGGED, MODE_MUX };
+
+static spinlock_t con_lock, input_lock;
+static enum con_mode mode;
+static struct con_stream hyp_stream;
+static int open_line = -1;      /* tagged: the stream whose line is open; -1: none */
+static uint64_t idle_ticks;
+
+/* Input side, under input_lock. */
+static int focus = FOCUS_NONE;  /* a VM index, pt_config.nvms for the shell, or FOCUS_NONE */
+static bool input_stalled;      /* the next byte has nowhere to go: UART left unread */
+static struct mux_decoder dec;
+static unsigned hello_pos;      /* tagged: bytes of a client's hello matched (and held) so far */
+static uint64_t hello_since;    /* when the first of them came */
+/* The hello frame exactly as a client sends it (no byte in it needs escaping). */
+static const uint8_t hello[] = { MUX_FLAG, MUX_CH_CTRL, MUX_CTRL_HELLO, 'p', 'a', 'r', 't', 'i',
+				 't', 'a', '-', 'm', 'u', 'x', ' ', '1', MUX_FLAG };
+
+static unsigned nstreams(void) { return 1 + pt_config.nvms; }
+
+static struct con_stream *stream(unsigned s)
+{
+	return s == 0 ? &hyp_stream : &vms[s - 1].out;
+}
+
+/* ---- output ------------------------------------------------------------------------------- */
+
+static void raw(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		pl011_putc(pt_config.console_pa, s[i]);
+}
+
+static void raw_str(const char *s)
+{
+	while (*s)
+		pl011_putc(pt_config.console_pa, *s++);
+}
+
+/* Tagged mode: one byte of stream s, which may now print. */
+static void tagged_byte(unsigned s, uint8_t c)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (s && c == '\r')
+		return;   /* we end lines ourselves */
+	if (open_line < 0) {
+		if (s) {
+			raw_str("[");
+			raw_str(pt_config.vms[s - 1].name);
+			raw_str("] ");
+		}
+		open_line = (int)s;
+	}
+	if (c == '\n') {
+		raw("\r\n", 2);
+		open_line = -1;
+	} else if (!s || (c >= 0x20 && c < 0x7f) || c == '\t') {
+		pl011_putc(pt_config.console_pa, (char)c);
+	} else {
+		char esc[4] = { '\\', 'x', hex[c >> 4], hex[c & 0xf] };
+		raw(esc, 4);
+	}
+}
+
+static void tagged_pump(bool force)
+{
+	uint64_t now = timer_now();
+	bool waiting = false;
+	unsigned n = nstreams(), first = open_line >= 0 ? (unsigned)open_line : 0;
+
+	for (unsigned k = 0; k < n; k++) {
+		unsigned s = (first + k) % n;
+		struct con_stream *st = stream(s);
+
+		while (st->sent != st->head) {
+			if (open_line >= 0 && (unsigned)open_line != s) {
+				if (!force && now - stream((unsigned)open_line)->last < idle_ticks) {
+					waiting = true;
+					break;
+				}
+				raw("\r\n", 2);   /* the idle line ends here; it goes on tagged */
+				open_line = -1;
+			}
+			tagged_byte(s, st->ring[st->sent++ % CON_STREAM]);
+		}
+	}
+	if (waiting)
+		timer_arm(stream((unsigned)open_line)->last + idle_ticks);
+}
+
+static void mux_frame(unsigned ch, const uint8_t *p, size_t len)
+{
+	uint8_t out[MUX_FRAME_MAX(MUX_CHUNK)];
+
+	raw((const char *)out, mux_encode((uint8_t)ch, p, len, out));
+}
+
+/* Mux mode: stream s from byte `from` (at least head - CON_STREAM) to its head, in frames. */
+static void mux_send(unsigned s, uint32_t from)
+{
+	struct con_stream *st = stream(s);
+	uint8_t chunk[MUX_CHUNK];
+
+	while (from != st->head) {
+		size_t n = 0;
+		while (n < MUX_CHUNK && from != st->head)
+			chunk[n++] = st->ring[from++ % CON_STREAM];
+		mux_frame(s, chunk, n);
+	}
+	st->sent = st->head;
+}
+
+static void pump(bool force)
+{
+	if (mode == MODE_MUX) {
+		for (unsigned s = 0; s < nstreams(); s++)
+			if (stream(s)->sent != stream(s)->head)
+				mux_send(s, stream(s)->sent);
+	} else {
+		tagged_pump(force);
+	}
+}
+
+/* Append to a stream under con_lock; a full ring is printed at once, whoever's line is open. */
+static void stream_put(struct con_stream *st, uint8_t c)
+{
+	if (st->head - st->sent >= CON_STREAM)
+		pump(true);
+	st->ring[st->head++ % CON_STREAM] = c;
+	st->last = timer_now();
+}
+
+void conmux_vm_out(struct vm *vm, uint8_t c)
+{
+	spin_lock(&con_lock);
+	stream_put(&vm->out, c);
+	pump(false);
+	spin_unlock(&con_lock);
+}
+
+/* The hypervisor's own text: printk (also kept for the shell's `log`) and the shell. */
+static char log_ring[2048];
+static uint32_t log_head;
+
+void conmux_hyp_out(const char *s, size_t n, bool log)
+{
+	spin_lock(&con_lock);
+	for (size_t i = 0; i < n; i++) {
+		stream_put(&hyp_stream, (uint8_t)s[i]);
+		if (log)
+			log_ring[log_head++ % sizeof(log_ring)] = s[i];
+	}
+	pump(false);
+	spin_unlock(&con_lock);
+}
+
+size_t conmux_log_copy(char *buf, size_t size)
+{
+	size_t n = 0;
+	uint32_t from;
+
+	spin_lock(&con_lock);
+	from = log_head > sizeof(log_ring) ? log_head - (uint32_t)sizeof(log_ring) : 0;
+	if (from) {   /* the ring wrapped: start at the first whole line */
+		while (from != log_head && log_ring[from % sizeof(log_ring)] != '\n')
+			from++;
+		if (from != log_head)
+			from++;
+	}
+	for (; from != log_head && n + 1 < size; from++)
+		buf[n++] = log_ring[from % sizeof(log_ring)];
+	spin_unlock(&con_lock);
+	buf[n] = '\0';
+	return n;
+}
+
+static void release_stale_hello(void);
+
+/* The idle timer fired: a stream waits behind a line that went quiet, or a '~' is held. */
+static void idle_timer(void)
+{
+	timer_disarm();
+	release_stale_hello();
+	spin_lock(&con_lock);
+	pump(false);
+	spin_unlock(&con_lock);
+}
+
+/* ---- input -------------------------------------------------------------------------------- */
+
+static int focus_after(int from)
+{
+	int n = (int)pt_config.nvms + (pt_config.shell ? 1 : 0);
+
+	for (int k = 1; k <= n; k++) {
+		int f = (from + k + n) % n;   /* from may be FOCUS_NONE */
+		if (f == (int)pt_config.nvms)
+			return f;   /* the shell */
+		if (pt_config.vms[f].console && READ_ONCE(vms[f].state) != VM_HALTED &&
+		    READ_ONCE(vms[f].state) != VM_OFF)
+			return f;
+	}
+	return FOCUS_NONE;
+}
+
+static void say_focus(void)
+{
+	if (focus == FOCUS_NONE)
+		printk("partita: console input -> nobody (no VM with a console is running)\n");
+	else if (focus == (int)pt_config.nvms) {
+		printk("partita: console input -> hypervisor shell (type help; Ctrl-] moves on)\n");
+		shell_prompt();
+	}
+	else
+		printk("partita: console input -> vm '%s'\n", pt_config.vms[focus].name);
+}
+
+/* Where the next received byte goes: a VM index, or -1 for the shell or nowhere in particular. */
+static int input_dest(void)
+{
+	if (mode == MODE_MUX) {
+		int ch = mux_decoder_channel(&dec);
+		return ch >= 1 && ch <= (int)pt_config.nvms ? ch - 1 : -1;
+	}
+	return focus >= 0 && focus < (int)pt_config.nvms ? focus : -1;
+}
+
+static bool rx_room(const struct vm *vm)
+{
+	return vm->vuart.rx_head - vm->vuart.rx_tail < VUART_RX;
+}
+
+static void rx_push(int vm_index, uint8_t c)
+{
+	struct vm *vm = &vms[vm_index];
+
+	if (!pt_config.vms[vm_index].console || !rx_room(vm))
+		return;
+	vm->vuart.rx[vm->vuart.rx_head++ % VUART_RX] = c;
+	vuart_rx_arrived(vm);
+}
+
+struct input_result {
+	bool say_focus;       /* the focus moved: announce it */
+	bool hello;           /* a mux client said hello */
+};
+
+static void tagged_input(uint8_t c, struct input_result *r)
+{
+	if (c == CTRL_RIGHT_BRACKET) {
+		focus = focus_after(focus);
+		r->say_focus = true;
+		return;
+	}
+	if (focus == (int)pt_config.nvms)
+		shell_input(c);
+	else if (focus >= 0)
+		rx_push(focus, c);
+}
+
+static void mux_frame_in(struct input_result *r)
+{
+	if (dec.channel == MUX_CH_CTRL) {
+		if (dec.len >= 1 && dec.payload[0] == MUX_CTRL_HELLO)
+			r->hello = true;
+		return;
+	}
+	/* Payload bytes were delivered as they came (mux_byte); nothing left to do. */
+}
+
+static void mux_byte(uint8_t c, struct input_result *r)
+{
+	int before = mux_decoder_channel(&dec);
+	uint32_t len = dec.len;
+
+	if (mux_decode(&dec, c) == MUX_FRAME) {
+		mux_frame_in(r);
+		return;
+	}
+	/* A payload byte of a data channel goes on at once (typed keys must not wait for FLAG). */
+	if (before >= 0 && mux_decoder_channel(&dec) == before && dec.len == len + 1 &&
+	    before != MUX_CH_CTRL) {
+		uint8_t b = dec.payload[dec.len - 1];
+		dec.len--;   /* consumed: keeps long interactive frames from overflowing */
+		if (before == MUX_CH_HYP)
+			shell_input(b);
+		else if (before <= (int)pt_config.nvms)
+			rx_push(before - 1, b);
+	}
+}
+
+/* Bytes held as a possible hello that turned out not to be one go where typing goes. */
+static void release_held(struct input_result *r)
+{
+	unsigned held = hello_pos;
+
+	hello_pos = 0;
+	for (unsigned i = 0; i < held; i++)
+		tagged_input(hello[i], r);
+}
+
+static void input_byte(uint8_t c, struct input_result *r)
+{
+	if (mode == MODE_MUX) {
+		mux_byte(c, r);
+		return;
+	}
+	/*
+	 * Tagged: a mux client's hello switches modes. Its first byte is '~' (FLAG), which a
+	 * person types too: held back until the next byte shows it is not a hello, or for
+	 * CON_IDLE_MS at most (idle_timer), then delivered after all.
+	 */
+	if (hello_pos || c == hello[0]) {
+		if (c == hello[hello_pos]) {
+			if (hello_pos++ == 0) {
+				hello_since = timer_now();
+				timer_arm(hello_since + idle_ticks);
+			}
+			if (hello_pos == sizeof(hello)) {
+				hello_pos = 0;
+				r->hello = true;
+			}
+			return;
+		}
+		release_held(r);
+		if (c == hello[0]) {
+			input_byte(c, r);
+			return;
+		}
+	}
+	tagged_input(c, r);
+}
+
+/* Names for the client, then everything each stream still holds. Under con_lock. */
+static void mux_hello(void)
+{
+	uint8_t names[MUX_MAX_PAYLOAD];
+	size_t n = 0;
+
+	names[n++] = MUX_CTRL_NAMES;
+	for (unsigned s = 0; s < nstreams(); s++) {
+		const char *name = s ? pt_config.vms[s - 1].name : "hypervisor";
+		size_t len = strlen(name);
+		if (n + 2 + len > sizeof(names)) {
+			mux_frame(MUX_CH_CTRL, names, n);
+			n = 1;
+		}
+		names[n++] = (uint8_t)s;
+		memcpy(&names[n], name, len + 1);
+		n += len + 1;
+	}
+	mux_frame(MUX_CH_CTRL, names, n);
+	for (unsigned s = 0; s < nstreams(); s++) {
+		struct con_stream *st = stream(s);
+		mux_send(s, st->head > CON_STREAM ? st->head - CON_STREAM : 0);
+	}
+}
+
+void conmux_poll_input(void)
+{
+	struct input_result r = { false, false };
+	char command[SHELL_LINE];
+	bool stalled, have_command;
+	int c;
+
+	spin_lock(&input_lock);
+	for (;;) {
+		int dest = input_dest();
+		if (dest >= 0 && pt_config.vms[dest].console && !rx_room(&vms[dest]))
+			break;   /* leave it in the UART: backpressure */
+		if ((c = console_getc()) < 0)
+			break;
+		input_byte((uint8_t)c, &r);
+		if (r.hello) {
+			break;   /* switch before reading on: what follows is framed */
+		}
+	}
+	if (r.hello && mode == MODE_TAGGED) {
+		mode = MODE_MUX;
+		mux_decoder_init(&dec);
+	}
+	have_command = shell_take(command, sizeof(command));
+	stalled = input_dest() >= 0 && !rx_room(&vms[input_dest()]);
+	if (stalled != input_stalled) {
+		input_stalled = stalled;
+		pl011_rx_irq(pt_config.console_pa, !stalled);
+	}
+	spin_unlock(&input_lock);
+
+	if (r.hello) {
+		spin_lock(&con_lock);
+		open_line = -1;
+		mux_hello();
+		spin_unlock(&con_lock);
+		if (pt_config.shell)
+			shell_prompt();
+		conmux_poll_input();   /* what came after the hello, framed */
+	}
+	if (r.say_focus)
+		say_focus();
+	if (have_command)
+		shell_execute(command);   /* outside input_lock: it may stop VMs, which moves focus */
+}
+
+static void release_stale_hello(void)
+{
+	struct input_result r = { false, false };
+	char command[SHELL_LINE];
+	bool have_command;
+
+	spin_lock(&input_lock);
+	if (hello_pos && timer_now() - hello_since >= idle_ticks)
+		release_held(&r);
+	have_command = shell_take(command, sizeof(command));
+	spin_unlock(&input_lock);
+	if (r.say_focus)
+		say_focus();
+	if (have_command)
+		shell_execute(command);
+}
+
+int conmux_vm_getc(struct vm *vm)
+{
+	struct vuart *u = &vm->vuart;
+	int c = -1;
+	bool resume;
+
+	spin_lock(&input_lock);
+	if (u->rx_head != u->rx_tail)
+		c = u->rx[u->rx_tail++ % VUART_RX];
+	resume = input_stalled;
+	spin_unlock(&input_lock);
+	if (resume)
+		conmux_poll_input();   /* room again: take what waits in the UART */
+	return c;
+}
+
+bool conmux_vm_rx_empty(struct vm *vm)
+{
+	return READ_ONCE(vm->vuart.rx_head) == READ_ONCE(vm->vuart.rx_tail);
+}
+
+void conmux_vm_stopped(struct vm *vm)
+{
+	bool moved = false, any_up = false;
+
+	for (unsigned i = 0; i < pt_config.nvms; i++)
+		if (READ_ONCE(vms[i].state) == VM_RUNNING || READ_ONCE(vms[i].state) == VM_RESETTING)
+			any_up = true;
+	if (!any_up)
+		return;   /* the machine is about to switch itself off: nothing to type into */
+	spin_lock(&input_lock);
+	if (focus == (int)vm->index) {
+		focus = focus_after(focus);
+		moved = true;
+	}
+	spin_unlock(&input_lock);
+	if (moved)
+		say_focus();
+}
+
+bool hyp_device_irq(uint32_t intid)
+{
+	if (intid == pt_config.htimer_intid) {
+		idle_timer();
+		return true;
+	}
+	if (pt_config.console_intid && intid == pt_config.console_intid) {
+		conmux_poll_input();   /* reads the board UART (or masks it), which lowers its line */
+		return true;
+	}
+	return false;
+}
+
+void conmux_init(void)
+{
+	idle_ticks = timer_freq() / 1000 * CON_IDLE_MS;
+	mux_decoder_init(&dec);
+	focus = pt_config.console_focus < pt_config.nvms ? (int)pt_config.console_focus
+							 : focus_after(FOCUS_NONE);
+	if (focus == (int)pt_config.nvms && !pt_config.shell)
+		focus = FOCUS_NONE;
+	if (pt_config.console_intid) {
+		gic_spi_config(pt_config.console_intid, false);
+		gic_spi_route(pt_config.console_intid, this_cpu()->index);
+		gic_set_enable(pt_config.console_intid, 0, true);
+		pl011_rx_irq(pt_config.console_pa, true);
+	}
+	if (focus != FOCUS_NONE)
+		say_focus();
+}
