@@ -184,13 +184,19 @@ void conmux_vm_out(struct vm *vm, uint8_t c)
 	spin_unlock(&con_lock);
 }
 
-/* The hypervisor's own text: printk (also kept for the shell's `log`) and the shell. */
+/* The hypervisor's own text: printk (events, also kept for the shell's `log`) and the shell. */
 static char log_ring[2048];
 static uint32_t log_head;
 
 void conmux_hyp_out(const char *s, size_t n, bool log)
 {
 	spin_lock(&con_lock);
+	/*
+	 * A hypervisor message reports an event: what the VMs wrote before it goes out first,
+	 * even if a line has to be ended early ("vm 'x' off" after x's last words, not before).
+	 */
+	if (log)
+		pump(true);
 	for (size_t i = 0; i < n; i++) {
 		stream_put(&hyp_stream, (uint8_t)s[i]);
 		if (log)
@@ -293,9 +299,10 @@ struct input_result {
 
 static void tagged_input(uint8_t c, struct input_result *r)
 {
+	(void)r;
 	if (c == CTRL_RIGHT_BRACKET) {
 		focus = focus_after(focus);
-		r->say_focus = true;
+		say_focus();   /* now, before anything typed after it is echoed */
 		return;
 	}
 	if (focus == (int)pt_config.nvms)
@@ -417,9 +424,8 @@ void conmux_poll_input(void)
 		if ((c = console_getc()) < 0)
 			break;
 		input_byte((uint8_t)c, &r);
-		if (r.hello) {
-			break;   /* switch before reading on: what follows is framed */
-		}
+		if (r.hello || shell_pending())
+			break;   /* switch modes, or run the command, before reading on */
 	}
 	if (r.hello && mode == MODE_TAGGED) {
 		mode = MODE_MUX;
@@ -444,8 +450,10 @@ void conmux_poll_input(void)
 	}
 	if (r.say_focus)
 		say_focus();
-	if (have_command)
+	if (have_command) {
 		shell_execute(command);   /* outside input_lock: it may stop VMs, which moves focus */
+		conmux_poll_input();      /* and what was typed after it */
+	}
 }
 
 static void release_stale_hello(void)

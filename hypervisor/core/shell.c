@@ -201,6 +201,11 @@ static void execute(char *s)
 		say("%s: unknown command (help lists them)\n", s);
 }
 
+bool shell_pending(void)
+{
+	return cmd_ready;
+}
+
 bool shell_take(char *buf, size_t size)
 {
 	if (!cmd_ready || size < LINE_MAX)

@@ -40,6 +40,16 @@ prepare() {
 # boot YAML: generate, build and run. The machine must switch itself off: a run that needs the
 # timeout to end is reported as a failure by powered_off.
 boot() {
+	build_system "$1" || return 1
+	printf '%b' "${BOOT_INPUT:-}" >"$OUT/input"
+	"$OUT/run.sh" ${BOOT_ICOUNT---icount} --timeout "$BOOT_TIMEOUT" <"$OUT/input" 2>&1 |
+		tr -d '\r' >"$LOG"
+	RC=${PIPESTATUS[0]}
+	return 0
+}
+
+# build_system YAML: generate and build into $BUILD/boot-tests/NAME ($OUT); sets NAME, OUT, LOG.
+build_system() {
 	local yaml=$1 out
 	NAME=$(basename "$yaml" .yaml)
 	# While working on one test: BOOT_ONLY=REGEX runs only the systems whose name matches.
@@ -47,6 +57,7 @@ boot() {
 		return 1
 	fi
 	out=$BUILD/boot-tests/$NAME
+	OUT=$out
 	LOG=$out/console.log
 	RC=999
 	rm -rf "$out"
@@ -65,16 +76,52 @@ boot() {
 		sed 's/^/# /' "$out/build.log"
 		return 1
 	fi
-	printf '%b' "${BOOT_INPUT:-}" >"$out/input"
-	"$out/run.sh" ${BOOT_ICOUNT---icount} --timeout "$BOOT_TIMEOUT" <"$out/input" 2>&1 |
-		tr -d '\r' >"$LOG"
-	RC=${PIPESTATUS[0]}
+}
+
+# boot_mux YAML FUNCTION: boot with run.sh --console=mux (no -icount: real time) and, once the
+# terminals of `partita console` are there (console/NAME next to run.sh), record each stream
+# into $OUT/NAME.log while FUNCTION types into them. RC is run.sh's exit status; LOG is
+# run.sh's own output (the client's messages).
+boot_mux() {
+	build_system "$1" || return 1
+	local fn=$2 i names=() readers=()
+	"$OUT/run.sh" --console=mux --timeout "$BOOT_TIMEOUT" </dev/null >"$LOG" 2>&1 &
+	local pid=$!
+	for i in $(seq 100); do
+		[ -e "$OUT/console/hypervisor" ] && break
+		sleep 0.1
+	done
+	sleep 0.5   # every stream's link: the name list comes in one frame
+	for i in "$OUT"/console/*; do
+		[ -L "$i" ] || continue
+		names+=("$(basename "$i")")
+		timeout "$BOOT_TIMEOUT" cat "$i" >"$OUT/$(basename "$i").log" 2>/dev/null &
+		readers+=($!)
+	done
+	"$fn"
+	RC=0
+	wait "$pid" || RC=$?
+	kill "${readers[@]}" 2>/dev/null
+	wait "${readers[@]}" 2>/dev/null
+	for i in "${names[@]}"; do
+		tr -d '\r' <"$OUT/$i.log" >"$OUT/$i.txt"
+	done
 	return 0
 }
 
 # expect TEXT DESCRIPTION: some console line contains TEXT.
 expect() {
 	check "$NAME: $2" grep -qF -- "$1" "$LOG"
+}
+
+# expect_line TEXT DESCRIPTION: some console line is exactly TEXT.
+expect_line() {
+	check "$NAME: $2" grep -qxF -- "$1" "$LOG"
+}
+
+# expect_re REGEX DESCRIPTION: some console line matches the extended regular expression.
+expect_re() {
+	check "$NAME: $2" grep -qE -- "$1" "$LOG"
 }
 
 # expect_not TEXT DESCRIPTION

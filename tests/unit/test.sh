@@ -4,8 +4,10 @@ set -uo pipefail
 TOP="${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
 BUILD="${BUILD:-$TOP/build}"
 mkdir -p "$BUILD/unit"
-srcs=("$TOP/tests/unit/test_unit.c" "$TOP"/gen/{util,diag,overlap,yaml}.c)
-flags=(-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g $(pkg-config --cflags yaml-0.1 2>/dev/null))
+srcs=("$TOP/tests/unit/test_unit.c" "$TOP/tests/unit/test_mux.c" "$TOP"/gen/{util,diag,overlap,yaml}.c
+      "$TOP/hypervisor/lib/mux.c")
+flags=(-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -I"$TOP/hypervisor/include"
+       $(pkg-config --cflags yaml-0.1 2>/dev/null))
 status=0
 if gcc -O1 "${flags[@]}" -o "$BUILD/unit/test_unit" "${srcs[@]}" -lyaml; then
 	"$BUILD/unit/test_unit" || status=1

@@ -11,6 +11,7 @@
 #include "../../gen/overlap.h"
 #include "../../gen/util.h"
 #include "../../gen/yaml.h"
+#include "test_mux.h"
 
 static int failures;
 
@@ -195,5 +196,6 @@ int main(void)
 	test_overlap();
 	test_atomic_write();
 	test_yaml_locations();
+	failures += test_mux();
 	return failures ? 1 : 0;
 }

@@ -34,6 +34,7 @@ void conmux_vm_stopped(struct vm *vm);              /* the focus moves on if it 
 #define SHELL_LINE 80
 void shell_input(uint8_t c);
 bool shell_take(char *buf, size_t size);
+bool shell_pending(void);   /* a finished line waits for shell_take */
 void shell_execute(char *command);
 void shell_prompt(void);
 

@@ -12,6 +12,8 @@
  *   ldp=ADDR      load a register pair from IPA ADDR (no syndrome for the hypervisor: ISV=0)
  *   exec=ADDR     jump to IPA ADDR
  *   echo=N        read N lines from the console and print each back as "echo: LINE"
+ *   partial=MS    print "part-", wait MS ms, print "end" and a newline (a prompt, then output)
+ *   rxcount=N     after 300 ms, read N input bytes; print their count and sum
  *   cpu_on=MPIDR  PSCI CPU_ON of MPIDR (entry: this guest's secondary entry) and print the result
  *   hvc=FID       HVC #0 with x0 = FID and print x0 afterwards
  *   smc=FID       SMC #0 likewise
@@ -204,6 +206,32 @@ static void run(const char *cmd, uint64_t entry_ticks)
 				line("boot ", (uint64_t)boots, 0, " reached maxboots, powering off\n");
 				power(PSCI_SYSTEM_OFF);
 			}
+		} else if (word_is(w, "partial=", &a)) {
+			/* Half a line, a pause of MS ms, the rest: what a prompt looks like. */
+			uint64_t ms = number(a, &a);
+			puts("part-");
+			delay_ms(ms);
+			puts("end\n");
+		} else if (word_is(w, "rxcount=", &a)) {
+			/*
+			 * Let N bytes of input pile up for 300 ms (the hypervisor's receive ring
+			 * fills, then the UART and the host hold the rest), then read them: count
+			 * and sum. Stops after 5 s without a byte.
+			 */
+			uint64_t n = number(a, &a), got = 0, sum = 0;
+			delay_ms(300);
+			while (got < n) {
+				uint64_t end = vcount() + 5000 * ticks_per_ms;
+				int c = -1;
+				while ((c = getc_nowait()) < 0 && vcount() < end)
+					relax();
+				if (c < 0)
+					break;
+				got++;
+				sum += (uint64_t)c;
+			}
+			line("rxcount: ", got, 0, " bytes");
+			line(", sum ", sum, 0, "\n");
 		} else if (word_is(w, "timing", &a)) {
 			line("timing: entry ", entry_ticks, 0, " ticks");
 			line(", first char ", first_char_ticks, 0, " ticks\n");

@@ -57,9 +57,16 @@ void put_hex(uint64_t v)
 
 int getc(void)
 {
-	/* Polling: under Partita each FR read lets the hypervisor look at the real UART. */
+	/* Polling the (v)UART: under Partita input reaches its receive ring by interrupt. */
 	while (*reg(UART_FR) & FR_RXFE)
 		;
+	return (int)(*reg(UART_DR) & 0xff);
+}
+
+int getc_nowait(void)
+{
+	if (*reg(UART_FR) & FR_RXFE)
+		return -1;
 	return (int)(*reg(UART_DR) & 0xff);
 }
 

@@ -11,6 +11,7 @@ void puts(const char *s);            /* no newline added */
 void put_dec(int64_t v);
 void put_hex(uint64_t v);
 int getc(void);                      /* waits for a byte */
+int getc_nowait(void);               /* a byte, or -1 when none is there */
 void getline(char *buf, unsigned size);  /* up to CR or LF, NUL-terminated, no echo */
 
 #endif
