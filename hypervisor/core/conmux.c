@@ -178,9 +178,25 @@ static void stream_put(struct con_stream *st, uint8_t c)
 
 void conmux_vm_out(struct vm *vm, uint8_t c)
 {
+	struct con_stream *st = &vm->out;
+	int s = (int)vm->index + 1;
+
 	spin_lock(&con_lock);
-	stream_put(&vm->out, c);
-	pump(false);
+	if (mode == MODE_TAGGED && (open_line == s || open_line < 0) && st->sent == st->head) {
+		/* The usual case: the console is this VM's and nothing of its waits. Print now. */
+		st->ring[st->head++ % CON_STREAM] = c;
+		st->sent = st->head;
+		st->last = timer_now();
+		if (open_line == s && c >= 0x20 && c < 0x7f)
+			pl011_putc(pt_config.console_pa, (char)c);   /* mid-line, printable */
+		else
+			tagged_byte((unsigned)s, c);
+		if (c == '\n')
+			pump(false);   /* a line ended: whoever waited for it goes now */
+	} else {
+		stream_put(st, c);
+		pump(false);
+	}
 	spin_unlock(&con_lock);
 }
 

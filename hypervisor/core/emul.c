@@ -23,6 +23,7 @@
  * The guest resumes after the instruction: 4 bytes on, or 2 for a 16-bit T32 instruction from an
  * AArch32 EL0 (ESR_EL2.IL clear), with its IT state advanced.
  */
+#include <hyp/console.h>
 #include <hyp/cpu.h>
 #include <hyp/vm.h>
 
@@ -123,6 +124,17 @@ void emul_data_abort(struct vcpu *v, struct frame *f, uint64_t esr)
 	a.write = iss & ISS_WNR;
 	if (!w || (iss & ISS_S1PTW) || !FSC_IS_TRANSLATION(ISS_FSC(iss)))
 		goto fault;
+	/*
+	 * The hot one, a console: a store of at most 32 bits to the vUART's data register (offset
+	 * 0, so aligned whatever its size) prints its low byte, as vuart_access() would.
+	 */
+	if (w->kind == PT_EMUL_VUART && (iss & (ISS_ISV | ISS_WNR | ISS_CM)) == (ISS_ISV | ISS_WNR) &&
+	    ipa == w->ipa && ISS_SAS(iss) <= 2) {
+		unsigned rt = (unsigned)ISS_SRT(iss);
+		conmux_vm_out(v->vm, rt == 31 ? 0 : (uint8_t)f->x[rt]);
+		skip_insn(f, esr);
+		return;
+	}
 	if (iss & ISS_CM) {
 		skip_insn(f, esr);
 		return;
