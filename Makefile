@@ -22,7 +22,7 @@ OUT := $(BUILD)/$(NAME)
 DEBIAN_PACKAGES := gcc make pkg-config libyaml-dev libfdt-dev device-tree-compiler m4 \
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-system-arm \
 	shellcheck python3 python3-jsonschema python3-yaml python3-libfdt cloc gzip \
-	clang libclang-rt-dev
+	clang libclang-rt-dev tmux
 
 CC ?= gcc
 CFLAGS ?= -O2 -g

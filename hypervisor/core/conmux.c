@@ -82,13 +82,14 @@ static void raw_str(const char *s)
 		pl011_putc(pt_config.console_pa, *s++);
 }
 
-/* Tagged mode: one byte of stream s, which may now print. */
-static void tagged_byte(unsigned s, uint8_t c)
+enum { ESC_NONE, ESC_SEEN, ESC_CSI };
+#define CSI_MAX 32
+
+/* Tagged mode: print one byte of stream s (tag first at a line's start, hygiene for VMs). */
+static void show(unsigned s, uint8_t c)
 {
 	static const char hex[] = "0123456789abcdef";
 
-	if (s && c == '\r')
-		return;   /* we end lines ourselves */
 	if (open_line < 0) {
 		if (s) {
 			raw_str("[");
@@ -106,6 +107,46 @@ static void tagged_byte(unsigned s, uint8_t c)
 		char esc[4] = { '\\', 'x', hex[c >> 4], hex[c & 0xf] };
 		raw(esc, 4);
 	}
+}
+
+/*
+ * Tagged mode: one byte of stream s, which may now print. A VM's CR is dropped (we end lines
+ * ourselves). Its control sequences (ESC [ ... final byte: cursor moves, colours, the cursor
+ * position query a shell sends) would act on the shared terminal: they are dropped whole. Any
+ * other ESC is shown as \x1b, like every other control byte.
+ */
+static void tagged_byte(unsigned s, uint8_t c)
+{
+	struct con_stream *st = stream(s);
+
+	if (!s) {
+		show(s, c);
+		return;
+	}
+	if (st->esc == ESC_SEEN) {
+		st->esc = ESC_NONE;
+		if (c == '[') {
+			st->esc = ESC_CSI;
+			st->esc_len = 0;
+			return;
+		}
+		show(s, 0x1b);
+	} else if (st->esc == ESC_CSI) {
+		if (c >= 0x40 && c <= 0x7e) {
+			st->esc = ESC_NONE;   /* the final byte */
+			return;
+		}
+		if (c >= 0x20 && c < 0x40 && ++st->esc_len < CSI_MAX)
+			return;               /* parameters and intermediates */
+		st->esc = ESC_NONE;           /* not a well-formed CSI: show what follows */
+	}
+	if (c == 0x1b) {
+		st->esc = ESC_SEEN;
+		return;
+	}
+	if (c == '\r')
+		return;
+	show(s, c);
 }
 
 static void tagged_pump(bool force)
@@ -187,7 +228,7 @@ void conmux_vm_out(struct vm *vm, uint8_t c)
 		st->ring[st->head++ % CON_STREAM] = c;
 		st->sent = st->head;
 		st->last = timer_now();
-		if (open_line == s && c >= 0x20 && c < 0x7f)
+		if (open_line == s && c >= 0x20 && c < 0x7f && st->esc == ESC_NONE)
 			pl011_putc(pt_config.console_pa, (char)c);   /* mid-line, printable */
 		else
 			tagged_byte((unsigned)s, c);

@@ -35,6 +35,7 @@ enum vm_state {
 struct con_stream {
 	uint32_t head, sent;           /* bytes ever written / printed */
 	uint64_t last;                 /* counter at the last write (tagged mode: idle lines) */
+	uint8_t esc, esc_len;          /* tagged mode: inside an escape sequence (core/conmux.c) */
 	uint8_t ring[CON_STREAM];
 };
 
