@@ -48,7 +48,17 @@ if [ ! -f "$image" ]; then
 	exit 2
 fi
 
-serial=()
+qemu=(get(qemu, binary)
+	-M "get(qemu, machine)"
+	-cpu "get(qemu, cpu)"
+	-smp "get(qemu, smp)"
+	-m "get(qemu, memory)"
+	get(qemu, extra)
+forloop(`d', 0, last(get(qemu, device, count)), `dnl
+	-device "get(qemu, device, d)"
+')dnl
+	-kernel "$image")
+
 if [ "$console" = mux ]; then
 	# The board UART on a unix socket; QEMU waits for the client before it starts the CPUs, so
 	# the client sees everything from the first byte.
@@ -63,29 +73,9 @@ if [ "$console" = mux ]; then
 	trap 'kill "$client" 2>/dev/null || true' EXIT
 	echo "run.sh: mux console: one terminal per stream in $condir (screen, picocom or socat on them)" >&2
 	status=0
-	"${limit[@]}" get(qemu, binary) \
-		-M get(qemu, machine) \
-		-cpu get(qemu, cpu) \
-		-smp get(qemu, smp) \
-		-m get(qemu, memory) \
-		get(qemu, extra) \
-forloop(`d', 0, last(get(qemu, device, count)), `dnl
-		-device "get(qemu, device, d)" \
-')dnl
-		-kernel "$image" \
-		"${serial[@]}" "${icount[@]}" "${gdb[@]}" "$@" </dev/null || status=$?
+	"${limit[@]}" "${qemu[@]}" "${serial[@]}" "${icount[@]}" "${gdb[@]}" "$@" </dev/null || status=$?
 	wait "$client" 2>/dev/null || true
 	exit "$status"
 fi
 
-exec "${limit[@]}" get(qemu, binary) \
-	-M get(qemu, machine) \
-	-cpu get(qemu, cpu) \
-	-smp get(qemu, smp) \
-	-m get(qemu, memory) \
-	get(qemu, extra) \
-forloop(`d', 0, last(get(qemu, device, count)), `dnl
-	-device "get(qemu, device, d)" \
-')dnl
-	-kernel "$image" \
-	"${icount[@]}" "${gdb[@]}" "$@"
+exec "${limit[@]}" "${qemu[@]}" "${icount[@]}" "${gdb[@]}" "$@"

@@ -9,18 +9,10 @@
 #include <string.h>
 
 #include "../../hypervisor/include/partita/mux.h"
+#include "check.h"
 #include "test_mux.h"
 
 static int failures;
-
-#define CHECK(cond, ...)                                          \
-	do {                                                      \
-		int ok_ = (cond);                                 \
-		printf("%s - ", ok_ ? "ok" : "not ok");           \
-		printf(__VA_ARGS__);                              \
-		printf("\n");                                     \
-		failures += !ok_;                                 \
-	} while (0)
 
 /* Feed bytes; collect the frames decoded (channel, payload) into out; returns how many. */
 struct got { uint8_t ch; uint32_t len; uint8_t data[MUX_MAX_PAYLOAD]; };

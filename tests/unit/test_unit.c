@@ -11,19 +11,10 @@
 #include "../../gen/overlap.h"
 #include "../../gen/util.h"
 #include "../../gen/yaml.h"
+#include "check.h"
 #include "test_mux.h"
 
 static int failures;
-
-/* Evaluates `cond` once: some conditions have side effects. */
-#define CHECK(cond, ...)                                          \
-	do {                                                      \
-		int ok_ = (cond);                                 \
-		printf("%s - ", ok_ ? "ok" : "not ok");           \
-		printf(__VA_ARGS__);                              \
-		printf("\n");                                     \
-		failures += !ok_;                                 \
-	} while (0)
 
 static void test_integers(void)
 {

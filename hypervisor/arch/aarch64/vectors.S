@@ -17,26 +17,47 @@
 	mov	x0, sp
 	.endm
 
+	/* x4..x17 to or from the frame: \op is stp or ldp. */
+	.macro frame_x4_x17, op
+	\op	x4, x5, [sp, #16 * 2]
+	\op	x6, x7, [sp, #16 * 3]
+	\op	x8, x9, [sp, #16 * 4]
+	\op	x10, x11, [sp, #16 * 5]
+	\op	x12, x13, [sp, #16 * 6]
+	\op	x14, x15, [sp, #16 * 7]
+	\op	x16, x17, [sp, #16 * 8]
+	.endm
+
+	/* ELR, SPSR and ESR into the frame; uses x0..x2. */
+	.macro frame_el2_state
+	mrs	x0, elr_el2
+	str	x0, [sp, #FRAME_ELR]
+	mrs	x1, spsr_el2
+	mrs	x2, esr_el2
+	stp	x1, x2, [sp, #16 * 16]
+	.endm
+
+	/* ELR, SPSR and x0..x17 back from the frame (the way out of both paths). */
+	.macro restore_x0_x17
+	ldp	x0, x1, [sp, #FRAME_ELR]
+	msr	elr_el2, x0
+	msr	spsr_el2, x1
+	ldp	x0, x1, [sp, #16 * 0]
+	ldp	x2, x3, [sp, #16 * 1]
+	frame_x4_x17 ldp
+	.endm
+
 	/* The rest of the frame, once x0..x3 are saved; uses x0..x2. */
 	.macro save_frame_from_x4
-	stp	x4, x5, [sp, #16 * 2]
-	stp	x6, x7, [sp, #16 * 3]
-	stp	x8, x9, [sp, #16 * 4]
-	stp	x10, x11, [sp, #16 * 5]
-	stp	x12, x13, [sp, #16 * 6]
-	stp	x14, x15, [sp, #16 * 7]
-	stp	x16, x17, [sp, #16 * 8]
+	frame_x4_x17 stp
 	stp	x18, x19, [sp, #16 * 9]
 	stp	x20, x21, [sp, #16 * 10]
 	stp	x22, x23, [sp, #16 * 11]
 	stp	x24, x25, [sp, #16 * 12]
 	stp	x26, x27, [sp, #16 * 13]
 	stp	x28, x29, [sp, #16 * 14]
-	mrs	x0, elr_el2
-	stp	x30, x0, [sp, #16 * 15]
-	mrs	x1, spsr_el2
-	mrs	x2, esr_el2
-	stp	x1, x2, [sp, #16 * 16]
+	str	x30, [sp, #8 * 30]
+	frame_el2_state
 	.endm
 
 	.macro vector, handler
@@ -114,6 +135,7 @@ guest_irq_entry:
 	b	2f
 	.endr
 2:	msr	icc_eoir1_el1, x0         /* priority drop; the ERET synchronises */
+fast_done:                                /* count it (the shell's info), back to the guest */
 	mrs	x1, tpidr_el2
 	ldr	x2, [x1, #PCPU_DIRECT_IRQS]
 	add	x2, x2, #1
@@ -141,15 +163,7 @@ sgi_carried:
 	msr	icc_eoir1_el1, x0
 	isb
 	msr	icc_dir_el1, x0
-	mrs	x1, tpidr_el2
-	ldr	x2, [x1, #PCPU_DIRECT_IRQS]
-	add	x2, x2, #1
-	str	x2, [x1, #PCPU_DIRECT_IRQS]
-	ldp	x2, x3, [sp, #16 * 1]
-	ldp	x0, x1, [sp], #FRAME_SIZE
-	eret
-	dsb	nsh
-	isb
+	b	fast_done
 
 /*
  * The slow path needs no more than the registers a C call may clobber: guest_irq() never reads
@@ -158,35 +172,15 @@ sgi_carried:
  */
 irq_slow:
 	mov	x3, x0                    /* the INTID */
-	stp	x4, x5, [sp, #16 * 2]
-	stp	x6, x7, [sp, #16 * 3]
-	stp	x8, x9, [sp, #16 * 4]
-	stp	x10, x11, [sp, #16 * 5]
-	stp	x12, x13, [sp, #16 * 6]
-	stp	x14, x15, [sp, #16 * 7]
-	stp	x16, x17, [sp, #16 * 8]
+	frame_x4_x17 stp
 	str	x18, [sp, #8 * 18]
 	str	x29, [sp, #8 * 29]
-	mrs	x0, elr_el2
-	stp	x30, x0, [sp, #16 * 15]
-	mrs	x1, spsr_el2
-	mrs	x2, esr_el2
-	stp	x1, x2, [sp, #16 * 16]
+	str	x30, [sp, #8 * 30]
+	frame_el2_state
 	mov	x1, x3
 	mov	x0, sp
 	bl	guest_irq
-	ldp	x0, x1, [sp, #FRAME_ELR]
-	msr	elr_el2, x0
-	msr	spsr_el2, x1
-	ldp	x0, x1, [sp, #16 * 0]
-	ldp	x2, x3, [sp, #16 * 1]
-	ldp	x4, x5, [sp, #16 * 2]
-	ldp	x6, x7, [sp, #16 * 3]
-	ldp	x8, x9, [sp, #16 * 4]
-	ldp	x10, x11, [sp, #16 * 5]
-	ldp	x12, x13, [sp, #16 * 6]
-	ldp	x14, x15, [sp, #16 * 7]
-	ldp	x16, x17, [sp, #16 * 8]
+	restore_x0_x17
 	ldr	x18, [sp, #8 * 18]
 	ldr	x29, [sp, #8 * 29]
 	ldr	x30, [sp, #8 * 30]
@@ -199,18 +193,7 @@ irq_slow:
 guest_enter:
 	mov	sp, x0
 exception_return:
-	ldp	x0, x1, [sp, #FRAME_ELR]
-	msr	elr_el2, x0
-	msr	spsr_el2, x1
-	ldp	x0, x1, [sp, #16 * 0]
-	ldp	x2, x3, [sp, #16 * 1]
-	ldp	x4, x5, [sp, #16 * 2]
-	ldp	x6, x7, [sp, #16 * 3]
-	ldp	x8, x9, [sp, #16 * 4]
-	ldp	x10, x11, [sp, #16 * 5]
-	ldp	x12, x13, [sp, #16 * 6]
-	ldp	x14, x15, [sp, #16 * 7]
-	ldp	x16, x17, [sp, #16 * 8]
+	restore_x0_x17
 	ldp	x18, x19, [sp, #16 * 9]
 	ldp	x20, x21, [sp, #16 * 10]
 	ldp	x22, x23, [sp, #16 * 11]

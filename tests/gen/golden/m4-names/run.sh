@@ -47,7 +47,14 @@ if [ ! -f "$image" ]; then
 	exit 2
 fi
 
-serial=()
+qemu=(qemu-system-aarch64
+	-M "virt,virtualization=on,gic-version=3"
+	-cpu "cortex-a57"
+	-smp "4"
+	-m "2G"
+	-nographic -net none
+	-kernel "$image")
+
 if [ "$console" = mux ]; then
 	# The board UART on a unix socket; QEMU waits for the client before it starts the CPUs, so
 	# the client sees everything from the first byte.
@@ -62,23 +69,9 @@ if [ "$console" = mux ]; then
 	trap 'kill "$client" 2>/dev/null || true' EXIT
 	echo "run.sh: mux console: one terminal per stream in $condir (screen, picocom or socat on them)" >&2
 	status=0
-	"${limit[@]}" qemu-system-aarch64 \
-		-M virt,virtualization=on,gic-version=3 \
-		-cpu cortex-a57 \
-		-smp 4 \
-		-m 2G \
-		-nographic -net none \
-		-kernel "$image" \
-		"${serial[@]}" "${icount[@]}" "${gdb[@]}" "$@" </dev/null || status=$?
+	"${limit[@]}" "${qemu[@]}" "${serial[@]}" "${icount[@]}" "${gdb[@]}" "$@" </dev/null || status=$?
 	wait "$client" 2>/dev/null || true
 	exit "$status"
 fi
 
-exec "${limit[@]}" qemu-system-aarch64 \
-	-M virt,virtualization=on,gic-version=3 \
-	-cpu cortex-a57 \
-	-smp 4 \
-	-m 2G \
-	-nographic -net none \
-	-kernel "$image" \
-	"${icount[@]}" "${gdb[@]}" "$@"
+exec "${limit[@]}" "${qemu[@]}" "${icount[@]}" "${gdb[@]}" "$@"
