@@ -68,16 +68,22 @@ mux_session() {
 	# A new client: the old one goes, its replacement says hello and gets the streams again.
 	pkill -f "partita console $con/uart.sock" || true
 	sleep 0.5
-	"$PARTITA" console "$con/uart.sock" -d "$con" 2>"$OUT/client2.log" &
+	"$PARTITA" console "$con/uart.sock" -d "$con" --tcp "$mux_port" 2>"$OUT/client2.log" &
 	for _ in $(seq 50); do [ -e "$con/alpha" ] && break; sleep 0.1; done
 	sleep 0.5
 	timeout 5 cat "$con/alpha" >"$OUT/alpha-again.log" 2>/dev/null &
+	timeout 5 cat "$con/hypervisor" >"$OUT/hypervisor-again.log" 2>/dev/null &
 	sleep 1
-	printf 'last\r' >"$con/alpha"
+	printf 'log\r' >"$con/hypervisor"
+	# a line for alpha through the TCP port of channel 1 (--tcp below).
+	timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$((mux_port + 1)); printf 'by-tcp\r' >&3; cat <&3" \
+		>"$OUT/alpha-tcp.log" 2>/dev/null &
+	sleep 1
 	printf 'last\r' >"$con/beta"
-	sleep 2
+	sleep 3
 }
-boot_mux "$here/console-mux.yaml" mux_session && {
+mux_port=$((20000 + RANDOM % 20000))
+BOOT_MUX_ARGS="--tcp $mux_port" boot_mux "$here/console-mux.yaml" mux_session && {
 	LOG=$OUT/alpha.txt
 	expect "hello from vm alpha cpu 0" "alpha's terminal shows alpha's output"
 	expect_line "echo: to-alpha" "what was typed on alpha's terminal reached alpha, untagged"
@@ -93,8 +99,14 @@ boot_mux "$here/console-mux.yaml" mux_session && {
 	expect "restart: vm 'alpha' is not under the shell's control" "control: is enforced"
 	expect "partita: vm 'beta': restarted from the shell" "restart beta"
 	expect_not "hello from vm" "VM output stays off the hypervisor's terminal"
+	LOG=$OUT/hypervisor-again.log
+	expect "partita> log" "the shell on the new client's terminal"
+	expect_count 2 "partita: system 'console-mux', 2 VMs" "log shows the hypervisor's messages (the replay, then the log)"
 	LOG=$OUT/alpha-again.log
 	expect "hello from vm alpha cpu 0" "a client started again gets alpha's earlier output"
+	expect "echo: by-tcp" "a line typed on alpha's TCP port reaches alpha"
+	LOG=$OUT/alpha-tcp.log
+	expect "echo: by-tcp" "and alpha's answer comes back on that port"
 	LOG=$OUT/alpha.txt
 	check "console-mux: run.sh ends when the machine powers off (exit status $RC)" [ "$RC" -eq 0 ]
 	LOG=$OUT/client2.log

@@ -85,7 +85,8 @@ build_system() {
 boot_mux() {
 	build_system "$1" || return 1
 	local fn=$2 i names=() readers=()
-	"$OUT/run.sh" --console=mux --timeout "$BOOT_TIMEOUT" </dev/null >"$LOG" 2>&1 &
+	# shellcheck disable=SC2086 # BOOT_MUX_ARGS: more run.sh options, word-split
+	"$OUT/run.sh" --console=mux --timeout "$BOOT_TIMEOUT" ${BOOT_MUX_ARGS:-} </dev/null >"$LOG" 2>&1 &
 	local pid=$!
 	for i in $(seq 100); do
 		[ -e "$OUT/console/hypervisor" ] && break
