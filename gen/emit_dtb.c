@@ -288,6 +288,9 @@ static bool build_dtb(struct emit_ctx *ctx, struct m_vm *vm, void *buf, char **e
 			prop_str(&d, n, "label", s->chans[c].name);
 			prop_str(&d, n, "partita,peer", s->vms[s->chans[c].ep[1 - e].vm].name);
 			prop_u32(&d, n, "partita,index", end_index++);
+			/* Which of the channel's two ends this is (the order of `endpoints`): what picks
+			 * a side of the message rings (docs/channels.md). */
+			prop_u32(&d, n, "partita,endpoint", (uint32_t)e);
 			free(name);
 		}
 	free(uart_path);

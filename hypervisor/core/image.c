@@ -13,12 +13,14 @@
  * PA behind a RAM IPA of `vm`, and how many bytes from there are physically contiguous, or 0 if
  * the IPA is not the VM's RAM.
  */
-static uint64_t ram_pa(const struct pt_vm *vm, uint64_t ipa, uint64_t *contig)
+/* The PA behind a VM's IPA in a region of `kind` (RAM, or a channel window), and how many bytes
+ * from there are physically contiguous; contig 0: not such a region. */
+static uint64_t ram_pa(const struct pt_vm *vm, uint32_t kind, uint64_t ipa, uint64_t *contig)
 {
 	for (unsigned i = 0; i < vm->nregions; i++) {
 		const struct pt_region *r = &vm->regions[i];
 
-		if (r->kind != PT_REGION_RAM || ipa < r->ipa || ipa - r->ipa >= r->size)
+		if (r->kind != kind || ipa < r->ipa || ipa - r->ipa >= r->size)
 			continue;
 		uint64_t off = ipa - r->ipa;
 		if (!r->colors) {
@@ -51,7 +53,7 @@ void image_check(const struct pt_vm *vm)
 		if (b->end < b->start || end < b->ipa)
 			panic("vm '%s': %s blob has a bad size", vm->name, blob_name[i]);
 		for (ipa = b->ipa; ipa < end; ipa += contig) {
-			ram_pa(vm, ipa, &contig);
+			ram_pa(vm, PT_REGION_RAM, ipa, &contig);
 			if (!contig)
 				panic("vm '%s': %s [0x%lx, 0x%lx) does not fit in the VM's RAM "
 				      "(IPA 0x%lx is not RAM)", vm->name, blob_name[i], b->ipa, end, ipa);
@@ -92,7 +94,8 @@ static void zero(uint8_t *va, uint64_t size)
  * window: up to WINDOW_PAGES guest pages at a time (contiguous or colored alike), unmapped again
  * before we return. image_check() made sure every page is the VM's RAM.
  */
-static void ram_write(const struct pt_vm *vm, uint64_t ipa, uint64_t len, const uint8_t *src)
+static void ram_write(const struct pt_vm *vm, uint32_t kind, uint64_t ipa, uint64_t len,
+		      const uint8_t *src)
 {
 	uint8_t *win = mmu_window_open();
 
@@ -101,7 +104,7 @@ static void ram_write(const struct pt_vm *vm, uint64_t ipa, uint64_t len, const 
 		unsigned n = 0;
 
 		while (n < WINDOW_PAGES && page + n * PAGE_SIZE < ipa + len) {
-			uint64_t pa = ram_pa(vm, page + n * PAGE_SIZE, &contig);
+			uint64_t pa = ram_pa(vm, kind, page + n * PAGE_SIZE, &contig);
 			if (!contig)
 				panic("vm '%s': IPA 0x%lx is not RAM", vm->name,
 				      (uint64_t)(page + n * PAGE_SIZE));
@@ -132,7 +135,7 @@ void image_load(const struct pt_vm *vm)
 		const struct pt_blob *b = blob(vm, i);
 
 		if (b->start)
-			ram_write(vm, b->ipa, (uint64_t)(b->end - b->start), b->start);
+			ram_write(vm, PT_REGION_RAM, b->ipa, (uint64_t)(b->end - b->start), b->start);
 	}
 	dsb(ish);
 	__asm__ volatile("ic ialluis" : : : "memory");
@@ -140,9 +143,23 @@ void image_load(const struct pt_vm *vm)
 	isb();
 }
 
+/*
+ * Channel windows start zeroed, once, at boot (a restarting VM's scrub leaves them alone: the
+ * peer still uses them; docs/channels.md says how an endpoint reopens). Each window is zeroed
+ * through its first endpoint.
+ */
+void image_zero_channels(const struct pt_vm *vm, unsigned vm_index)
+{
+	for (unsigned i = 0; i < vm->nregions; i++) {
+		const struct pt_region *r = &vm->regions[i];
+		if (r->kind == PT_REGION_CHANNEL && pt_config.channels[r->channel].vm[0] == vm_index)
+			ram_write(vm, PT_REGION_CHANNEL, r->ipa, r->size, NULL);
+	}
+}
+
 void image_scrub(const struct pt_vm *vm)
 {
 	for (unsigned i = 0; i < vm->nregions; i++)
 		if (vm->regions[i].kind == PT_REGION_RAM)
-			ram_write(vm, vm->regions[i].ipa, vm->regions[i].size, NULL);
+			ram_write(vm, PT_REGION_RAM, vm->regions[i].ipa, vm->regions[i].size, NULL);
 }

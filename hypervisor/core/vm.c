@@ -52,6 +52,7 @@ void vms_init(void)
 			pcpus[v->pcpu].pending = &v->vgic.pending;
 		}
 		image_check(cfg);
+		image_zero_channels(cfg, i);
 		image_load(cfg);
 	}
 	vgic_init();

@@ -13,6 +13,7 @@
 #include "../../gen/yaml.h"
 #include "check.h"
 #include "test_mux.h"
+#include "test_ptchan.h"
 
 static int failures;
 
@@ -188,5 +189,6 @@ int main(void)
 	test_atomic_write();
 	test_yaml_locations();
 	failures += test_mux();
+	failures += test_ptchan();
 	return failures ? 1 : 0;
 }

@@ -51,7 +51,9 @@ uint64_t stage2_build(const struct pt_vm *vm)
 	pt_init(&pt, S2_IPA_BITS, S2_ROOT_PAGES);
 	for (unsigned i = 0; i < vm->nregions; i++) {
 		const struct pt_region *r = &vm->regions[i];
-		uint64_t attr = r->kind == PT_REGION_DEVICE ? S2_DEVICE : S2_NORMAL;
+		/* A channel window is data the peer writes: never executable (docs/channels.md). */
+		uint64_t attr = r->kind == PT_REGION_DEVICE ? S2_DEVICE :
+				r->kind == PT_REGION_CHANNEL ? S2_NORMAL | PTE_XN : S2_NORMAL;
 
 		if (!r->colors) {
 			pt_map(&pt, r->ipa, r->pa, r->size, attr);

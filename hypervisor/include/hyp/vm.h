@@ -154,6 +154,7 @@ static inline void vcpu_after_trap(struct vcpu *v)
 void image_check(const struct pt_vm *vm);
 void image_load(const struct pt_vm *vm);
 void image_scrub(const struct pt_vm *vm);   /* zero all of the VM's RAM */
+void image_zero_channels(const struct pt_vm *vm, unsigned vm_index);   /* at boot, once */
 
 /*
  * core/fault.c: vm_fault applies the VM's on_fault policy; messages complete "vm 'x' vcpu N: ".

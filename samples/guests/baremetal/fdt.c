@@ -60,7 +60,7 @@ int fdt_read(const void *blob, struct fdt_info *info)
 	const uint8_t *p = b + off_struct, *end = p + size_struct;
 	const uint8_t *strings = b + off_strings, *strings_end = strings + size_strings;
 	int depth = 0;
-	enum { OTHER, CHOSEN, CPUS } in = OTHER;   /* the depth-1 node we are inside */
+	enum { OTHER, CHOSEN, CPUS, CHANNEL } in = OTHER;   /* the depth-1 node we are inside */
 
 	while (p + 4 <= end) {
 		uint32_t tok = be32(p);
@@ -72,8 +72,14 @@ int fdt_read(const void *blob, struct fdt_info *info)
 				return -1;
 			const char *name = (const char *)p;
 			depth++;
-			if (depth == 2)
-				in = streq(name, "chosen") ? CHOSEN : streq(name, "cpus") ? CPUS : OTHER;
+			if (depth == 2) {
+				in = streq(name, "chosen") ? CHOSEN : streq(name, "cpus") ? CPUS :
+				     starts_with(name, "channel@") ? CHANNEL : OTHER;
+				if (in == CHANNEL && info->nchannels < FDT_MAX_CHANNELS)
+					info->nchannels++;
+				else if (in == CHANNEL)
+					in = OTHER;
+			}
 			else if (depth == 3 && in == CPUS && starts_with(name, "cpu@"))
 				info->ncpus++;
 			p += (n + 1 + 3) & ~3ul;
@@ -100,6 +106,20 @@ int fdt_read(const void *blob, struct fdt_info *info)
 					info->vm_name = (const char *)val;
 				else if (streq(pname, "bootargs"))
 					info->bootargs = (const char *)val;
+			}
+			if (depth == 2 && in == CHANNEL) {
+				/* reg: two address and two size cells (Partita's device trees). */
+				struct fdt_channel *c = &info->channels[info->nchannels - 1];
+				if (streq(pname, "reg") && len == 16) {
+					c->base = (uint64_t)be32(val) << 32 | be32(val + 4);
+					c->size = (uint64_t)be32(val + 8) << 32 | be32(val + 12);
+				} else if (streq(pname, "interrupts") && len == 12) {
+					c->intid = be32(val + 4) + 32;
+				} else if (streq(pname, "partita,index") && len == 4) {
+					c->index = be32(val);
+				} else if (streq(pname, "partita,endpoint") && len == 4) {
+					c->endpoint = be32(val);
+				}
 			}
 			p = val + ((len + 3) & ~3u);
 			break;

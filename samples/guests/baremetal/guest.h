@@ -28,6 +28,9 @@ int64_t smc_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
 void secondary_start(void);   /* PSCI CPU_ON entry of this guest, x0 = CPU number */
 
 extern unsigned ncpus;          /* vCPUs of this VM, from the device tree */
+struct fdt_info;
+extern struct fdt_info guest_dt;   /* what fdt_read() found (fdt.h) */
+int chan_command(const char *w, const char **arg, uint64_t ticks_per_ms);   /* chan.c */
 extern uint64_t entry_sp;       /* SP_EL1 as the hypervisor handed it to vCPU 0 */
 extern volatile uint32_t cpu_up[MAX_CPUS];
 

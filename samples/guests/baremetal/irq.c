@@ -58,6 +58,13 @@ static volatile unsigned prio_order[16], nprio, prio16_on, lat_done, alarm_cpu;
 static volatile int timer_mode;
 static uint64_t tick_step, flood_end, lat_cval;
 static unsigned doorbell_intid = 128, setup_done;
+
+void irq_doorbell(unsigned intid)
+{
+	doorbell_intid = intid;
+	irq_setup();
+	gic_enable(0, intid, 0x80);
+}
 static uint32_t samples[MAX_SAMPLES], group_insn[MAX_SAMPLES / LAT_DITHER];
 static volatile uint64_t rx_irqs, rx_lines;
 static volatile unsigned rx_len;

@@ -39,6 +39,7 @@
 #define TICKS_PER_MS      62500ull   /* CNTFRQ of QEMU virt; read the real one below */
 
 volatile uint32_t cpu_up[MAX_CPUS];
+struct fdt_info guest_dt;
 uint64_t ticks_per_ms = TICKS_PER_MS;
 unsigned ncpus = 1;
 uint64_t entry_sp;   /* written by start.S */
@@ -240,6 +241,7 @@ static void run(const char *cmd, uint64_t entry_ticks)
 		} else if (word_is(w, "reset", &a)) {
 			power(PSCI_SYSTEM_RESET);
 		} else if (!irq_command(w, &a, period, ticks_per_ms) &&
+			   !chan_command(w, &a, ticks_per_ms) &&
 			   !victim_command(w, &a, period, ticks_per_ms) &&
 			   !attack_command(w, &a, period, ticks_per_ms)) {
 			puts("unknown command: ");
@@ -254,26 +256,25 @@ static void run(const char *cmd, uint64_t entry_ticks)
 
 void main(const void *dtb, uint64_t entry_ticks)
 {
-	struct fdt_info info = { .vm_name = 0, .bootargs = 0, .ncpus = 0 };
 	uint64_t frq;
 
 	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(frq));
 	if (frq >= 1000)
 		ticks_per_ms = frq / 1000;
 
-	int bad = dtb && fdt_read(dtb, &info) != 0;
+	int bad = dtb && fdt_read(dtb, &guest_dt) != 0;
 #ifdef NATIVE_BOOTARGS
 	/* The native build runs on bare QEMU at EL1, entered as an ELF without a DTB. */
-	if (!info.bootargs)
-		info.bootargs = NATIVE_BOOTARGS, info.vm_name = "native", info.ncpus = NATIVE_CPUS;
+	if (!guest_dt.bootargs)
+		guest_dt.bootargs = NATIVE_BOOTARGS, guest_dt.vm_name = "native", guest_dt.ncpus = NATIVE_CPUS;
 #endif
 	puts("hello from vm ");
-	puts(info.vm_name ? info.vm_name : "baremetal");
+	puts(guest_dt.vm_name ? guest_dt.vm_name : "baremetal");
 	puts(" cpu 0\n");
 	if (bad)
 		puts("warning: ignoring a malformed device tree\n");
 
-	ncpus = info.ncpus ? info.ncpus : 1;
+	ncpus = guest_dt.ncpus ? guest_dt.ncpus : 1;
 	if (ncpus > MAX_CPUS)
 		ncpus = MAX_CPUS;
 	for (unsigned c = 1; c < ncpus; c++) {
@@ -287,7 +288,7 @@ void main(const void *dtb, uint64_t entry_ticks)
 		for (uint64_t end = vcount() + 1000 * ticks_per_ms; !cpu_up[c] && vcount() < end;)
 			relax();
 	}
-	run(info.bootargs, entry_ticks);
+	run(guest_dt.bootargs, entry_ticks);
 }
 
 /*

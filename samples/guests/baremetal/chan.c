@@ -1,0 +1,129 @@
+/*
+ * Channel commands: messages over this VM's first channel (its device tree's first
+ * `partita,channel` node) with the ptchan library (samples/guests/channel, docs/channels.md),
+ * woken by the doorbell interrupt, never by polling:
+ *
+ *   chan-echo=N   answer N messages, each upper-cased, then print how many
+ *   chan-send=N   send N messages of 1..1000 bytes (a pattern that says which), wait for each
+ *                 answer and check it is the message upper-cased; print the count and the mean
+ *                 round trip in counter ticks
+ */
+#include "fdt.h"
+#include "gic.h"
+#include "guest.h"
+#include "irq.h"
+#include "uart.h"
+#include "../channel/ptchan.h"
+
+#define PT_HVC_CHANNEL_NOTIFY 0xc6000001u
+#define MSG_MAX 1000
+
+static struct ptchan chan;
+static unsigned chan_index;
+static uint8_t msg[MSG_MAX], reply[MSG_MAX];
+
+/* Open the first channel; 0 when the VM has none. */
+static int chan_open(void)
+{
+	const struct fdt_channel *c = &guest_dt.channels[0];
+
+	if (!guest_dt.nchannels || ptchan_open(&chan, (void *)c->base, c->size, c->endpoint) != 0) {
+		puts("chan: no usable channel in the device tree\n");
+		return 0;
+	}
+	chan_index = c->index;
+	irq_doorbell(c->intid);
+	return 1;
+}
+
+static void ring(void)
+{
+	__asm__ volatile("dsb ish" ::: "memory");   /* the message before the doorbell */
+	hvc_call(PT_HVC_CHANNEL_NOTIFY, chan_index, 0, 0);
+}
+
+/*
+ * Wait for a message: sleep until an interrupt (the doorbell) while none is there. Interrupts
+ * are masked around the check, so a doorbell between it and the WFI is not lost.
+ */
+static uint32_t wait_msg(uint64_t timeout_ticks)
+{
+	uint64_t end = vcount() + timeout_ticks;
+	uint32_t len;
+
+	irqs_off();
+	while (!(len = ptchan_next_len(&chan)) && vcount() < end) {
+		wait_irq();
+		irqs_on();
+		irqs_off();
+	}
+	irqs_on();
+	return len;
+}
+
+static uint8_t upper(uint8_t c)
+{
+	return c >= 'a' && c <= 'z' ? (uint8_t)(c - 'a' + 'A') : c;
+}
+
+static void echo(uint64_t n, uint64_t tpm)
+{
+	uint64_t served = 0;
+
+	while (served < n && wait_msg(5000 * tpm)) {
+		int len = ptchan_recv(&chan, msg, sizeof(msg));
+		if (len <= 0)
+			continue;
+		for (int i = 0; i < len; i++)
+			msg[i] = upper(msg[i]);
+		while (ptchan_send(&chan, msg, (uint32_t)len) != 0)
+			wait_irq();   /* the ring is full: the peer rings when it has read */
+		ring();
+		served++;
+	}
+	line("chan-echo: ", served, 0, " messages answered\n");
+}
+
+static void send(uint64_t n, uint64_t tpm)
+{
+	uint64_t ok = 0, start = vcount();
+
+	for (uint64_t k = 0; k < n; k++) {
+		uint32_t len = 1 + (uint32_t)((k * 97) % MSG_MAX);
+		for (uint32_t i = 0; i < len; i++)
+			msg[i] = (uint8_t)("abcdefghijklmnopqrstuvwxyz0123456789"[(k + i) % 36]);
+		while (ptchan_send(&chan, msg, len) != 0)
+			wait_irq();
+		ring();
+		if (wait_msg(5000 * tpm) != len || ptchan_recv(&chan, reply, sizeof(reply)) != (int)len) {
+			line("chan-send: no answer to message ", k, 0, "\n");
+			break;
+		}
+		int same = 1;
+		for (uint32_t i = 0; i < len; i++)
+			same &= reply[i] == upper(msg[i]);
+		ok += (uint64_t)same;
+	}
+	line("chan-send: ", n, 0, " messages, ");
+	line("", ok, 0, " answers intact");
+	if (n)
+		line(", round trip ", (vcount() - start) / n, 0, " ticks\n");
+	else
+		putc('\n');
+}
+
+int chan_command(const char *w, const char **a, uint64_t tpm)
+{
+	if (word_is(w, "chan-echo=", a)) {
+		uint64_t n = number(*a, a);
+		if (chan_open())
+			echo(n, tpm);
+	} else if (word_is(w, "chan-send=", a)) {
+		uint64_t n = number(*a, a);
+		if (chan_open())
+			send(n, tpm);
+	} else {
+		return 0;
+	}
+	return 1;
+}
