@@ -12,4 +12,19 @@ boot "$here/channel.yaml" && {
 	expect_not "no usable channel" "both find the channel in their device tree"
 	powered_off
 }
+# Linux and a bare-metal VM (samples/linux-channel.yaml, run once at boot): the partita-channel
+# driver, blocking reads woken by the doorbell, messages of every size both ways.
+if [ ! -f "$BUILD/linux/Image" ] || [ ! -f "$BUILD/linux/initramfs.cpio.gz" ]; then
+	make -s -C "$TOP" linux-guest >/dev/null || { not_ok "channel: build the Linux guest"; finish; }
+fi
+BOOT_TIMEOUT=240 boot "$here/linux-chantest.yaml" && {
+	expect "[linux] partita-linux: channels: /dev/partita/pipe" "the driver gives /dev/partita/pipe"
+	expect_re "^\[linux\] partita-chan: 1000 messages, 1000 answers intact, round trip [0-9]+ ns" \
+		"1,000 messages of 1..1000 bytes from Linux come back upper-cased, in order"
+	expect_re "^\[linux\] partita-chan: 200 messages, 200 answers intact" "200 messages of 64 bytes"
+	expect_re "^\[linux\] partita-chan: 100 messages, 100 answers intact" "100 messages of 4 KiB"
+	expect "[srv] chan-echo: 1300 messages answered" "the bare-metal side counted the same 1,300"
+	expect "partita: vm 'linux' vcpu 0: PSCI SYSTEM_OFF — VM off" "Linux powers off after the test"
+	powered_off
+}
 finish

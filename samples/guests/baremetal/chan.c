@@ -3,7 +3,7 @@
  * `partita,channel` node) with the ptchan library (samples/guests/channel, docs/channels.md),
  * woken by the doorbell interrupt, never by polling:
  *
- *   chan-echo=N   answer N messages, each upper-cased, then print how many
+ *   chan-echo=N   answer N messages (0: for ever), each upper-cased, then print how many
  *   chan-send=N   send N messages of 1..1000 bytes (a pattern that says which), wait for each
  *                 answer and check it is the message upper-cased; print the count and the mean
  *                 round trip in counter ticks
@@ -16,11 +16,11 @@
 #include "../channel/ptchan.h"
 
 #define PT_HVC_CHANNEL_NOTIFY 0xc6000001u
-#define MSG_MAX 1000
+#define MSG_MAX 1000               /* chan-send's sizes cycle through 1..MSG_MAX */
 
 static struct ptchan chan;
 static unsigned chan_index;
-static uint8_t msg[MSG_MAX], reply[MSG_MAX];
+static uint8_t msg[PTCHAN_MAX_MSG], reply[PTCHAN_MAX_MSG];
 
 /* Open the first channel; 0 when the VM has none. */
 static int chan_open(void)
@@ -70,7 +70,9 @@ static void echo(uint64_t n, uint64_t tpm)
 {
 	uint64_t served = 0;
 
-	while (served < n && wait_msg(5000 * tpm)) {
+	while ((n == 0 || served < n) && (n == 0 || wait_msg(5000 * tpm))) {
+		if (n == 0 && !wait_msg(~0ull >> 2))
+			continue;
 		int len = ptchan_recv(&chan, msg, sizeof(msg));
 		if (len <= 0)
 			continue;

@@ -16,8 +16,12 @@
 #ifndef PTCHAN_H
 #define PTCHAN_H
 
+#ifdef __KERNEL__
+#include <linux/types.h>   /* a Linux module: no C library headers */
+#else
 #include <stddef.h>
 #include <stdint.h>
+#endif
 
 #ifndef PTCHAN_LOAD_ACQUIRE
 #define PTCHAN_LOAD_ACQUIRE(p)     __atomic_load_n((p), __ATOMIC_ACQUIRE)

@@ -14,6 +14,9 @@
 #   SOURCES   use these entries instead of the host's: sources.list text or a file, one-line or
 #             deb822, e.g. SOURCES='deb http://MIRROR/debian bookworm main'
 #   SUITE     replace the codename of the suites (trixie-updates -> SUITE-updates); default: as given
+#   ARCH      the Debian architecture to fetch for (default arm64; the out-of-tree module build
+#             fetches the host's linux-kbuild with ARCH=$(dpkg --print-architecture)); one DIR
+#             serves one architecture
 #   APT_ETC   read the host's sources from APT_ETC/sources.list{,.d} (default: apt's Dir::Etc)
 #
 # The host's apt.conf and apt.conf.d still apply (proxies, Acquire::*, auth.conf); only the
@@ -29,6 +32,8 @@ dir=$(cd "$2" && pwd)
 re=${3:-}
 out=${4:-}
 SUITE=${SUITE:-}
+ARCH=${ARCH:-arm64}
+case $ARCH in *[!a-z0-9]*|'') die "ARCH must be a Debian architecture name, not '$ARCH'" ;; esac
 
 command -v apt-get >/dev/null || die "apt-get not found: this build needs a Debian-like host"
 
@@ -39,13 +44,13 @@ conf="$dir/etc/apt.conf"
 # A file's format follows its name (*.sources: deb822), as apt reads them. An inline Signed-By key
 # (deb822) is written to KEYDIR. Duplicates (same URI and suite) are dropped: apt warns about them.
 to_private_list() {
-	awk -v SUITE="$SUITE" -v KEYDIR="$dir/etc/keys" '
+	awk -v SUITE="$SUITE" -v ARCH="$ARCH" -v KEYDIR="$dir/etc/keys" '
 	function emit(uri, suite, signed, trusted,   key, opts) {
 		if (SUITE != "") sub(/^[^-\/]+/, SUITE, suite)
 		key = uri; sub(/\/+$/, "", key); key = key " " suite
 		if (key in seen) return
 		seen[key] = 1
-		opts = "arch=arm64"
+		opts = "arch=" ARCH
 		if (signed != "") opts = opts " signed-by=" signed
 		if (trusted != "") opts = opts " trusted=" trusted
 		printf "deb [%s] %s %s main\n", opts, uri, suite
@@ -187,7 +192,7 @@ mkdir -p "$dir/etc/preferences.d" "$dir/etc/sources.list.d" \
 
 # Everything apt reads or writes is redirected into $dir (the host's apt.conf.d applies, see above);
 # the dpkg status is empty, so the host's installed packages (and their architecture) play no part.
-set -- -q -c "$conf" -oAPT::Architecture=arm64 -oAPT::Architectures=arm64 -oAPT::Default-Release= \
+set -- -q -c "$conf" -oAPT::Architecture="$ARCH" -oAPT::Architectures="$ARCH" -oAPT::Default-Release= \
 	-oDir::Etc::SourceList="$list" -oDir::Etc::SourceParts="$dir/etc/sources.list.d" \
 	-oDir::Etc::Preferences="$dir/etc/preferences" -oDir::Etc::PreferencesParts="$dir/etc/preferences.d" \
 	-oDir::State="$dir/state" -oDir::State::Lists="$dir/lists" -oDir::State::Status=/dev/null \
@@ -205,7 +210,7 @@ update)
 	# --error-on=any: a source that cannot be fetched is an error, not a warning with stale lists.
 	if ! apt-get "$@" --error-on=any update > "$log" 2>&1 || grep -q '^[WE]:' "$log"; then
 		cat "$log" >&2
-		die "apt-get update failed for $(sources) (arm64); see above. These come from $from:" \
+		die "apt-get update failed for $(sources) ($ARCH); see above. These come from $from:" \
 		    "check network access to them, or set SOURCES='deb http://MIRROR/debian SUITE main'"
 	fi
 	date -u '+%Y-%m-%dT%H:%M:%SZ' > "$dir/updated"
@@ -217,7 +222,7 @@ download)
 	fi
 	# All package names known to the lists, then the newest (version-sorted) that matches.
 	pkg=$(apt-cache "$@" pkgnames 2>/dev/null | grep -E "^($re)\$" | sort -V | tail -n 1) || true
-	[ -n "$pkg" ] || die "no arm64 package matching '^($re)\$' in $(sources) (lists from" \
+	[ -n "$pkg" ] || die "no $ARCH package matching '^($re)\$' in $(sources) (lists from" \
 	                     "$(cat "$dir/updated")); set SOURCES (or SUITE) for an archive that has it"
 	ver=$(apt-cache "$@" show --no-all-versions "$pkg" | sed -n 's/^Version: //p' | head -n 1)
 	[ -n "$ver" ] || die "$pkg has no installable version"

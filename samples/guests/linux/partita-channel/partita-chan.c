@@ -1,0 +1,146 @@
+/*
+ * partita-chan DEVICE N [SIZE]: the Linux side of the channel test and benchmark, for the sample
+ * initramfs. Sends N messages on DEVICE (/dev/partita/<channel>, the partita-channel driver),
+ * each answered by the peer (the bare-metal VM's chan-echo: upper-cased), checks every answer and
+ * prints one line:
+ *
+ *   partita-chan: N messages, K answers intact, round trip T ns, M.MMM MB/s
+ *
+ * SIZE fixes the message size (1..4096); without it sizes cycle through 1..1000. Blocking read()
+ * waits for the doorbell: no polling loop.
+ *
+ * Freestanding (raw Linux system calls, no C library): the build has no arm64 libc to link.
+ */
+typedef unsigned long size_t;
+typedef long ssize_t;
+
+#define SYS_openat        56
+#define SYS_close         57
+#define SYS_read          63
+#define SYS_write         64
+#define SYS_exit          93
+#define SYS_clock_gettime 113
+#define AT_FDCWD          (-100)
+#define O_RDWR            2
+#define CLOCK_MONOTONIC   1
+
+static long sys(long n, long a, long b, long c, long d)
+{
+	register long x8 __asm__("x8") = n;
+	register long x0 __asm__("x0") = a;
+	register long x1 __asm__("x1") = b;
+	register long x2 __asm__("x2") = c;
+	register long x3 __asm__("x3") = d;
+	__asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3) : "memory");
+	return x0;
+}
+
+static size_t slen(const char *s)
+{
+	size_t n = 0;
+	while (s[n])
+		n++;
+	return n;
+}
+
+static void out(const char *s)
+{
+	sys(SYS_write, 1, (long)s, (long)slen(s), 0);
+}
+
+static void out_num(unsigned long v)
+{
+	char b[24];
+	int n = 23;
+	b[n] = 0;
+	do {
+		b[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	out(b + n);
+}
+
+static unsigned long num(const char *s)
+{
+	unsigned long v = 0;
+	while (*s >= '0' && *s <= '9')
+		v = v * 10 + (unsigned long)(*s++ - '0');
+	return v;
+}
+
+static unsigned long now_ns(void)
+{
+	long ts[2];
+	sys(SYS_clock_gettime, CLOCK_MONOTONIC, (long)ts, 0, 0);
+	return (unsigned long)ts[0] * 1000000000ul + (unsigned long)ts[1];
+}
+
+static unsigned char msg[4096], reply[4096];
+
+static int run(int argc, char **argv)
+{
+	if (argc < 3) {
+		out("usage: partita-chan DEVICE N [SIZE]\n");
+		return 2;
+	}
+	long fd = sys(SYS_openat, AT_FDCWD, (long)argv[1], O_RDWR, 0);
+	if (fd < 0) {
+		out("partita-chan: cannot open ");
+		out(argv[1]);
+		out("\n");
+		return 1;
+	}
+	unsigned long n = num(argv[2]), fixed = argc > 3 ? num(argv[3]) : 0, ok = 0, bytes = 0;
+	if (fixed > 4096)
+		fixed = 4096;
+	unsigned long t0 = now_ns();
+	for (unsigned long k = 0; k < n; k++) {
+		size_t len = fixed ? fixed : 1 + (k * 97) % 1000;
+		for (size_t i = 0; i < len; i++)
+			msg[i] = (unsigned char)("abcdefghijklmnopqrstuvwxyz0123456789"[(k + i) % 36]);
+		if (sys(SYS_write, fd, (long)msg, (long)len, 0) != (long)len) {
+			out("partita-chan: write failed\n");
+			break;
+		}
+		if (sys(SYS_read, fd, (long)reply, sizeof(reply), 0) != (long)len) {
+			out("partita-chan: no answer of the right length\n");
+			break;
+		}
+		int same = 1;
+		for (size_t i = 0; i < len; i++) {
+			unsigned char c = msg[i];
+			same &= reply[i] == (c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+		}
+		ok += (unsigned long)same;
+		bytes += 2 * len;
+	}
+	unsigned long dt = now_ns() - t0;
+	out("partita-chan: ");
+	out_num(n);
+	out(" messages, ");
+	out_num(ok);
+	out(" answers intact, round trip ");
+	out_num(n ? dt / n : 0);
+	out(" ns, ");
+	unsigned long kbs = dt ? bytes * 1000000ul / dt : 0;   /* bytes/ms = kB/s... as MB/s x1000 */
+	out_num(kbs / 1000);
+	out(".");
+	out_num(kbs % 1000 / 100);
+	out_num(kbs % 100 / 10);
+	out_num(kbs % 10);
+	out(" MB/s\n");
+	sys(SYS_close, fd, 0, 0, 0);
+	return ok == n ? 0 : 1;
+}
+
+/* Entry: the kernel puts argc, argv... on the stack. */
+__attribute__((used)) static void start_c(long *sp)
+{
+	int argc = (int)sp[0];
+	char **argv = (char **)(sp + 1);
+	sys(SYS_exit, run(argc, argv), 0, 0, 0);
+	for (;;)
+		;
+}
+
+__asm__(".text\n.global _start\n_start:\n\tmov x0, sp\n\tbl start_c\n");
