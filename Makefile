@@ -112,7 +112,8 @@ NEEDS_LINUX := $(if $(shell grep -l 'build/linux/' $(SYSTEM) 2>/dev/null),$(LINU
 
 linux-guest: $(LINUX_GUEST)
 
-$(LINUX_GUEST) &: $(wildcard samples/guests/linux/*) | $(BUILD)/.deps
+$(LINUX_GUEST) &: $(wildcard samples/guests/linux/* samples/guests/linux/partita-channel/* \
+			  samples/guests/channel/*) | $(BUILD)/.deps
 	$(MAKE) --no-print-directory -C samples/guests/linux O=$(BUILD)/linux
 
 $(BUILD)/guests/baremetal.bin: $(wildcard samples/guests/baremetal/* samples/guests/baremetal/attack/*) | $(BUILD)/.deps
