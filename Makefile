@@ -106,15 +106,15 @@ GUESTS := $(BUILD)/guests/baremetal.bin
 guests: $(GUESTS)
 
 # The Linux sample guest: Debian's arm64 kernel and a busybox initramfs, fetched with apt
-# (samples/guests/linux/README.md). Built for systems that name build/linux/ and for make check.
-LINUX_GUEST := $(BUILD)/linux/Image $(BUILD)/linux/initramfs.cpio.gz
-NEEDS_LINUX := $(if $(shell grep -l 'build/linux/' $(SYSTEM) 2>/dev/null),$(LINUX_GUEST))
+# (samples/guests/linux/README.md). Built for systems that name build/guests/linux/ and for make check.
+LINUX_GUEST := $(BUILD)/guests/linux/Image $(BUILD)/guests/linux/initramfs.cpio.gz
+NEEDS_LINUX := $(if $(shell grep -l 'build/guests/linux/' $(SYSTEM) 2>/dev/null),$(LINUX_GUEST))
 
 linux-guest: $(LINUX_GUEST)
 
 $(LINUX_GUEST) &: $(wildcard samples/guests/linux/* samples/guests/linux/partita-channel/* \
 			  samples/guests/channel/*) | $(BUILD)/.deps
-	$(MAKE) --no-print-directory -C samples/guests/linux O=$(BUILD)/linux
+	$(MAKE) --no-print-directory -C samples/guests/linux O=$(BUILD)/guests/linux
 
 $(BUILD)/guests/baremetal.bin: $(wildcard samples/guests/baremetal/* samples/guests/baremetal/attack/*) | $(BUILD)/.deps
 	$(MAKE) --no-print-directory -C samples/guests/baremetal O=$(BUILD)/guests

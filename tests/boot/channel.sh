@@ -14,7 +14,7 @@ boot "$here/channel.yaml" && {
 }
 # Linux and a bare-metal VM (samples/linux-channel.yaml, run once at boot): the partita-channel
 # driver, blocking reads woken by the doorbell, messages of every size both ways.
-if [ ! -f "$BUILD/linux/Image" ] || [ ! -f "$BUILD/linux/initramfs.cpio.gz" ]; then
+if [ ! -f "$BUILD/guests/linux/Image" ] || [ ! -f "$BUILD/guests/linux/initramfs.cpio.gz" ]; then
 	make -s -C "$TOP" linux-guest >/dev/null || { not_ok "channel: build the Linux guest"; finish; }
 fi
 BOOT_TIMEOUT=240 boot "$here/linux-chantest.yaml" && {

@@ -7,9 +7,9 @@
 # shellcheck source=tests/boot/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-if [ ! -f "$BUILD/linux/Image" ] || [ ! -f "$BUILD/linux/initramfs.cpio.gz" ] ||
-	[ "$TOP/samples/guests/linux/init" -nt "$BUILD/linux/initramfs.cpio.gz" ] ||
-	[ "$TOP/samples/guests/linux/inittab" -nt "$BUILD/linux/initramfs.cpio.gz" ]; then
+if [ ! -f "$BUILD/guests/linux/Image" ] || [ ! -f "$BUILD/guests/linux/initramfs.cpio.gz" ] ||
+	[ "$TOP/samples/guests/linux/init" -nt "$BUILD/guests/linux/initramfs.cpio.gz" ] ||
+	[ "$TOP/samples/guests/linux/inittab" -nt "$BUILD/guests/linux/initramfs.cpio.gz" ]; then
 	make -s -C "$TOP" linux-guest >/dev/null || { not_ok "linux: build the Linux guest (make linux-guest)"; finish; }
 fi
 if ! command -v tmux >/dev/null; then

@@ -19,7 +19,7 @@ PY
 }
 
 for yaml in "$TOP"/samples/*.yaml; do
-	grep -q 'build/linux/' "$yaml" && continue   # Linux samples wait for a person (linux.sh)
+	grep -q 'build/guests/linux/' "$yaml" && continue   # Linux samples wait for a person (linux.sh)
 	boot "$yaml" || continue
 	while IFS=$'\t' read -r vm ncpus args; do
 		expect "[$vm] hello from vm $vm cpu 0" "vm '$vm' says hello"
