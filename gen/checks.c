@@ -5,6 +5,7 @@
  */
 #include <libfdt.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -803,6 +804,15 @@ static u64 pool_pages(const struct m_system *s)
 	return n < PT_POOL_MIN ? PT_POOL_MIN : n;
 }
 
+/* The same file (not just the same contents): one device and inode. */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return a && b && stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
 static void check_images(struct m_system *s, const char *rule)
 {
 	(void)rule;
@@ -840,11 +850,25 @@ static void check_images(struct m_system *s, const char *rule)
 				check_path_chars(vm->image.at_initrd, "initrd", vm->name, vm->image.initrd_path);
 		}
 	}
-	/* The hypervisor embeds every image: its memory grows by their size. */
+	/* The hypervisor embeds every image, a file several VMs boot only once: its memory grows
+	 * by their size. */
 	u64 images = 0;
 	for (size_t v = 0; v < s->nvms; v++) {
 		struct m_image *im = &s->vms[v].image;
-		images += align_up(im->file_size, PAGE) + align_up(im->initrd_size, PAGE);
+		im->kernel_alias = im->initrd_alias = -1;
+		for (size_t w = 0; w < v; w++) {
+			struct m_image *o = &s->vms[w].image;
+			if (im->kernel_alias < 0 && o->kernel_alias < 0 && o->format == im->format &&
+			    im->present && o->present && same_file(im->kernel_path, o->kernel_path))
+				im->kernel_alias = (int)w;
+			if (im->initrd_alias < 0 && o->initrd_alias < 0 && im->initrd_size &&
+			    o->initrd_size && same_file(im->initrd_path, o->initrd_path))
+				im->initrd_alias = (int)w;
+		}
+		if (im->kernel_alias < 0)
+			images += align_up(im->file_size, PAGE);
+		if (im->initrd_alias < 0)
+			images += align_up(im->initrd_size, PAGE);
 		if (s->vms[v].dtb != DTB_NONE)
 			images += DTB_MAX;
 	}

@@ -121,6 +121,19 @@ size_t vm_irqs(const struct m_system *s, const struct m_vm *vm, struct board_irq
 	return w;
 }
 
+/* vm_V_blob_B_alias: the symbol prefix of the blob this one shares (pt_vmW_KIND), or empty. */
+static void alias(struct strbuf *b, size_t v, size_t nb, int w, const char *kind, char **err)
+{
+	char key[64], val[64];
+
+	snprintf(key, sizeof key, "vm_%zu_blob_%zu_alias", v, nb);
+	if (w >= 0)
+		snprintf(val, sizeof val, "pt_vm%d_%s", w, kind);
+	else
+		val[0] = '\0';
+	def(b, key, val, err);
+}
+
 static bool write_values(struct emit_ctx *ctx, struct strbuf *b, char **err)
 {
 	struct m_system *s = ctx->s;
@@ -243,6 +256,7 @@ static bool write_values(struct emit_ctx *ctx, struct strbuf *b, char **err)
 						     : xstrdup(abs_path(im->kernel_path, &keep));
 		free(keep);
 		def(b, NAME("vm_%zu_blob_%zu_kind", v, nb), "kernel", err);
+		alias(b, v, nb, im->kernel_alias, "kernel", err);
 		ok &= def(b, NAME("vm_%zu_blob_%zu_path", v, nb++), kernel, err);
 		free(kernel);
 		if (vm->dtb != DTB_NONE) {
@@ -251,12 +265,14 @@ static bool write_values(struct emit_ctx *ctx, struct strbuf *b, char **err)
 							: xstrdup(abs_path(vm->dtb_path, &keep));
 			free(keep);
 			def(b, NAME("vm_%zu_blob_%zu_kind", v, nb), "dtb", err);
+			alias(b, v, nb, -1, "dtb", err);
 			ok &= def(b, NAME("vm_%zu_blob_%zu_path", v, nb++), dtb, err);
 			ok &= def(b, NAME("vm_%zu_dtb_path", v), dtb, err);
 			free(dtb);
 		}
 		if (im->initrd_size) {
 			def(b, NAME("vm_%zu_blob_%zu_kind", v, nb), "initrd", err);
+			alias(b, v, nb, im->initrd_alias, "initrd", err);
 			ok &= def(b, NAME("vm_%zu_blob_%zu_path", v, nb++), abs_path(im->initrd_path, &keep), err);
 			free(keep);
 		}

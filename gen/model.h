@@ -64,6 +64,9 @@ struct m_image {
 	u64 dtb_ipa, initrd_ipa;
 	unsigned char *flat;  /* ELF: the loadable segments flattened; NULL otherwise */
 	u64 flat_size;
+	/* An earlier VM with the very same kernel (initrd) file and format: the hypervisor image
+	 * embeds that one once and both VMs load from it. -1: none. */
+	int kernel_alias, initrd_alias;
 };
 
 struct m_vm {

@@ -52,11 +52,14 @@ objs=$(find "$out/hyp" -name '*.o' ! -name config.o)
 "${CROSS_COMPILE}size" -t $objs | awk 'END { printf "  objects without config.o: text+rodata %d B, data %d B, bss+noinit %d B\n", $1, $2, $3 }'
 sect() { printf '%d' "0x$("${CROSS_COMPILE}objdump" -h "$elf" | awk -v s="$1" '$2 == s { print $3 }')"; }
 images=0
-while read -r name; do
+# Each embedded blob once: VMs booting the same file share one (their symbols are equal).
+while read -r start end; do
+	images=$((images + 0x$end - 0x$start))
+done < <(while read -r name; do
 	s=$("${CROSS_COMPILE}nm" "$elf" | awk -v n="${name}_start" '$3 == n { print $1 }')
 	e=$("${CROSS_COMPILE}nm" "$elf" | awk -v n="${name}_end" '$3 == n { print $1 }')
-	images=$((images + 0x$e - 0x$s))
-done < <("${CROSS_COMPILE}nm" "$elf" | sed -nE 's/.* (pt_vm[0-9]+_[a-z]+)_start$/\1/p')
+	echo "$s $e"
+done < <("${CROSS_COMPILE}nm" "$elf" | sed -nE 's/.* (pt_vm[0-9]+_[a-z]+)_start$/\1/p') | sort -u)
 bin=$(stat -c %s "$out/hyp/partita.bin")
 echo "  partita.bin $bin B, of which embedded guest images $images B -> hypervisor image $((bin - images)) B ($(( (bin - images + 1023) / 1024 )) KiB)"
 echo "  stacks + table pool (.noinit, not in the image): $(sect .noinit) B"

@@ -11,11 +11,17 @@ __asm__(
 "	.section .rodata.guest_images, \"a\"\n"
 forloop(`v', 0, last(get(vm, count)), `dnl
 forloop(`b', 0, last(get(vm, v, blob, count)), `dnl
-"	.balign 4096\n"
 "	.global pt_vm`'v`'_`'get(vm, v, blob, b, kind)`'_start, pt_vm`'v`'_`'get(vm, v, blob, b, kind)`'_end\n"
+ifelse(get(vm, v, blob, b, alias), `', `dnl
+"	.balign 4096\n"
 "pt_vm`'v`'_`'get(vm, v, blob, b, kind)`'_start:\n"
 "	.incbin \"get(vm, v, blob, b, path)\"\n"
 "pt_vm`'v`'_`'get(vm, v, blob, b, kind)`'_end:\n"
+', `dnl
+"	/* the same file as get(vm, v, blob, b, alias): embedded once */\n"
+"	.set pt_vm`'v`'_`'get(vm, v, blob, b, kind)`'_start, get(vm, v, blob, b, alias)_start\n"
+"	.set pt_vm`'v`'_`'get(vm, v, blob, b, kind)`'_end, get(vm, v, blob, b, alias)_end\n"
+')dnl
 ')')dnl
 "	.previous\n");
 forloop(`v', 0, last(get(vm, count)), `dnl

@@ -68,8 +68,10 @@ define(`v_vm_0_console', `1')dnl
 define(`v_vm_0_vuart_intid', `33')dnl
 define(`v_vm_0_shell_control', `1')dnl
 define(`v_vm_0_blob_0_kind', ``kernel'')dnl
+define(`v_vm_0_blob_0_alias', ``'')dnl
 define(`v_vm_0_blob_0_path', ``@TOP@/build/guests/baremetal.bin'')dnl
 define(`v_vm_0_blob_1_kind', ``dtb'')dnl
+define(`v_vm_0_blob_1_alias', ``'')dnl
 define(`v_vm_0_blob_1_path', ``@OUT@/srv.dtb'')dnl
 define(`v_vm_0_dtb_path', ``@OUT@/srv.dtb'')dnl
 define(`v_vm_0_blob_count', `2')dnl
@@ -119,11 +121,14 @@ define(`v_vm_1_console', `1')dnl
 define(`v_vm_1_vuart_intid', `33')dnl
 define(`v_vm_1_shell_control', `1')dnl
 define(`v_vm_1_blob_0_kind', ``kernel'')dnl
+define(`v_vm_1_blob_0_alias', ``'')dnl
 define(`v_vm_1_blob_0_path', ``@TOP@/build/guests/linux/Image'')dnl
 define(`v_vm_1_blob_1_kind', ``dtb'')dnl
+define(`v_vm_1_blob_1_alias', ``'')dnl
 define(`v_vm_1_blob_1_path', ``@OUT@/linux.dtb'')dnl
 define(`v_vm_1_dtb_path', ``@OUT@/linux.dtb'')dnl
 define(`v_vm_1_blob_2_kind', ``initrd'')dnl
+define(`v_vm_1_blob_2_alias', ``'')dnl
 define(`v_vm_1_blob_2_path', ``@TOP@/build/guests/linux/initramfs.cpio.gz'')dnl
 define(`v_vm_1_blob_count', `3')dnl
 define(`v_channel_count', `1')dnl

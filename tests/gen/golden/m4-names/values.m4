@@ -68,8 +68,10 @@ define(`v_vm_0_console', `1')dnl
 define(`v_vm_0_vuart_intid', `33')dnl
 define(`v_vm_0_shell_control', `1')dnl
 define(`v_vm_0_blob_0_kind', ``kernel'')dnl
+define(`v_vm_0_blob_0_alias', ``'')dnl
 define(`v_vm_0_blob_0_path', ``@TOP@/tests/gen/systems/tiny.bin'')dnl
 define(`v_vm_0_blob_1_kind', ``dtb'')dnl
+define(`v_vm_0_blob_1_alias', ``'')dnl
 define(`v_vm_0_blob_1_path', ``@OUT@/b.dtb'')dnl
 define(`v_vm_0_dtb_path', ``@OUT@/b.dtb'')dnl
 define(`v_vm_0_blob_count', `2')dnl
@@ -107,8 +109,10 @@ define(`v_vm_1_console', `1')dnl
 define(`v_vm_1_vuart_intid', `33')dnl
 define(`v_vm_1_shell_control', `1')dnl
 define(`v_vm_1_blob_0_kind', ``kernel'')dnl
+define(`v_vm_1_blob_0_alias', ``pt_vm0_kernel'')dnl
 define(`v_vm_1_blob_0_path', ``@TOP@/tests/gen/systems/tiny.bin'')dnl
 define(`v_vm_1_blob_1_kind', ``dtb'')dnl
+define(`v_vm_1_blob_1_alias', ``'')dnl
 define(`v_vm_1_blob_1_path', ``@OUT@/index.dtb'')dnl
 define(`v_vm_1_dtb_path', ``@OUT@/index.dtb'')dnl
 define(`v_vm_1_blob_count', `2')dnl
@@ -146,6 +150,7 @@ define(`v_vm_2_console', `1')dnl
 define(`v_vm_2_vuart_intid', `33')dnl
 define(`v_vm_2_shell_control', `1')dnl
 define(`v_vm_2_blob_0_kind', ``kernel'')dnl
+define(`v_vm_2_blob_0_alias', ``pt_vm0_kernel'')dnl
 define(`v_vm_2_blob_0_path', ``@TOP@/tests/gen/systems/tiny.bin'')dnl
 define(`v_vm_2_blob_count', `1')dnl
 define(`v_vm_3_name', ``v'')dnl
@@ -193,6 +198,7 @@ define(`v_vm_3_console', `1')dnl
 define(`v_vm_3_vuart_intid', `33')dnl
 define(`v_vm_3_shell_control', `1')dnl
 define(`v_vm_3_blob_0_kind', ``kernel'')dnl
+define(`v_vm_3_blob_0_alias', ``pt_vm0_kernel'')dnl
 define(`v_vm_3_blob_0_path', ``@TOP@/tests/gen/systems/tiny.bin'')dnl
 define(`v_vm_3_blob_count', `1')dnl
 define(`v_channel_count', `1')dnl

@@ -8,13 +8,13 @@
 /* Guest images, embedded in the hypervisor image and copied into guest RAM at boot. */
 __asm__(
 "	.section .rodata.guest_images, \"a\"\n"
-"	.balign 4096\n"
 "	.global pt_vm0_kernel_start, pt_vm0_kernel_end\n"
+"	.balign 4096\n"
 "pt_vm0_kernel_start:\n"
 "	.incbin \"@TOP@/build/guests/baremetal.bin\"\n"
 "pt_vm0_kernel_end:\n"
-"	.balign 4096\n"
 "	.global pt_vm0_dtb_start, pt_vm0_dtb_end\n"
+"	.balign 4096\n"
 "pt_vm0_dtb_start:\n"
 "	.incbin \"@OUT@/smp.dtb\"\n"
 "pt_vm0_dtb_end:\n"

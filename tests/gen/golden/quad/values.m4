@@ -69,8 +69,10 @@ define(`v_vm_0_console', `1')dnl
 define(`v_vm_0_vuart_intid', `33')dnl
 define(`v_vm_0_shell_control', `1')dnl
 define(`v_vm_0_blob_0_kind', ``kernel'')dnl
+define(`v_vm_0_blob_0_alias', ``'')dnl
 define(`v_vm_0_blob_0_path', ``@TOP@/build/guests/baremetal.bin'')dnl
 define(`v_vm_0_blob_1_kind', ``dtb'')dnl
+define(`v_vm_0_blob_1_alias', ``'')dnl
 define(`v_vm_0_blob_1_path', ``@OUT@/smp.dtb'')dnl
 define(`v_vm_0_dtb_path', ``@OUT@/smp.dtb'')dnl
 define(`v_vm_0_blob_count', `2')dnl

@@ -95,8 +95,10 @@ define(`v_vm_0_console', `1')dnl
 define(`v_vm_0_vuart_intid', `33')dnl
 define(`v_vm_0_shell_control', `1')dnl
 define(`v_vm_0_blob_0_kind', ``kernel'')dnl
+define(`v_vm_0_blob_0_alias', ``'')dnl
 define(`v_vm_0_blob_0_path', ``@TOP@/tests/gen/systems/tiny.bin'')dnl
 define(`v_vm_0_blob_1_kind', ``dtb'')dnl
+define(`v_vm_0_blob_1_alias', ``'')dnl
 define(`v_vm_0_blob_1_path', ``@OUT@/ctrl.dtb'')dnl
 define(`v_vm_0_dtb_path', ``@OUT@/ctrl.dtb'')dnl
 define(`v_vm_0_blob_count', `2')dnl
@@ -164,11 +166,14 @@ define(`v_vm_1_console', `1')dnl
 define(`v_vm_1_vuart_intid', `33')dnl
 define(`v_vm_1_shell_control', `1')dnl
 define(`v_vm_1_blob_0_kind', ``kernel'')dnl
+define(`v_vm_1_blob_0_alias', ``'')dnl
 define(`v_vm_1_blob_0_path', ``@TOP@/tests/gen/systems/fake-linux.Image'')dnl
 define(`v_vm_1_blob_1_kind', ``dtb'')dnl
+define(`v_vm_1_blob_1_alias', ``'')dnl
 define(`v_vm_1_blob_1_path', ``@OUT@/linux.dtb'')dnl
 define(`v_vm_1_dtb_path', ``@OUT@/linux.dtb'')dnl
 define(`v_vm_1_blob_2_kind', ``initrd'')dnl
+define(`v_vm_1_blob_2_alias', ``'')dnl
 define(`v_vm_1_blob_2_path', ``@TOP@/tests/gen/systems/initrd.cpio.gz'')dnl
 define(`v_vm_1_blob_count', `3')dnl
 define(`v_vm_2_name', ``rt'')dnl
@@ -213,6 +218,7 @@ define(`v_vm_2_console', `0')dnl
 define(`v_vm_2_vuart_intid', `0')dnl
 define(`v_vm_2_shell_control', `1')dnl
 define(`v_vm_2_blob_0_kind', ``kernel'')dnl
+define(`v_vm_2_blob_0_alias', ``pt_vm0_kernel'')dnl
 define(`v_vm_2_blob_0_path', ``@TOP@/tests/gen/systems/tiny.bin'')dnl
 define(`v_vm_2_blob_count', `1')dnl
 define(`v_channel_count', `2')dnl
