@@ -276,7 +276,7 @@ int console_main(int argc, char **argv)
 	if (sock < 0)
 		return 1;
 	static const uint8_t hello[] = "H" MUX_HELLO_TEXT;
-	if (!send_frame(sock, MUX_CH_CTRL, hello, sizeof(hello) - 1))
+	if (!write_all(sock, MUX_PREAMBLE, 2) || !send_frame(sock, MUX_CH_CTRL, hello, sizeof(hello) - 1))
 		return 1;
 
 	struct mux_decoder dec;

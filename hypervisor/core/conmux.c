@@ -56,10 +56,13 @@ static int focus = FOCUS_NONE;  /* a VM index, pt_config.nvms for the shell, or 
 static bool input_stalled;      /* the next byte has nowhere to go: UART left unread */
 static struct mux_decoder dec;
 static unsigned hello_pos;      /* tagged: bytes of a client's hello matched (and held) so far */
-static uint64_t hello_since;    /* when the first of them came */
-/* The hello frame exactly as a client sends it (no byte in it needs escaping). */
-static const uint8_t hello[] = { MUX_FLAG, MUX_CH_CTRL, MUX_CTRL_HELLO, 'p', 'a', 'r', 't', 'i',
-				 't', 'a', '-', 'm', 'u', 'x', ' ', '1', MUX_FLAG };
+/*
+ * What a client sends to say hello: MUX_PREAMBLE (two 0xff bytes, which no keyboard sends and a
+ * frame decoder skips as noise between frames), then the hello frame, exactly (no byte in it
+ * needs escaping).
+ */
+static const uint8_t hello[] = { 0xff, 0xff, MUX_FLAG, MUX_CH_CTRL, MUX_CTRL_HELLO, 'p', 'a', 'r',
+				 't', 'i', 't', 'a', '-', 'm', 'u', 'x', ' ', '1', MUX_FLAG };
 
 static unsigned nstreams(void) { return 1 + pt_config.nvms; }
 
@@ -283,13 +286,10 @@ size_t conmux_log_copy(char *buf, size_t size)
 	return n;
 }
 
-static void release_stale_hello(void);
-
-/* The idle timer fired: a stream waits behind a line that went quiet, or a '~' is held. */
+/* The idle timer fired: a stream waits behind a line that went quiet. */
 static void idle_timer(void)
 {
 	timer_disarm();
-	release_stale_hello();
 	spin_lock(&con_lock);
 	pump(false);
 	spin_unlock(&con_lock);
@@ -416,17 +416,12 @@ static void input_byte(uint8_t c, struct input_result *r)
 		return;
 	}
 	/*
-	 * Tagged: a mux client's hello switches modes. Its first byte is '~' (FLAG), which a
-	 * person types too: held back until the next byte shows it is not a hello, or for
-	 * CON_IDLE_MS at most (idle_timer), then delivered after all.
+	 * Tagged: a mux client's hello switches modes. Bytes that begin like it (0xff, never
+	 * typed) are held until one does not match, then delivered after all.
 	 */
 	if (hello_pos || c == hello[0]) {
 		if (c == hello[hello_pos]) {
-			if (hello_pos++ == 0) {
-				hello_since = timer_now();
-				timer_arm(hello_since + idle_ticks);
-			}
-			if (hello_pos == sizeof(hello)) {
+			if (++hello_pos == sizeof(hello)) {
 				hello_pos = 0;
 				r->hello = true;
 			}
@@ -511,23 +506,6 @@ void conmux_poll_input(void)
 		shell_execute(command);   /* outside input_lock: it may stop VMs, which moves focus */
 		conmux_poll_input();      /* and what was typed after it */
 	}
-}
-
-static void release_stale_hello(void)
-{
-	struct input_result r = { false, false };
-	char command[SHELL_LINE];
-	bool have_command;
-
-	spin_lock(&input_lock);
-	if (hello_pos && timer_now() - hello_since >= idle_ticks)
-		release_held(&r);
-	have_command = shell_take(command, sizeof(command));
-	spin_unlock(&input_lock);
-	if (r.say_focus)
-		say_focus();
-	if (have_command)
-		shell_execute(command);
 }
 
 int conmux_vm_getc(struct vm *vm)

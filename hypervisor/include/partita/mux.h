@@ -24,13 +24,16 @@
 
 /*
  * Control messages (channel 0xff), first payload byte:
- *   host -> hypervisor  'H' + "partita-mux 1": hello. The hypervisor answers with 'N' and replays
- *                       what it still holds of every stream (the last 4 KiB of each).
+ *   host -> hypervisor  'H' + "partita-mux 1": hello, preceded on the wire by MUX_PREAMBLE (two
+ *                       0xff bytes outside any frame: how a hypervisor still in tagged mode
+ *                       tells a client from a person typing). The hypervisor answers with 'N'
+ *                       and replays what it still holds of every stream (the last 4 KiB of each).
  *   hypervisor -> host  'N' + for each channel: its number, its name, NUL: the names.
  */
 #define MUX_CTRL_HELLO  'H'
 #define MUX_CTRL_NAMES  'N'
 #define MUX_HELLO_TEXT  "partita-mux 1"
+#define MUX_PREAMBLE    "\xff\xff"
 
 /* Bytes one frame of `len` payload bytes takes at most on the wire. */
 #define MUX_FRAME_MAX(len) (2 + 2 * (1 + (len)))
