@@ -153,6 +153,41 @@ static void copy_device(struct dt *d, const struct board *b, const struct board_
 		prop_u32(d, dst, "interrupt-parent", GIC_PHANDLE);
 }
 
+/*
+ * /chosen/rng-seed (64 bytes) and kaslr-seed (8): from the system description's text and the VM's
+ * name, so a build is reproducible, every VM's seed differs, and a changed description changes
+ * them. Not secret: the same image boots with the same seeds every time (docs/schema.md).
+ */
+static uint64_t mix(uint64_t x)
+{
+	/* splitmix64's finaliser */
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+static void seeds(struct dt *d, int chosen, const struct m_system *s, const struct m_vm *vm)
+{
+	uint64_t h = 0xcbf29ce484222325ull;   /* FNV-1a over the description, then the name */
+	uint8_t rng[64];
+	fdt64_t kaslr;
+
+	for (size_t i = 0; i < s->src->len; i++)
+		h = (h ^ (uint8_t)s->src->text[i]) * 0x100000001b3ull;
+	for (const char *c = vm->name; *c; c++)
+		h = (h ^ (uint8_t)*c) * 0x100000001b3ull;
+	for (size_t i = 0; i < sizeof rng; i += 8) {
+		uint64_t v = mix(h + i);
+		for (int k = 0; k < 8; k++)
+			rng[i + (size_t)k] = (uint8_t)(v >> (8 * k));
+	}
+	kaslr = cpu_to_fdt64(mix(h ^ 0x6b61736c72ull));
+	prop(d, chosen, "rng-seed", rng, sizeof rng);
+	prop(d, chosen, "kaslr-seed", &kaslr, sizeof kaslr);
+}
+
 static bool build_dtb(struct emit_ctx *ctx, struct m_vm *vm, void *buf, char **err)
 {
 	struct m_system *s = ctx->s;
@@ -178,6 +213,7 @@ static bool build_dtb(struct emit_ctx *ctx, struct m_vm *vm, void *buf, char **e
 	prop_str(&d, chosen, "partita,system", s->name);
 	if (vm->image.bootargs)
 		prop_str(&d, chosen, "bootargs", vm->image.bootargs);
+	seeds(&d, chosen, s, vm);
 	if (uart_path)
 		prop_str(&d, chosen, "stdout-path", uart_path);
 	if (vm->image.initrd_size) {
