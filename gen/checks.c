@@ -56,6 +56,7 @@ const struct rule rules[] = {
 	{ "dtb-mismatch", "a device tree file that does not describe its VM (memory, cpus, GIC)" },
 	{ "image-entry", "the entry point is outside the loaded image" },
 	{ "channel-vm", "a channel endpoint names a VM that does not exist" },
+	{ "device-backend", "a device's disk:/net: backend is missing its qemu: device, not a file, or unknown" },
 	{ "console-vm", "hypervisor console focus/control names a VM that does not exist or has no console" },
 	{ "channel-endpoints", "a channel does not join exactly two distinct VMs" },
 	{ "guest-overlap", "two things overlap in one VM's guest-physical space" },
@@ -202,6 +203,41 @@ static bool qemu_text_ok(const char *t, bool spaces)
 	return true;
 }
 
+static void check_path_chars(struct loc at, const char *what, const char *vm, const char *path);
+
+/*
+ * A device's `disk:` or `net:` (rule device-backend): only with `qemu:` (it is that -device's
+ * backend), not both; the disk a readable regular file whose path run.sh can carry; net "user".
+ */
+static void check_device_backend(struct m_system *s, const struct m_vm *vm, const struct m_device *d)
+{
+	const char *rule = "device-backend";
+	struct stat st;
+
+	if ((d->disk || d->net) && !d->qemu) {
+		struct diag *e = diag_error(d->disk ? d->at_disk : d->at_net, rule,
+					    "vm '%s': device '%s' has a %s backend but no qemu: device for it",
+					    vm->name, d->ref, d->disk ? "disk" : "net");
+		diag_hint(e, "add qemu: virtio-%s-device", d->disk ? "blk" : "net");
+	}
+	if (d->disk && d->net)
+		diag_error(d->at_net, rule, "vm '%s': device '%s' has both a disk and a net backend",
+			   vm->name, d->ref);
+	if (d->disk && (stat(d->disk_path, &st) != 0 || !S_ISREG(st.st_mode))) {
+		struct diag *e = diag_error(d->at_disk, rule, "vm '%s': disk image '%s' is not a file",
+					    vm->name, d->disk);
+		diag_hint(e, "create it first, e.g. truncate -s 16M %s (a raw image)", d->disk);
+	} else if (d->disk) {
+		check_path_chars(d->at_disk, "disk image", vm->name, d->disk_path);
+	}
+	if (d->net && strcmp(d->net, "user")) {
+		struct diag *e = diag_error(d->at_net, rule, "vm '%s': network '%s' is not one run.sh "
+					    "can create", vm->name, d->net);
+		diag_hint(e, "net: user (QEMU user-mode networking)");
+	}
+	(void)s;
+}
+
 static void check_qemu_text(struct m_system *s, const char *rule)
 {
 	struct board *b = s->board;
@@ -226,6 +262,7 @@ static void check_qemu_text(struct m_system *s, const char *rule)
 				diag_hint(e, "write driver[,property=value]... with letters, digits and "
 					  "_ . , = : / + @ - only, e.g. virtio-net-device,netdev=n0");
 			}
+			check_device_backend(s, &s->vms[v], d);
 		}
 }
 

@@ -321,19 +321,44 @@ static bool write_values(struct emit_ctx *ctx, struct strbuf *b, char **err)
 			slots[j - 1] = t;
 		}
 	size_t lowest = 0; /* one past the lowest slot with a backend */
-	const char **backend = xcalloc(nslots + 1, sizeof *backend);
+	const struct m_device **backend = xcalloc(nslots + 1, sizeof *backend);
 	for (size_t k = 0; k < nslots; k++)
 		for (size_t v = 0; v < s->nvms; v++)
 			for (size_t i = 0; i < s->vms[v].ndevs; i++)
 				if (s->vms[v].devs[i].dev == slots[k] && s->vms[v].devs[i].qemu) {
-					backend[k] = s->vms[v].devs[i].qemu;
+					backend[k] = &s->vms[v].devs[i];
 					lowest = k + 1;
 				}
-	for (size_t k = 0; k < lowest; k++)
-		ok &= def(b, NAME("qemu_device_%zu", nd++), backend[k] ? backend[k] : "virtio-rng-device", err);
+	/* A disk or user network behind a -device: its -drive or -netdev, tied by an id. */
+	size_t nb = 0;
+	for (size_t k = 0; k < lowest; k++) {
+		const struct m_device *d = backend[k];
+		char *dev;
+		if (d && d->disk) {
+			char *keep = NULL;
+			dev = xasprintf("%s,drive=pt-disk%zu", d->qemu, k);
+			char *arg = xasprintf("file=%s,if=none,format=raw,id=pt-disk%zu",
+					      abs_path(d->disk_path, &keep), k);
+			ok &= def(b, NAME("qemu_backend_%zu_opt", nb), "-drive", err);
+			ok &= def(b, NAME("qemu_backend_%zu_arg", nb++), arg, err);
+			free(arg);
+			free(keep);
+		} else if (d && d->net) {
+			dev = xasprintf("%s,netdev=pt-net%zu", d->qemu, k);
+			char *arg = xasprintf("user,id=pt-net%zu", k);
+			ok &= def(b, NAME("qemu_backend_%zu_opt", nb), "-netdev", err);
+			ok &= def(b, NAME("qemu_backend_%zu_arg", nb++), arg, err);
+			free(arg);
+		} else {
+			dev = xstrdup(d ? d->qemu : "virtio-rng-device");
+		}
+		ok &= def(b, NAME("qemu_device_%zu", nd++), dev, err);
+		free(dev);
+	}
 	free(backend);
 	free(slots);
 	defu(b, "qemu_device_count", nd);
+	defu(b, "qemu_backend_count", nb);
 	return ok;
 }
 

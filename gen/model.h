@@ -36,8 +36,11 @@ struct m_color {
 struct m_device {
 	const char *ref;
 	const char *qemu; /* optional: the QEMU -device that backs this slot (virtio-mmio) */
+	const char *disk; /* optional: a raw disk image file run.sh gives that -device (as written) */
+	char *disk_path;  /* resolved against the YAML file's folder */
+	const char *net;  /* optional: "user", QEMU user-mode networking for that -device */
 	int dev;          /* index in board->devs, -1 when unknown */
-	struct loc at, at_qemu;
+	struct loc at, at_qemu, at_disk, at_net;
 };
 
 enum image_format { IMG_RAW, IMG_ELF, IMG_LINUX };

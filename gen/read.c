@@ -24,7 +24,7 @@ static const char *const mem_keys[] = { "base", "size", "phys", NULL };
 static const char *const mem_required[] = { "base", "size", NULL };
 static const char *const image_keys[] = { "kernel", "format", "entry", "load", "initrd", "bootargs", NULL };
 static const char *const image_required[] = { "kernel", NULL };
-static const char *const dev_keys[] = { "node", "qemu", NULL };
+static const char *const dev_keys[] = { "node", "qemu", "disk", "net", NULL };
 static const char *const dev_required[] = { "node", NULL };
 static const char *const chan_keys[] = { "name", "size", "phys", "endpoints", NULL };
 static const char *const chan_required[] = { "name", "size", "endpoints", NULL };
@@ -236,11 +236,15 @@ static void read_devices(struct reader *r, struct m_vm *vm, yaml_node_t *n)
 		return;
 	for (size_t i = 0; i < yseq_len(n); i++) {
 		yaml_node_t *item = yseq_at(r->y, n, i), *ref = item, *q;
-		const char *qemu = NULL;
-		struct loc at_qemu = { 0 };
+		const char *qemu = NULL, *disk = NULL, *net = NULL;
+		struct loc at_qemu = { 0 }, at_disk = { 0 }, at_net = { 0 };
 		if (yis_map(item)) {
 			if ((q = ymap_get(r->y, item, "qemu")) && yread_str(r->y, q, "device qemu backend", &qemu))
 				at_qemu = yloc(r->y, q);
+			if ((q = ymap_get(r->y, item, "disk")) && yread_str(r->y, q, "device disk image", &disk))
+				at_disk = yloc(r->y, q);
+			if ((q = ymap_get(r->y, item, "net")) && yread_str(r->y, q, "device network", &net))
+				at_net = yloc(r->y, q);
 			if (!ymap_check(r->y, item, &K_DEV) || !(ref = ymap_get(r->y, item, "node")))
 				continue;
 		}
@@ -251,6 +255,11 @@ static void read_devices(struct reader *r, struct m_vm *vm, yaml_node_t *n)
 		d->ref = name;
 		d->qemu = qemu;
 		d->at_qemu = at_qemu;
+		d->disk = disk;
+		d->at_disk = at_disk;
+		d->disk_path = disk ? path_join(r->s->dir, disk) : NULL;
+		d->net = net;
+		d->at_net = at_net;
 		d->at = yloc(r->y, ref);
 		d->dev = -1;
 	}
@@ -442,6 +451,8 @@ void model_free(struct m_system *s)
 		free(vm->cpus);
 		free(vm->mem);
 		free(vm->colors);
+		for (size_t d = 0; d < vm->ndevs; d++)
+			free(vm->devs[d].disk_path);
 		free(vm->devs);
 		free(vm->dtb_path);
 		free(vm->image.kernel_path);

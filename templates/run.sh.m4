@@ -57,6 +57,9 @@ qemu=(get(qemu, binary)
 forloop(`d', 0, last(get(qemu, device, count)), `dnl
 	-device "get(qemu, device, d)"
 ')dnl
+forloop(`k', 0, last(get(qemu, backend, count)), `dnl
+	get(qemu, backend, k, opt) "get(qemu, backend, k, arg)"
+')dnl
 	-kernel "$image")
 
 if [ "$console" = mux ]; then

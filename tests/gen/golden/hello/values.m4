@@ -73,3 +73,4 @@ define(`v_qemu_smp', `4')dnl
 define(`v_qemu_memory', ``2G'')dnl
 define(`v_qemu_extra', ``-nographic -net none'')dnl
 define(`v_qemu_device_count', `0')dnl
+define(`v_qemu_backend_count', `0')dnl

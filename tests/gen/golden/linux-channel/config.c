@@ -114,7 +114,7 @@ static const struct pt_vm vms[] = {
 			.entry = 0x40000000,
 			.kernel = { pt_vm1_kernel_start, pt_vm1_kernel_end, 0x40000000 },
 			.dtb = { pt_vm1_dtb_start, pt_vm1_dtb_end, 0x4fe00000 },
-			.initrd = { pt_vm1_initrd_start, pt_vm1_initrd_end, 0x4fd05000 },
+			.initrd = { pt_vm1_initrd_start, pt_vm1_initrd_end, 0x4fcf5000 },
 		},
 		.on_fault = PT_FAULT_HALT,
 		.console = 1,

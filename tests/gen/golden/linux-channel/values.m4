@@ -115,7 +115,7 @@ define(`v_vm_1_image_format', ``PT_IMAGE_LINUX'')dnl
 define(`v_vm_1_image_entry', `0x40000000')dnl
 define(`v_vm_1_image_kernel_ipa', `0x40000000')dnl
 define(`v_vm_1_image_dtb_ipa', `0x4fe00000')dnl
-define(`v_vm_1_image_initrd_ipa', `0x4fd05000')dnl
+define(`v_vm_1_image_initrd_ipa', `0x4fcf5000')dnl
 define(`v_vm_1_on_fault', ``PT_FAULT_HALT'')dnl
 define(`v_vm_1_console', `1')dnl
 define(`v_vm_1_vuart_intid', `33')dnl
@@ -145,3 +145,4 @@ define(`v_qemu_smp', `4')dnl
 define(`v_qemu_memory', ``2G'')dnl
 define(`v_qemu_extra', ``-nographic -net none'')dnl
 define(`v_qemu_device_count', `0')dnl
+define(`v_qemu_backend_count', `0')dnl

@@ -241,3 +241,4 @@ define(`v_qemu_memory', ``2G'')dnl
 define(`v_qemu_extra', ``-nographic -net none'')dnl
 define(`v_qemu_device_0', ``virtio-rng-device'')dnl
 define(`v_qemu_device_count', `1')dnl
+define(`v_qemu_backend_count', `0')dnl
