@@ -150,3 +150,27 @@ for row in "hvc|PSCI_VERSION by HVC (native: QEMU's own PSCI)" \
 	printf "  %-10s %9s %9s %+9.2f  %s\n" "$name" "$n" "$p" "$(awk -v a="$p" -v b="$n" 'BEGIN { print a - b }')" "$what"
 done
 echo "  (targets, issue 10: timer interrupt added <= 48; vUART write added <= 250; SGI round trip <= 600)"
+
+echo "== channel messages (docs/channels.md): round trip, both sides' work"
+ch=$BUILD/bench/channel
+system "$TOP/hypervisor/bench/channel.yaml" "$ch"
+"$ch/run.sh" --icount --timeout 120 </dev/null 2>/dev/null | tr -d '\r' >"$ch/console.log" || true
+while read -r l; do
+	n=$(sed -nE 's/.*chan-send: ([0-9]+) messages of ([0-9]+) bytes, ([0-9]+) answers intact, round trip ([0-9]+) ticks.*/\1 \2 \3 \4/p' <<<"$l")
+	[ -n "$n" ] || continue
+	read -r count size good ticks <<<"$n"
+	# ticks x 16 = instructions = ns of virtual time; 2 x size bytes move per round trip
+	printf "  bare-metal <-> bare-metal, %4d B: %d of %d intact, round trip %d ticks = ~%d instructions, %d.%02d MB/s (virtual time)\n" \
+		"$size" "$good" "$count" "$ticks" $((ticks * 16)) $((2 * size * 1000 / (ticks * 16))) \
+		$((2 * size * 100000 / (ticks * 16) % 100))
+done <"$ch/console.log"
+grep -q "chan-send" "$ch/console.log" || { echo "  no chan-send line:"; sed 's/^/    /' "$ch/console.log"; }
+if [ -f "$BUILD/guests/linux/Image" ] && [ -f "$BUILD/guests/linux/initramfs.cpio.gz" ]; then
+	lc=$BUILD/bench/linux-chantest
+	system "$TOP/tests/boot/linux-chantest.yaml" "$lc"
+	"$lc/run.sh" --timeout 240 </dev/null 2>/dev/null | tr -d '\r' >"$lc/console.log" || true
+	grep -E '^\[linux\] partita-chan:' "$lc/console.log" | sed 's/^\[linux\] partita-chan: /  Linux <-> bare-metal (wall clock, QEMU TCG): /' |
+		paste -d' ' - <(printf '%s\n' "(1..1000 B)" "(64 B)" "(4 KiB)")
+else
+	echo "  (Linux <-> bare-metal: build the Linux guest first, make linux-guest)"
+fi

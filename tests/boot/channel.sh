@@ -19,12 +19,24 @@ if [ ! -f "$BUILD/guests/linux/Image" ] || [ ! -f "$BUILD/guests/linux/initramfs
 fi
 BOOT_TIMEOUT=240 boot "$here/linux-chantest.yaml" && {
 	expect "[linux] partita-linux: channels: /dev/partita/pipe" "the driver gives /dev/partita/pipe"
-	expect_re "^\[linux\] partita-chan: 1000 messages, 1000 answers intact, round trip [0-9]+ ns" \
+	expect_re "^\[linux\] partita-chan: 1000 messages, 1000 answers intact, 0 resets, round trip [0-9]+ ns" \
 		"1,000 messages of 1..1000 bytes from Linux come back upper-cased, in order"
 	expect_re "^\[linux\] partita-chan: 200 messages, 200 answers intact" "200 messages of 64 bytes"
 	expect_re "^\[linux\] partita-chan: 100 messages, 100 answers intact" "100 messages of 4 KiB"
 	expect "[srv] chan-echo: 1300 messages answered" "the bare-metal side counted the same 1,300"
 	expect "partita: vm 'linux' vcpu 0: PSCI SYSTEM_OFF — VM off" "Linux powers off after the test"
+	powered_off
+}
+
+# The bare-metal end restarts in the middle: Linux sees the reset and goes on with its new life.
+BOOT_TIMEOUT=240 boot "$here/linux-chanreset.yaml" && {
+	expect_count 2 "[srv] chan-echo: 100 messages answered" "srv answers 100 messages in each of its two lives"
+	expect "partita: vm 'srv' vcpu 0: data abort at IPA 0x60000000" "srv faults between them"
+	expect "[linux] partita-chan: the peer reset the channel" "Linux's blocked read returns ECONNRESET"
+	expect_count 2 "[linux] partita-chan: 100 messages, 100 answers intact, 0 resets" \
+		"100 messages before the reset and 100 after, every answer intact"
+	expect_order "[linux] partita-chan: the peer reset the channel" "[srv] boot 3 reached maxboots" \
+		"srv powers off on its third boot"
 	powered_off
 }
 finish

@@ -3,10 +3,12 @@
  * `partita,channel` node) with the ptchan library (samples/guests/channel, docs/channels.md),
  * woken by the doorbell interrupt, never by polling:
  *
- *   chan-echo=N   answer N messages (0: for ever), each upper-cased, then print how many
+ *   chan-echo=N   answer N messages (0: for ever), each upper-cased, then print how many; gives
+ *                 up after 120 s without a first message or 5 s without the next
  *   chan-send=N   send N messages of 1..1000 bytes (a pattern that says which), wait for each
  *                 answer and check it is the message upper-cased; print the count and the mean
  *                 round trip in counter ticks
+ *   chan-size=S   chan-send's messages are S bytes each from now on (0: back to 1..1000)
  */
 #include "fdt.h"
 #include "gic.h"
@@ -19,8 +21,11 @@
 #define MSG_MAX 1000               /* chan-send's sizes cycle through 1..MSG_MAX */
 
 static struct ptchan chan;
+static uint32_t fixed_size;
 static unsigned chan_index;
 static uint8_t msg[PTCHAN_MAX_MSG], reply[PTCHAN_MAX_MSG];
+
+static void ring(void);
 
 /* Open the first channel; 0 when the VM has none. */
 static int chan_open(void)
@@ -33,6 +38,7 @@ static int chan_open(void)
 	}
 	chan_index = c->index;
 	irq_doorbell(c->intid);
+	ring();   /* we (re)opened: a peer waiting on an answer from our previous life may look */
 	return 1;
 }
 
@@ -70,7 +76,8 @@ static void echo(uint64_t n, uint64_t tpm)
 {
 	uint64_t served = 0;
 
-	while ((n == 0 || served < n) && (n == 0 || wait_msg(5000 * tpm))) {
+	/* The peer may take a while to boot (Linux: some seconds): the first wait is long. */
+	while ((n == 0 || served < n) && (n == 0 || wait_msg((served ? 5000 : 120000) * tpm))) {
 		if (n == 0 && !wait_msg(~0ull >> 2))
 			continue;
 		int len = ptchan_recv(&chan, msg, sizeof(msg));
@@ -91,7 +98,7 @@ static void send(uint64_t n, uint64_t tpm)
 	uint64_t ok = 0, start = vcount();
 
 	for (uint64_t k = 0; k < n; k++) {
-		uint32_t len = 1 + (uint32_t)((k * 97) % MSG_MAX);
+		uint32_t len = fixed_size ? fixed_size : 1 + (uint32_t)((k * 97) % MSG_MAX);
 		for (uint32_t i = 0; i < len; i++)
 			msg[i] = (uint8_t)("abcdefghijklmnopqrstuvwxyz0123456789"[(k + i) % 36]);
 		while (ptchan_send(&chan, msg, len) != 0)
@@ -106,7 +113,10 @@ static void send(uint64_t n, uint64_t tpm)
 			same &= reply[i] == upper(msg[i]);
 		ok += (uint64_t)same;
 	}
-	line("chan-send: ", n, 0, " messages, ");
+	line("chan-send: ", n, 0, " messages");
+	if (fixed_size)
+		line(" of ", fixed_size, 0, " bytes");
+	puts(", ");
 	line("", ok, 0, " answers intact");
 	if (n)
 		line(", round trip ", (vcount() - start) / n, 0, " ticks\n");
@@ -116,7 +126,10 @@ static void send(uint64_t n, uint64_t tpm)
 
 int chan_command(const char *w, const char **a, uint64_t tpm)
 {
-	if (word_is(w, "chan-echo=", a)) {
+	if (word_is(w, "chan-size=", a)) {
+		uint64_t sz = number(*a, a);
+		fixed_size = sz > PTCHAN_MAX_MSG ? PTCHAN_MAX_MSG : (uint32_t)sz;
+	} else if (word_is(w, "chan-echo=", a)) {
 		uint64_t n = number(*a, a);
 		if (chan_open())
 			echo(n, tpm);

@@ -7,7 +7,10 @@
  *   partita-chan: N messages, K answers intact, round trip T ns, M.MMM MB/s
  *
  * SIZE fixes the message size (1..4096); without it sizes cycle through 1..1000. Blocking read()
- * waits for the doorbell: no polling loop.
+ * waits for the doorbell: no polling loop. A reset of the channel by the peer (its VM restarted)
+ * ends the run and is counted.
+ *
+ * partita-chan DEVICE wait-reset: block until the peer resets the channel, say so, exit 0.
  *
  * Freestanding (raw Linux system calls, no C library): the build has no arm64 libc to link.
  */
@@ -23,6 +26,7 @@ typedef long ssize_t;
 #define AT_FDCWD          (-100)
 #define O_RDWR            2
 #define CLOCK_MONOTONIC   1
+#define ECONNRESET        104
 
 static long sys(long n, long a, long b, long c, long d)
 {
@@ -80,7 +84,7 @@ static unsigned char msg[4096], reply[4096];
 static int run(int argc, char **argv)
 {
 	if (argc < 3) {
-		out("usage: partita-chan DEVICE N [SIZE]\n");
+		out("usage: partita-chan DEVICE N [SIZE] | partita-chan DEVICE wait-reset\n");
 		return 2;
 	}
 	long fd = sys(SYS_openat, AT_FDCWD, (long)argv[1], O_RDWR, 0);
@@ -90,7 +94,16 @@ static int run(int argc, char **argv)
 		out("\n");
 		return 1;
 	}
+	if (argv[2][0] == 'w') {   /* wait-reset */
+		long got;
+		while ((got = sys(SYS_read, fd, (long)reply, sizeof(reply), 0)) > 0)
+			;   /* answers of a previous run: not ours */
+		out(got == -ECONNRESET ? "partita-chan: the peer reset the channel\n"
+				       : "partita-chan: read failed\n");
+		return got == -ECONNRESET ? 0 : 1;
+	}
 	unsigned long n = num(argv[2]), fixed = argc > 3 ? num(argv[3]) : 0, ok = 0, bytes = 0;
+	unsigned long resets = 0;
 	if (fixed > 4096)
 		fixed = 4096;
 	unsigned long t0 = now_ns();
@@ -102,7 +115,16 @@ static int run(int argc, char **argv)
 			out("partita-chan: write failed\n");
 			break;
 		}
-		if (sys(SYS_read, fd, (long)reply, sizeof(reply), 0) != (long)len) {
+		long got = sys(SYS_read, fd, (long)reply, sizeof(reply), 0);
+		if (got == -ECONNRESET) {
+			/* The peer restarted: this message may be lost with its old life. */
+			out("partita-chan: channel reset by the peer at message ");
+			out_num(k);
+			out("\n");
+			resets++;
+			break;
+		}
+		if (got != (long)len) {
 			out("partita-chan: no answer of the right length\n");
 			break;
 		}
@@ -119,7 +141,9 @@ static int run(int argc, char **argv)
 	out_num(n);
 	out(" messages, ");
 	out_num(ok);
-	out(" answers intact, round trip ");
+	out(" answers intact, ");
+	out_num(resets);
+	out(" resets, round trip ");
 	out_num(n ? dt / n : 0);
 	out(" ns, ");
 	unsigned long kbs = dt ? bytes * 1000000ul / dt : 0;   /* bytes/ms = kB/s... as MB/s x1000 */

@@ -4,7 +4,9 @@
  *
  * One device per `partita,channel` node of the guest's device tree, /dev/partita/<label>:
  *   read()    the next message (blocks until one comes, woken by the doorbell; O_NONBLOCK:
- *             -EAGAIN); a buffer shorter than the message: -EMSGSIZE, the message stays
+ *             -EAGAIN); a buffer shorter than the message: -EMSGSIZE, the message stays;
+ *             -ECONNRESET once when the peer (re)opened the channel since the last call (its
+ *             VM restarted: what it had not read yet is gone; resend what needs an answer)
  *   write()   one message of 1..4096 bytes, then rings the peer (blocks while the ring is full)
  *   poll()    POLLIN when a message waits, POLLOUT when a 4 KiB message fits
  *   mmap()    the whole window, normal cacheable memory (the protocol is then the user's)
@@ -65,6 +67,20 @@ static irqreturn_t doorbell(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
+/*
+ * The peer's generation (docs/channels.md, Reopening): it opened once when we probed; a change
+ * after that means its VM restarted.
+ */
+static bool peer_moved(struct pchan *c)
+{
+	return READ_ONCE(c->pc.hdr->generation[1 - c->pc.end]) != c->pc.peer_generation;
+}
+
+static bool peer_reset(struct pchan *c)
+{
+	return ptchan_peer_reset(&c->pc) != 0;
+}
+
 static struct pchan *of_file(struct file *f)
 {
 	return container_of(f->private_data, struct pchan, misc);
@@ -79,6 +95,10 @@ static ssize_t pchan_read(struct file *f, char __user *buf, size_t len, loff_t *
 		return -ERESTARTSYS;
 	for (;;) {
 		u32 next = ptchan_next_len(&c->pc);
+		if (!next && peer_reset(c)) {
+			n = -ECONNRESET;
+			break;
+		}
 		if (next) {
 			if (next > len) {
 				n = -EMSGSIZE;
@@ -98,7 +118,7 @@ static ssize_t pchan_read(struct file *f, char __user *buf, size_t len, loff_t *
 			n = -EAGAIN;
 			break;
 		}
-		n = wait_event_interruptible(c->wq, ptchan_next_len(&c->pc) != 0);
+		n = wait_event_interruptible(c->wq, ptchan_next_len(&c->pc) != 0 || peer_moved(c));
 		if (n)
 			break;
 	}
@@ -231,6 +251,8 @@ static int pchan_probe(struct platform_device *pdev)
 	if (err)
 		return err;
 	platform_set_drvdata(pdev, c);
+	/* The peer's current life is the one we talk to: only a later reopening is a reset. */
+	ptchan_peer_reset(&c->pc);
 	ring_peer(c);   /* we (re)opened: the peer may look */
 	dev_info(dev, "/dev/%s: %zu-byte window, endpoint %u, rings of %u bytes\n", c->nodename,
 		 c->size, endpoint, c->pc.ring_size);
