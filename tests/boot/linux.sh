@@ -101,7 +101,8 @@ expect "partita: vm 'linux' vcpu 0: PSCI SYSTEM_OFF — VM off" "Linux powers it
 expect_not "PANIC" "no hypervisor panic"
 expect_not "insmod" "every module of the initramfs loads (no insmod failure)"
 
-# A virtio disk from the description: an ext2 image the host made, written by Linux, read back.
+# A virtio disk and network from the description: an ext2 image the host made, written by Linux
+# and read back; an address from QEMU's user-mode network.
 disk=$BUILD/boot-tests/linux-virtio.img
 rm -f "$disk"
 truncate -s 8M "$disk" && /sbin/mkfs.ext2 -q -F "$disk" >/dev/null 2>&1 ||
@@ -109,6 +110,8 @@ truncate -s 8M "$disk" && /sbin/mkfs.ext2 -q -F "$disk" >/dev/null 2>&1 ||
 BOOT_TIMEOUT=120 BOOT_ICOUNT= boot "$(dirname "$0")/linux-virtio.yaml" && {
 	expect_re "virtio_blk virtio[0-9]+: \[vda\]" "Linux finds the virtio disk run.sh gave it"
 	expect "[linux] partita-linux: disk: /dev/vda written" "mounts it and writes a file"
+	expect "[linux] partita-linux: net: lease of 10.0.2.15 obtained" \
+		"the virtio network (net: user) gives Linux an address by DHCP"
 	check "linux-virtio: the host reads the file back from the image" \
 		sh -c "/sbin/debugfs -R 'cat /hello.txt' '$disk' 2>/dev/null | grep -qx 'written by linux under partita'"
 	powered_off
