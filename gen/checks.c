@@ -220,12 +220,6 @@ static void check_device_backend(struct m_system *s, const struct m_vm *vm, cons
 					    vm->name, d->ref, d->disk ? "disk" : "net");
 		diag_hint(e, "add qemu: virtio-%s-device", d->disk ? "blk" : "net");
 	}
-	if (d->qemu && !d->disk && !d->net && (strstr(d->qemu, "drive=") || strstr(d->qemu, "netdev="))) {
-		struct diag *e = diag_error(d->at_qemu, rule, "vm '%s': device '%s' names a %s that run.sh "
-					    "does not create", vm->name, d->ref,
-					    strstr(d->qemu, "drive=") ? "drive" : "netdev");
-		diag_hint(e, "say what backs it: disk: IMAGE or net: user (run.sh adds and names it)");
-	}
 	if (d->disk && d->net)
 		diag_error(d->at_net, rule, "vm '%s': device '%s' has both a disk and a net backend",
 			   vm->name, d->ref);
