@@ -29,7 +29,7 @@
 #include "../hypervisor/include/partita/config.h"
 
 static const char *const facts_keys[] = { "dts", "cache", "page_size", "hypervisor", "iommu", "dma", "qemu", NULL };
-static const char *const facts_required[] = { "dts", "cache", "hypervisor", "qemu", NULL };
+static const char *const facts_required[] = { "dts", "cache", "hypervisor", NULL };
 static const char *const cache_keys[] = { "size", "ways", "line", NULL };
 static const char *const hyp_keys[] = { "load", "memory", "console", NULL };
 static const char *const qemu_keys[] = { "binary", "machine", "cpu", "smp", "memory", "extra", NULL };
@@ -75,7 +75,7 @@ static char *one_line(const char *text, size_t n)
 /* Run dtc on a DTS and return the blob (malloc'd). No shell: the path is one argument of dtc's,
  * whatever it contains. dtc runs with no input, at most 1 GiB of memory and a minute of CPU; its
  * output is bounded and it is killed when it exceeds it or takes over DTC_TIMEOUT_MS. */
-static void *run_dtc(const char *dts, size_t *size, char **err)
+static void *run_dtc(const char *dts, size_t *size, char **err, bool decompile)
 {
 	int out[2], msg[2];
 	if (pipe2(out, O_CLOEXEC) != 0) {
@@ -88,7 +88,9 @@ static void *run_dtc(const char *dts, size_t *size, char **err)
 		close(out[1]);
 		return NULL;
 	}
-	char *const argv[] = { "dtc", "-q", "-@", "-I", "dts", "-O", "dtb", "-o", "-", "--", (char *)dts, NULL };
+	char *const compile[] = { "dtc", "-q", "-@", "-I", "dts", "-O", "dtb", "-o", "-", "--", (char *)dts, NULL };
+	char *const decomp[] = { "dtc", "-q", "-I", "dtb", "-O", "dts", "-o", "-", "--", (char *)dts, NULL };
+	char *const *argv = decompile ? decomp : compile;
 	pid_t pid = fork();
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDONLY);
@@ -182,6 +184,18 @@ static void *run_dtc(const char *dts, size_t *size, char **err)
 	return buf;
 }
 
+char *board_decompile(const char *dtb, char **err)
+{
+	size_t n;
+	char *text = run_dtc(dtb, &n, err, true);
+
+	if (!text)
+		return NULL;
+	text = xrealloc(text, n + 1);
+	text[n] = '\0';
+	return text;
+}
+
 /* Compiled boards, kept for the life of the process: a process that loads a board again (the
  * fuzz targets load one thousands of times) runs dtc once. Keyed by the DTS's path and its
  * identity on disk (device, inode, size, modification time), so an edited DTS is compiled again;
@@ -227,7 +241,7 @@ static const void *compile_dts(const char *dts, size_t *size, char **err)
 		c->ino = st.st_ino;
 		c->size = st.st_size;
 		c->mtime = st.st_mtim;
-		c->blob = run_dtc(dts, &c->blob_size, &c->err);
+		c->blob = run_dtc(dts, &c->blob_size, &c->err, false);
 	}
 	c->next = compiled;
 	compiled = c;
@@ -915,6 +929,7 @@ static bool read_facts(struct board *b, struct ydoc *y, char **dts)
 	}
 	if ((v = ymap_get(y, root, "qemu")) && ymap_check(y, v, &K_QEMU)) {
 		u64 smp = 0;
+		b->has_qemu = true;
 		if ((w = ymap_get(y, v, "binary")) && yread_str(y, w, "qemu binary", &str))
 			b->qemu_binary = xstrdup(str);
 		if ((w = ymap_get(y, v, "machine")) && yread_str(y, w, "qemu machine", &str))

@@ -78,6 +78,7 @@ struct board {
 	u64 hyp_default_size;
 	char *console;             /* default hypervisor console (device reference) */
 	bool iommu;
+	bool has_qemu;             /* a qemu: section: run.sh can boot the board on QEMU */
 	char *qemu_binary, *qemu_machine, *qemu_cpu, *qemu_extra;
 	unsigned qemu_smp;
 	u64 qemu_memory;
@@ -97,6 +98,9 @@ void board_free(struct board *b);
  * board.yaml), a missing CPU, memory, GIC or timer at `whole` (board.yaml as a whole). Returns
  * false when anything was reported. */
 bool board_read_dtb(struct board *b, const void *blob, size_t size, struct loc at, struct loc whole);
+
+/* The DTS text of a DTB file (dtc -I dtb -O dts, sandboxed as for compiling), or NULL with *err. */
+char *board_decompile(const char *dtb, char **err);
 
 /* A device by reference: a DT path (/pl011@9000000), a label (uart0, or &uart0) or an alias
  * (serial0). Returns the index in b->devs, or -1. */

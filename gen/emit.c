@@ -16,23 +16,6 @@
 #include "emit.h"
 #include "emitters.h"
 
-static bool mkdir_p(const char *path, char **err)
-{
-	char *p = xstrdup(path);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = 0;
-		mkdir(p, 0777);
-		*s = '/';
-	}
-	bool ok = mkdir(p, 0777) == 0 || errno == EEXIST;
-	if (!ok)
-		*err = xasprintf("cannot create folder '%s': %s", path, strerror(errno));
-	free(p);
-	return ok;
-}
-
 static int cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);

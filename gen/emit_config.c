@@ -299,6 +299,7 @@ static bool write_values(struct emit_ctx *ctx, struct strbuf *b, char **err)
 		ok &= def(b, "partita_bin", plain ? self : "partita", err);
 		free(self);
 	}
+	defu(b, "qemu_available", bd->has_qemu ? 1 : 0);
 	ok &= def(b, "qemu_machine", bd->qemu_machine ? bd->qemu_machine : "virt", err);
 	ok &= def(b, "qemu_cpu", bd->qemu_cpu ? bd->qemu_cpu : "cortex-a57", err);
 	defu(b, "qemu_smp", bd->ncpus);

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "checks.h"
+#include "board_import.h"
 #include "console.h"
 #include "emit.h"
 #include "model.h"
@@ -37,6 +38,7 @@ static void usage(FILE *f)
 	      "                   [--diagnostics=text|json]\n"
 	      "       partita rules\n"
 	      "       partita console SOCKET [-d DIR] [--tcp PORT] [--wait SECONDS]\n"
+	      "       partita board import DTB -o DIR\n"
 	      "       partita --help | --version\n"
 	      "\n"
 	      "Validate a Partita system description against its board model and generate the\n"
@@ -56,9 +58,11 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	/* The mux console client has its own arguments (gen/console.c). */
+	/* The mux console client and the board importer have their own arguments. */
 	if (argc >= 2 && !strcmp(argv[1], "console"))
 		return console_main(argc - 2, argv + 2);
+	if (argc >= 3 && !strcmp(argv[1], "board") && !strcmp(argv[2], "import"))
+		return board_import_main(argc - 3, argv + 3);
 	enum { OPT_BOARD_DIR = 256, OPT_DIAG, OPT_TEMPLATES };
 	static const struct option longopts[] = {
 		{ "help", no_argument, 0, 'h' },

@@ -335,3 +335,20 @@ const char *closest_word(const char *word, const char *const *candidates, size_t
 	size_t limit = strlen(word) / 3 + 1;
 	return best && best_d <= limit ? best : NULL;
 }
+
+bool mkdir_p(const char *path, char **err)
+{
+	char *p = xstrdup(path);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = 0;
+		mkdir(p, 0777);
+		*s = '/';
+	}
+	bool ok = mkdir(p, 0777) == 0 || errno == EEXIST;
+	if (!ok)
+		*err = xasprintf("cannot create folder '%s': %s", path, strerror(errno));
+	free(p);
+	return ok;
+}

@@ -40,6 +40,8 @@ void chmod_x(const char *path); /* add execute permission where there is read pe
 /* Write `len` bytes to `path` through a temporary file in the same folder and a rename, so a
  * reader never sees a half-written file and a failure leaves the old file intact. */
 bool write_file_atomic(const char *path, const void *data, size_t len, char **err);
+/* mkdir -p. */
+bool mkdir_p(const char *path, char **err);
 
 char *path_dirname(const char *path);
 /* `rel` relative to folder `dir`, unless it is absolute. */

@@ -43,6 +43,10 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+ifelse(get(qemu, available), `0', `echo "run.sh: board get(board, name) has no QEMU machine (no qemu: in its board.yaml): load" >&2
+echo "run.sh: $here/hyp/partita.bin on the board itself (docs/boards.md)" >&2
+exit 2
+')dnl
 if [ ! -f "$image" ]; then
 	echo "run.sh: no hypervisor image at $image; build it with: make SYSTEM=<your system>.yaml" >&2
 	exit 2

@@ -118,4 +118,7 @@ expect '[ $rc = 2 ]' "gen with a broken template exits 2"
 expect 'grep -q "m4" "$WORK/broken.err"' "gen with a broken template says m4 failed"
 expect '[ "$(cd "$out" && sha256sum ./* | sha256sum)" = "$before" ]' "a failing emitter leaves the output folder unchanged"
 expect '[ -z "$(ls -A "$out" | grep partita-stage)" ]' "no staging folder is left behind"
+# partita board import.
+# shellcheck source=tests/gen/import.sh
+. "$(dirname "$0")/import.sh"
 exit $status

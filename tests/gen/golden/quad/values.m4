@@ -79,6 +79,7 @@ define(`v_vm_0_blob_count', `2')dnl
 define(`v_channel_count', `0')dnl
 define(`v_qemu_binary', ``qemu-system-aarch64'')dnl
 define(`v_partita_bin', ``@TOP@/build/bin/partita'')dnl
+define(`v_qemu_available', `1')dnl
 define(`v_qemu_machine', ``virt,virtualization=on,gic-version=3'')dnl
 define(`v_qemu_cpu', ``cortex-a57'')dnl
 define(`v_qemu_smp', `4')dnl

@@ -1,0 +1,358 @@
+/*
+ * partita board import DTB -o DIR: a board folder (board.dts + board.yaml, docs/boards.md) from a
+ * board's device tree blob.
+ *
+ * The DTB is checked as `partita check` checks a board (board_read_dtb: CPUs, memory, GIC, timer,
+ * every device's registers and interrupts). Then:
+ *   board.dts   the DTB decompiled, every device node given a label (its __symbols__ label, else
+ *               one made from its name and address, e.g. serial_ff000000), __symbols__ dropped
+ *               (dtc -@ makes it again from the labels when the board is loaded);
+ *   board.yaml  the facts a DT cannot state, each filled in where the DT says (cache geometry from
+ *               its cache nodes, the console from its PL011s, the SMMU, DMA masters) and marked
+ *               TODO where it does not: a TODO is not a valid value, so `partita check` stops with
+ *               a located error until someone fills it in.
+ * Both are staged and renamed: a failed import writes nothing.
+ */
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "board.h"
+#include "board_import.h"
+#include "diag.h"
+#include "util.h"
+
+/* Node path -> label. */
+struct label {
+	char *path, *label;
+};
+
+static bool is_compat(const void *fdt, int node, const char *c)
+{
+	return fdt_node_check_compatible(fdt, node, c) == 0;
+}
+
+static void add_label(struct label **l, size_t *n, size_t *cap, const char *path, const char *label)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*l)[i].path, path) || !strcmp((*l)[i].label, label))
+			return;   /* one label per node, one node per label */
+	struct label *x = PUSH(*l, *n, *cap);
+	x->path = xstrdup(path);
+	x->label = xstrdup(label);
+}
+
+/* serial@ff000000 -> serial_ff000000: a label dtc accepts ([a-zA-Z_][a-zA-Z0-9_]*). */
+static char *label_from_name(const char *name)
+{
+	char *l = xmalloc(strlen(name) + 2), *o = l;
+
+	if (!((*name >= 'a' && *name <= 'z') || (*name >= 'A' && *name <= 'Z')))
+		*o++ = 'n';
+	for (; *name; name++)
+		*o++ = ((*name >= 'a' && *name <= 'z') || (*name >= 'A' && *name <= 'Z') ||
+			(*name >= '0' && *name <= '9')) ? *name : '_';
+	*o = '\0';
+	return l;
+}
+
+/* Labels: the DTB's own (__symbols__), then one for every other node with registers. */
+static struct label *collect_labels(const void *fdt, size_t *n)
+{
+	struct label *l = NULL;
+	size_t cap = 0;
+	int sym = fdt_path_offset(fdt, "/__symbols__"), p;
+
+	*n = 0;
+	if (sym >= 0)
+		fdt_for_each_property_offset(p, fdt, sym) {
+			const char *name;
+			int len;
+			const char *val = fdt_getprop_by_offset(fdt, p, &name, &len);
+			if (val && len > 1 && val[len - 1] == '\0' && val[0] == '/')
+				add_label(&l, n, &cap, val, name);
+		}
+	for (int node = fdt_next_node(fdt, -1, NULL); node >= 0; node = fdt_next_node(fdt, node, NULL)) {
+		char path[512];
+		if (!fdt_getprop(fdt, node, "reg", NULL) || fdt_get_path(fdt, node, path, sizeof path) ||
+		    !strncmp(path, "/__", 3))
+			continue;
+		const char *name = fdt_get_name(fdt, node, NULL);
+		if (!name || !strchr(name, '@'))
+			continue;   /* memory, cpus: named by what they are */
+		char *lab = label_from_name(name);
+		add_label(&l, n, &cap, path, lab);
+		free(lab);
+	}
+	return l;
+}
+
+/*
+ * The decompiled DTS with labels before their nodes' names and without __symbols__. dtc prints
+ * one node per line ("\tname {" ... "\t};"), so paths follow from the nesting.
+ */
+static char *label_dts(const char *dts, const struct label *l, size_t nl)
+{
+	struct strbuf out = { 0 };
+	char path[64][512];
+	int depth = -1, skip = -1;
+
+	for (const char *line = dts; *line;) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		const char *t = line;
+		while (t < line + len && *t == '\t')
+			t++;
+		bool open = len >= 2 && line[len - 1] == '{' && line[len - 2] == ' ';
+		bool close = (size_t)(t - line) + 2 <= len && !strncmp(t, "};", 2);
+		const char *label = NULL;
+		if (open && depth + 1 < 64) {
+			size_t nlen = (size_t)(line + len - 2 - t);
+			char name[256];
+			snprintf(name, sizeof name, "%.*s", (int)nlen, t);
+			depth++;
+			if (depth == 0) {
+				path[0][0] = '\0';
+			} else {
+				/* Truncated paths only fail to match a label (and nest no deeper than 64). */
+				size_t pl = depth == 1 ? 0 : strlen(path[depth - 1]), nn = strlen(name);
+				if (pl + 1 + nn < sizeof path[depth]) {
+					memmove(path[depth], path[depth - 1], pl);
+					path[depth][pl] = '/';
+					memcpy(path[depth] + pl + 1, name, nn + 1);
+				} else {
+					path[depth][0] = '\0';
+				}
+			}
+			if (depth == 1 && !strcmp(name, "__symbols__"))
+				skip = depth;
+			for (size_t i = 0; i < nl && depth > 0; i++)
+				if (!strcmp(l[i].path, path[depth]))
+					label = l[i].label;
+		}
+		if (skip < 0) {
+			if (label) {
+				sb_printf(&out, "%.*s%s: %.*s\n", (int)(t - line), line, label,
+					  (int)(line + len - t), t);
+			} else {
+				sb_printf(&out, "%.*s\n", (int)len, line);
+			}
+		}
+		if (close && depth >= 0) {
+			if (skip == depth)
+				skip = -1;
+			depth--;
+		}
+		line = end ? end + 1 : line + len;
+	}
+	return out.p ? out.p : xstrdup("");
+}
+
+/* The last-level cache of CPU 0 from the DT: its geometry as a board.yaml line, or NULL. */
+static char *llc_fact(const void *fdt)
+{
+	int cpu = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "cpu", 4), cache = -1, len;
+
+	for (int node = cpu, hops = 0; node >= 0 && hops < 8; hops++) {
+		const fdt32_t *next = fdt_getprop(fdt, node, "next-level-cache", &len);
+		if (!next || len != 4)
+			break;
+		node = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(*next));
+		if (node >= 0)
+			cache = node;
+	}
+	if (cache < 0)
+		return NULL;
+	const fdt32_t *size = fdt_getprop(fdt, cache, "cache-size", &len);
+	const fdt32_t *sets = fdt_getprop(fdt, cache, "cache-sets", NULL);
+	const fdt32_t *line = fdt_getprop(fdt, cache, "cache-line-size", NULL);
+	if (!size || !sets || !line || len != 4)
+		return NULL;
+	u64 s = fdt32_to_cpu(*size), st = fdt32_to_cpu(*sets), ln = fdt32_to_cpu(*line);
+	if (!s || !st || !ln || s % (st * ln))
+		return NULL;
+	char path[256] = "";
+	fdt_get_path(fdt, cache, path, sizeof path);
+	return xasprintf("cache: { size: %llu, ways: %llu, line: %llu }   # from %s\n",
+			 (unsigned long long)s, (unsigned long long)(s / (st * ln)), (unsigned long long)ln,
+			 path);
+}
+
+static const char *const dma_kinds[] = { "ethernet", "usb", "mmc", "sdhci", "dma-controller",
+					  "dma", "pcie", "sata", "gpu", "display", "vpu", NULL };
+
+/* What the board DT says about its bus masters: compatibles for `dma:`, and the SMMU. */
+static void dma_facts(const void *fdt, struct strbuf *dma, char *smmu, size_t smmu_len)
+{
+	char **seen = NULL;
+	size_t n = 0, cap = 0;
+
+	smmu[0] = '\0';
+	for (int node = fdt_next_node(fdt, -1, NULL); node >= 0; node = fdt_next_node(fdt, node, NULL)) {
+		const char *name = fdt_get_name(fdt, node, NULL), *compat;
+		int len;
+		if (!name)
+			continue;
+		if (!smmu[0] && (is_compat(fdt, node, "arm,smmu-v3") || is_compat(fdt, node, "arm,mmu-500") ||
+				 is_compat(fdt, node, "arm,smmu-v2") || is_compat(fdt, node, "arm,mmu-401")))
+			fdt_get_path(fdt, node, smmu, (int)smmu_len);
+		bool master = fdt_getprop(fdt, node, "iommus", NULL) != NULL ||
+			      is_compat(fdt, node, "virtio,mmio");
+		for (int k = 0; dma_kinds[k] && !master; k++)
+			master = !strncmp(name, dma_kinds[k], strlen(dma_kinds[k])) &&
+				 (name[strlen(dma_kinds[k])] == '@' || name[strlen(dma_kinds[k])] == '-');
+		if (!master || !(compat = fdt_getprop(fdt, node, "compatible", &len)) || len < 2)
+			continue;
+		bool dup = false;
+		for (size_t i = 0; i < n; i++)
+			dup |= !strcmp(seen[i], compat);
+		if (dup)
+			continue;
+		*PUSH(seen, n, cap) = (char *)compat;
+		sb_printf(dma, "%s\"%s\"", n > 1 ? ", " : "", compat);
+	}
+	free(seen);
+}
+
+/* The first PL011 (the UART the hypervisor drives): its label, or NULL. */
+static const char *console_fact(const void *fdt, const struct label *l, size_t nl, char *path, size_t plen)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,pl011");
+
+	for (; node >= 0; node = fdt_node_offset_by_compatible(fdt, node, "arm,pl011")) {
+		const char *status = fdt_getprop(fdt, node, "status", NULL);
+		if (status && strcmp(status, "okay") && strcmp(status, "ok"))
+			continue;
+		fdt_get_path(fdt, node, path, (int)plen);
+		for (size_t i = 0; i < nl; i++)
+			if (!strcmp(l[i].path, path))
+				return l[i].label;
+	}
+	return NULL;
+}
+
+static char *facts(const void *fdt, const struct board *b, const char *dtb, const struct label *l,
+		   size_t nl)
+{
+	struct strbuf y = { 0 }, dma = { 0 };
+	char smmu[256], con_path[256];
+	char *llc = llc_fact(fdt);
+	const char *con = console_fact(fdt, l, nl, con_path, sizeof con_path);
+
+	dma_facts(fdt, &dma, smmu, sizeof smmu);
+	sb_printf(&y, "# Board facts imported by `partita board import` from %s.\n"
+		      "# What a device tree cannot state (docs/boards.md). Every TODO is a value to fill in:\n"
+		      "# `partita check` stops at it until it is.\n"
+		      "dts: board.dts\n\n", dtb);
+	if (llc)
+		sb_printf(&y, "%s", llc);
+	else
+		sb_printf(&y, "# TODO: the last-level cache (the DT has no cache-size/cache-sets/cache-line-size on\n"
+			      "# CPU 0's next-level-cache). Way size / page size = the number of cache colors.\n"
+			      "cache: { size: TODO, ways: TODO, line: 64 }\n");
+	sb_printf(&y, "page_size: 4K\n\nhypervisor:\n"
+		      "  load: 0x%llx      # RAM base: where your loader must put partita.bin (check it)\n"
+		      "  memory: 4M\n", (unsigned long long)b->ram[0].base);
+	if (con)
+		sb_printf(&y, "  console: %s      # %s, the first PL011\n", con, con_path);
+	else
+		sb_printf(&y, "  # TODO: no PL011 in the DT; the hypervisor drives arm,pl011 UARTs only (for now).\n"
+			      "  console: TODO\n");
+	if (smmu[0])
+		sb_printf(&y, "\n# The board has an SMMU (%s); Partita does not program it yet, so bus masters see\n"
+			      "# physical addresses and their VMs need identity-mapped memory.\n", smmu);
+	sb_printf(&y, "%siommu: false\n", smmu[0] ? "" : "\n");
+	sb_printf(&y, "# Bus masters found in the DT (iommus, or ethernet/usb/mmc/dma/pcie/... nodes): check it.\n"
+		      "dma: [%s]\n", dma.p ? dma.p : "");
+	sb_printf(&y, "\n# No QEMU machine is known for this board: run.sh starts QEMU's virt machine unless a\n"
+		      "# qemu: section says otherwise (docs/boards.md).\n");
+	free(llc);
+	free(dma.p);
+	return y.p;
+}
+
+int board_import_main(int argc, char **argv)
+{
+	const char *dtb = NULL, *out = NULL;
+
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "-o") && i + 1 < argc)
+			out = argv[++i];
+		else if (argv[i][0] != '-' && !dtb)
+			dtb = argv[i];
+		else
+			dtb = out = NULL, i = argc;
+	}
+	if (!dtb || !out) {
+		fprintf(stderr, "usage: partita board import DTB -o DIR\n");
+		return 2;
+	}
+	char *err = NULL;
+	size_t size;
+	char *blob = read_file(dtb, &size, &err);
+	if (!blob) {
+		fprintf(stderr, "partita: %s\n", err);
+		free(err);
+		return 2;
+	}
+	struct source *src = source_from_string(dtb, "");
+	struct loc whole = { src, 0, 0 };
+	struct board *b = xcalloc(1, sizeof *b);
+	b->name = xstrdup("imported");
+	b->gic_offset = -1;
+	bool ok = size >= 40 && fdt_check_full(blob, size) == 0;
+	if (ok && fdt_node_offset_by_compatible(blob, -1, "arm,gic-v3") < 0 &&
+	    (fdt_node_offset_by_compatible(blob, -1, "arm,gic-400") >= 0 ||
+	     fdt_node_offset_by_compatible(blob, -1, "arm,cortex-a15-gic") >= 0)) {
+		diag_error(whole, "board-gic", "%s has a GICv2 (arm,gic-400): Partita's hypervisor drives "
+			   "GICv3 interrupt controllers only for now", dtb);
+		ok = false;
+	}
+	ok = ok && board_read_dtb(b, blob, size, whole, whole);
+	if (!ok && size >= 40 && fdt_check_full(blob, size) != 0)
+		diag_error(whole, "board-dtb", "%s is not a valid device tree blob", dtb);
+	char *dts = ok ? board_decompile(dtb, &err) : NULL;
+	if (ok && !dts)
+		diag_error(whole, "board-dtb", "%s", err);
+	int status = 1;
+	if (dts) {
+		size_t nl;
+		struct label *l = collect_labels(b->fdt, &nl);
+		char *labeled = label_dts(dts, l, nl);
+		char *yaml = facts(b->fdt, b, dtb, l, nl);
+		char *d = xasprintf("%s/board.dts", out), *y = xasprintf("%s/board.yaml", out);
+		char *header = xasprintf("// Imported by `partita board import` from %s (labels added for\n"
+					 "// the devices a system description names; docs/boards.md).\n", dtb);
+		char *full = xasprintf("%s%s", header, labeled);
+		if (mkdir_p(out, &err) && write_file_atomic(d, full, strlen(full), &err) &&
+		    write_file_atomic(y, yaml, strlen(yaml), &err)) {
+			printf("partita: board imported into %s: %zu CPUs, %zu RAM bank%s, %zu devices, %zu labels\n"
+			       "         fill in the TODOs of %s, then: partita check SYSTEM.yaml --board-dir %s/..\n",
+			       out, b->ncpus, b->nram, b->nram == 1 ? "" : "s", b->ndevs, nl, y, out);
+			status = 0;
+		} else {
+			fprintf(stderr, "partita: %s\n", err);
+			status = 2;
+		}
+		for (size_t i = 0; i < nl; i++) {
+			free(l[i].path);
+			free(l[i].label);
+		}
+		free(l);
+		free(labeled);
+		free(yaml);
+		free(d);
+		free(y);
+		free(header);
+		free(full);
+		free(dts);
+	}
+	diag_flush(DIAG_TEXT);
+	free(err);
+	free(blob);
+	board_free(b);
+	source_free(src);
+	return status;
+}

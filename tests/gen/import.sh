@@ -1,0 +1,77 @@
+# partita board import (docs/boards.md): a board folder from a DTB that `partita check` accepts
+# once its TODOs are filled in; cache geometry read from the DT's cache nodes; a GICv2 board and a
+# file that is no DTB refused, writing nothing. Sourced by tests/gen/test.sh (its ok/bad/expect).
+# shellcheck shell=bash
+W="$WORK/import"
+iexpect() { expect "$1" "import: $2"; }
+
+rm -rf "$W"
+mkdir -p "$W/boards"
+dtc -q -@ -I dts -O dtb -o "$W/virt.dtb" "$TOP/boards/qemu-aarch64-virt/board.dts"
+
+"$PARTITA" board import "$W/virt.dtb" -o "$W/boards/imported" >"$W/out" 2>"$W/err"
+iexpect '[ $? = 0 ]' "the virt board's DTB imports (exit 0)"
+iexpect 'grep -q "4 CPUs, 1 RAM bank" "$W/out"' "it says what it found"
+iexpect 'grep -q "^	uart0: pl011@9000000 {" "$W/boards/imported/board.dts"' "board.dts keeps the DT's labels (uart0)"
+iexpect 'grep -q "^	gpio_9030000: pl061@9030000 {" "$W/boards/imported/board.dts" || grep -q ": pl061@9030000 {" "$W/boards/imported/board.dts"' \
+	"every device node has a label"
+iexpect '! grep -q "__symbols__" "$W/boards/imported/board.dts"' "__symbols__ is left to dtc -@"
+iexpect 'grep -q "^  console: uart0 " "$W/boards/imported/board.yaml"' "the console fact is the first PL011"
+iexpect 'grep -q "^dma: \[\"virtio,mmio\"" "$W/boards/imported/board.yaml"' "virtio-mmio slots are listed as bus masters"
+iexpect 'grep -q "size: TODO" "$W/boards/imported/board.yaml"' "a cache the DT does not describe is a TODO"
+
+cat >"$W/sys.yaml" <<EOS
+system: imp
+board: imported
+vms:
+  - name: a
+    cpus: [0]
+    memory: [{ base: 0x40000000, size: 16M }]
+    image: { kernel: $TOP/tests/fixtures/images/tiny.bin }
+EOS
+"$PARTITA" check "$W/sys.yaml" --board-dir "$W/boards" >"$W/check1" 2>&1
+rc=$?
+iexpect '[ $rc = 1 ] && grep -q "board.yaml:[0-9]*:[0-9]*: error: .*TODO" "$W/check1"' \
+	"partita check stops at the TODO, located in board.yaml"
+sed -i 's/cache: { size: TODO, ways: TODO, line: 64 }/cache: { size: 1M, ways: 16, line: 64 }/' \
+	"$W/boards/imported/board.yaml"
+"$PARTITA" check "$W/sys.yaml" --board-dir "$W/boards" >"$W/check2" 2>&1
+iexpect '[ $? = 0 ]' "once filled in, a system on the imported board checks"
+"$PARTITA" gen "$W/sys.yaml" --board-dir "$W/boards" -o "$W/out-gen" >/dev/null 2>&1
+iexpect '[ $? = 0 ] && [ -f "$W/out-gen/config.c" ]' "and generates"
+"$W/out-gen/run.sh" >"$W/run.out" 2>&1
+rc=$?
+iexpect '[ $rc = 2 ] && grep -q "has no QEMU machine" "$W/run.out"' \
+	"run.sh of a board without a qemu: section says so instead of booting another machine"
+
+# Cache nodes: CPU 0's next-level-cache with size, sets and line size give the geometry.
+dtc -q -I dtb -O dts "$W/virt.dtb" | /usr/bin/python3 -c '
+import re, sys
+s = sys.stdin.read()
+s = s.replace("cpu@0 {", "cpu@0 {\n\t\t\tnext-level-cache = <0x7777>;", 1)
+s = s.replace("\tcpus {", "\tl2-cache {\n\t\tcompatible = \"cache\";\n\t\tcache-level = <0x02>;\n"
+              "\t\tcache-size = <0x100000>;\n\t\tcache-sets = <0x400>;\n\t\tcache-line-size = <0x40>;\n"
+              "\t\tphandle = <0x7777>;\n\t};\n\n\tcpus {", 1)
+sys.stdout.write(s)' >"$W/cache.dts"
+dtc -q -I dts -O dtb -o "$W/cache.dtb" "$W/cache.dts"
+"$PARTITA" board import "$W/cache.dtb" -o "$W/boards/cached" >/dev/null 2>&1
+iexpect 'grep -q "^cache: { size: 1048576, ways: 16, line: 64 }" "$W/boards/cached/board.yaml"' \
+	"a 1 MiB, 1024-set, 64-byte-line L2 reads as 16 ways"
+
+# A GICv2 board (QEMU virt with gic-version=2, as QEMU dumps it): refused, nothing written.
+if timeout 30 qemu-system-aarch64 -M virt,gic-version=2 -cpu cortex-a53 -smp 2 -m 512M -nographic \
+	-net none -machine dumpdtb="$W/gicv2.dtb" >/dev/null 2>&1; then
+	"$PARTITA" board import "$W/gicv2.dtb" -o "$W/boards/v2" >"$W/v2.out" 2>&1
+	rc=$?
+	iexpect '[ $rc = 1 ] && grep -q "GICv2" "$W/v2.out"' "a GICv2 board is refused, and said why"
+	iexpect '[ ! -e "$W/boards/v2" ]' "and nothing is written"
+else
+	bad "import: QEMU dumps the GICv2 virt machine's DTB"
+fi
+
+# Not a DTB at all.
+head -c 4096 /dev/urandom >"$W/junk.dtb"
+"$PARTITA" board import "$W/junk.dtb" -o "$W/boards/junk" >"$W/junk.out" 2>&1
+rc=$?
+iexpect '[ $rc = 1 ] && grep -q "not a valid device tree blob" "$W/junk.out"' "random bytes are no DTB"
+iexpect '[ ! -e "$W/boards/junk" ]' "and nothing is written"
