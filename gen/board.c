@@ -470,7 +470,7 @@ static int gic_spec(const fdt32_t *p, struct board_irq *irq)
 	return 1;
 }
 
-static bool is_compatible(const void *fdt, int node, const char *compat)
+bool board_is_compatible(const void *fdt, int node, const char *compat)
 {
 	return fdt_node_check_compatible(fdt, node, compat) == 0;
 }
@@ -923,7 +923,7 @@ static bool read_facts(struct board *b, struct ydoc *y, char **dts)
 			if (!yread_str(y, yseq_at(y, v, i), "a dma-capable compatible", &str))
 				continue;
 			for (size_t d = 0; d < b->ndevs; d++)
-				if (is_compatible(b->fdt, b->devs[d].offset, str))
+				if (board_is_compatible(b->fdt, b->devs[d].offset, str))
 					b->devs[d].dma = true;
 		}
 	}

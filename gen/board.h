@@ -99,6 +99,9 @@ void board_free(struct board *b);
  * false when anything was reported. */
 bool board_read_dtb(struct board *b, const void *blob, size_t size, struct loc at, struct loc whole);
 
+/* Is DT node `node` compatible with `compat`? */
+bool board_is_compatible(const void *fdt, int node, const char *compat);
+
 /* The DTS text of a DTB file (dtc -I dtb -O dts, sandboxed as for compiling), or NULL with *err. */
 char *board_decompile(const char *dtb, char **err);
 

@@ -29,11 +29,6 @@ struct label {
 	char *path, *label;
 };
 
-static bool is_compat(const void *fdt, int node, const char *c)
-{
-	return fdt_node_check_compatible(fdt, node, c) == 0;
-}
-
 static void add_label(struct label **l, size_t *n, size_t *cap, const char *path, const char *label)
 {
 	for (size_t i = 0; i < *n; i++)
@@ -180,6 +175,7 @@ static char *llc_fact(const void *fdt)
 			 path);
 }
 
+static const char *const smmus[] = { "arm,smmu-v3", "arm,mmu-500", "arm,smmu-v2", "arm,mmu-401", NULL };
 static const char *const dma_kinds[] = { "ethernet", "usb", "mmc", "sdhci", "dma-controller",
 					  "dma", "pcie", "sata", "gpu", "display", "vpu", NULL };
 
@@ -195,11 +191,11 @@ static void dma_facts(const void *fdt, struct strbuf *dma, char *smmu, size_t sm
 		int len;
 		if (!name)
 			continue;
-		if (!smmu[0] && (is_compat(fdt, node, "arm,smmu-v3") || is_compat(fdt, node, "arm,mmu-500") ||
-				 is_compat(fdt, node, "arm,smmu-v2") || is_compat(fdt, node, "arm,mmu-401")))
-			fdt_get_path(fdt, node, smmu, (int)smmu_len);
+		for (int k = 0; smmus[k] && !smmu[0]; k++)
+			if (board_is_compatible(fdt, node, smmus[k]))
+				fdt_get_path(fdt, node, smmu, (int)smmu_len);
 		bool master = fdt_getprop(fdt, node, "iommus", NULL) != NULL ||
-			      is_compat(fdt, node, "virtio,mmio");
+			      board_is_compatible(fdt, node, "virtio,mmio");
 		for (int k = 0; dma_kinds[k] && !master; k++)
 			master = !strncmp(name, dma_kinds[k], strlen(dma_kinds[k])) &&
 				 (name[strlen(dma_kinds[k])] == '@' || name[strlen(dma_kinds[k])] == '-');

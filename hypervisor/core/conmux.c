@@ -61,7 +61,7 @@ static unsigned hello_pos;      /* tagged: bytes of a client's hello matched (an
  * frame decoder skips as noise between frames), then the hello frame, exactly (no byte in it
  * needs escaping).
  */
-static const uint8_t hello[] = { 0xff, 0xff, MUX_FLAG, MUX_CH_CTRL, MUX_CTRL_HELLO, 'p', 'a', 'r',
+static const uint8_t hello_seq[] = { 0xff, 0xff, MUX_FLAG, MUX_CH_CTRL, MUX_CTRL_HELLO, 'p', 'a', 'r',
 				 't', 'i', 't', 'a', '-', 'm', 'u', 'x', ' ', '1', MUX_FLAG };
 
 static unsigned nstreams(void) { return 1 + pt_config.nvms; }
@@ -349,14 +349,8 @@ static void rx_push(int vm_index, uint8_t c)
 	vuart_rx_arrived(vm);
 }
 
-struct input_result {
-	bool say_focus;       /* the focus moved: announce it */
-	bool hello;           /* a mux client said hello */
-};
-
-static void tagged_input(uint8_t c, struct input_result *r)
+static void tagged_input(uint8_t c)
 {
-	(void)r;
 	if (c == CTRL_RIGHT_BRACKET) {
 		focus = focus_after(focus);
 		say_focus();   /* now, before anything typed after it is echoed */
@@ -368,23 +362,23 @@ static void tagged_input(uint8_t c, struct input_result *r)
 		rx_push(focus, c);
 }
 
-static void mux_frame_in(struct input_result *r)
+static void mux_frame_in(bool *hello)
 {
 	if (dec.channel == MUX_CH_CTRL) {
 		if (dec.len >= 1 && dec.payload[0] == MUX_CTRL_HELLO)
-			r->hello = true;
+			*hello = true;
 		return;
 	}
 	/* Payload bytes were delivered as they came (mux_byte); nothing left to do. */
 }
 
-static void mux_byte(uint8_t c, struct input_result *r)
+static void mux_byte(uint8_t c, bool *hello)
 {
 	int before = mux_decoder_channel(&dec);
 	uint32_t len = dec.len;
 
 	if (mux_decode(&dec, c) == MUX_FRAME) {
-		mux_frame_in(r);
+		mux_frame_in(hello);
 		return;
 	}
 	/* A payload byte of a data channel goes on at once (typed keys must not wait for FLAG). */
@@ -400,40 +394,40 @@ static void mux_byte(uint8_t c, struct input_result *r)
 }
 
 /* Bytes held as a possible hello that turned out not to be one go where typing goes. */
-static void release_held(struct input_result *r)
+static void release_held(void)
 {
 	unsigned held = hello_pos;
 
 	hello_pos = 0;
 	for (unsigned i = 0; i < held; i++)
-		tagged_input(hello[i], r);
+		tagged_input(hello_seq[i]);
 }
 
-static void input_byte(uint8_t c, struct input_result *r)
+static void input_byte(uint8_t c, bool *hello)
 {
 	if (mode == MODE_MUX) {
-		mux_byte(c, r);
+		mux_byte(c, hello);
 		return;
 	}
 	/*
 	 * Tagged: a mux client's hello switches modes. Bytes that begin like it (0xff, never
 	 * typed) are held until one does not match, then delivered after all.
 	 */
-	if (hello_pos || c == hello[0]) {
-		if (c == hello[hello_pos]) {
-			if (++hello_pos == sizeof(hello)) {
+	if (hello_pos || c == hello_seq[0]) {
+		if (c == hello_seq[hello_pos]) {
+			if (++hello_pos == sizeof(hello_seq)) {
 				hello_pos = 0;
-				r->hello = true;
+				*hello = true;
 			}
 			return;
 		}
-		release_held(r);
-		if (c == hello[0]) {
-			input_byte(c, r);
+		release_held();
+		if (c == hello_seq[0]) {
+			input_byte(c, hello);
 			return;
 		}
 	}
-	tagged_input(c, r);
+	tagged_input(c);
 }
 
 /* Names for the client, then everything each stream still holds. Under con_lock. */
@@ -463,7 +457,7 @@ static void mux_hello(void)
 
 void conmux_poll_input(void)
 {
-	struct input_result r = { false, false };
+	bool hello = false;
 	char command[SHELL_LINE];
 	bool stalled, have_command;
 	int c;
@@ -475,11 +469,11 @@ void conmux_poll_input(void)
 			break;   /* leave it in the UART: backpressure */
 		if ((c = console_getc()) < 0)
 			break;
-		input_byte((uint8_t)c, &r);
-		if (r.hello || shell_pending())
+		input_byte((uint8_t)c, &hello);
+		if (hello || shell_pending())
 			break;   /* switch modes, or run the command, before reading on */
 	}
-	if (r.hello && mode == MODE_TAGGED) {
+	if (hello && mode == MODE_TAGGED) {
 		mode = MODE_MUX;
 		mux_decoder_init(&dec);
 	}
@@ -491,7 +485,7 @@ void conmux_poll_input(void)
 	}
 	spin_unlock(&input_lock);
 
-	if (r.hello) {
+	if (hello) {
 		spin_lock(&con_lock);
 		open_line = -1;
 		mux_hello();
@@ -500,8 +494,6 @@ void conmux_poll_input(void)
 			shell_prompt();
 		conmux_poll_input();   /* what came after the hello, framed */
 	}
-	if (r.say_focus)
-		say_focus();
 	if (have_command) {
 		shell_execute(command);   /* outside input_lock: it may stop VMs, which moves focus */
 		conmux_poll_input();      /* and what was typed after it */

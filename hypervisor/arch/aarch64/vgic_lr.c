@@ -257,6 +257,17 @@ static uint32_t refill_trigger(const uint64_t *lrs, unsigned nlr)
 	return ICH_HCR_UIE;
 }
 
+/* A list register making slot s of v pending: group 1, its priority, the HW bit for a physical one. */
+static uint64_t lr_pending(const struct vcpu *v, unsigned s)
+{
+	uint32_t id = vgic_slot_intid(v->vm, s);
+	uint64_t lr = LR_PENDING | LR_GROUP1 | id | (uint64_t)vgic_slot_prio(v, s) << LR_PRIO_SHIFT;
+
+	if (slot_is_hw(v->vm, s))
+		lr |= LR_HW | (uint64_t)id << LR_PINTID_SHIFT;
+	return lr;
+}
+
 /* The general case: LRs in use, or more ready than they hold. Takes vgic.lock. */
 static __attribute__((noinline)) void flush_by_priority(struct vcpu *v)
 {
@@ -307,10 +318,7 @@ static __attribute__((noinline)) void flush_by_priority(struct vcpu *v)
 			lrs[slot_lr] |= LR_PENDING;
 			lr_write((unsigned)slot_lr, lrs[slot_lr]);
 		} else if (free_lr >= 0) {
-			uint64_t lr = LR_PENDING | LR_GROUP1 | id |
-				      (uint64_t)vgic_slot_prio(v, (unsigned)s) << LR_PRIO_SHIFT;
-			if (hw)
-				lr |= LR_HW | (uint64_t)id << LR_PINTID_SHIFT;
+			uint64_t lr = lr_pending(v, (unsigned)s);
 			lrs[free_lr] = lr;
 			used |= 1u << free_lr;
 			lr_write((unsigned)free_lr, lr);
@@ -356,12 +364,7 @@ void vgic_flush_lrs(struct vcpu *v)
 	 */
 	for (; ready; ready &= ready - 1, n++) {
 		unsigned s = (unsigned)__builtin_ctzll(ready);
-		uint32_t id = vgic_slot_intid(vm, s);
-		uint64_t lr = LR_PENDING | LR_GROUP1 | id |
-			      (uint64_t)vgic_slot_prio(v, s) << LR_PRIO_SHIFT;
-		if (slot_is_hw(vm, s))
-			lr |= LR_HW | (uint64_t)id << LR_PINTID_SHIFT;
-		lr_write(n, lr);
+		lr_write(n, lr_pending(v, s));
 		v->vgic.pending &= ~BIT(s);
 	}
 	spin_unlock(&vm->vgic.lock);
