@@ -19,6 +19,8 @@ if [ ! -f "$BUILD/guests/linux/Image" ] || [ ! -f "$BUILD/guests/linux/initramfs
 fi
 BOOT_TIMEOUT=240 boot "$here/linux-chantest.yaml" && {
 	expect "[linux] partita-linux: channels: /dev/partita/pipe" "the driver gives /dev/partita/pipe"
+	expect "[linux] partita-chan: abuse: 7 of 7 refused as they should be" \
+		"the driver refuses empty, oversized and unreadable messages, unknown ioctls, bad mmaps"
 	expect_re "^\[linux\] partita-chan: 1000 messages, 1000 answers intact, 0 resets, round trip [0-9]+ ns" \
 		"1,000 messages of 1..1000 bytes from Linux come back upper-cased, in order"
 	expect_re "^\[linux\] partita-chan: 200 messages, 200 answers intact" "200 messages of 64 bytes"

@@ -38,7 +38,9 @@ BOOT_ICOUNT= BOOT_INPUT="$paste" boot "$here/console-paste.yaml" && {
 }
 
 # The shell: a line to a, Ctrl-] to b, a line to b, Ctrl-] to the shell, then commands.
-BOOT_INPUT='one\r\x1dtwo\r\x1dinfo\rstop a\rrestart b\rbogus\r' boot "$here/console-shell.yaml" && {
+long=$(printf 'x%.0s' $(seq 200))
+BOOT_INPUT="one\\r\\x1dtwo\\r\\x1dinfo\\rstop a\\rrestart b\\rbogus\\r\\x7f\\x7f\\x01\\x1b[A\\x00\\xff\\xfe$long\\rhelp\\r" \
+	boot "$here/console-shell.yaml" && {
 	expect "[a] echo: one" "the first line goes to vm 'a'"
 	expect "partita: console input -> vm 'b'" "Ctrl-] moves to 'b'"
 	expect "partita: console input -> hypervisor shell" "and then to the hypervisor shell"
@@ -50,6 +52,9 @@ BOOT_INPUT='one\r\x1dtwo\r\x1dinfo\rstop a\rrestart b\rbogus\r' boot "$here/cons
 	expect_count 2 "[b] hello from vm b cpu 0" "b boots twice"
 	expect "[b] boot 2 reached maxboots, powering off" "the second time is the restart"
 	expect "bogus: unknown command" "an unknown command is named"
+	expect_re "^\\[Ax{77}: unknown command" \
+		"garbage: control bytes ignored (ESC too: its [A stays text), a 200-character line cut at 79"
+	expect "commands: help, info, stop VM, start VM, restart VM, log" "the shell still answers after it"
 	powered_off
 }
 # Mux mode: type into each terminal while recording all of them.

@@ -11,13 +11,26 @@
  * ends the run and is counted.
  *
  * partita-chan DEVICE wait-reset: block until the peer resets the channel, say so, exit 0.
+ * partita-chan DEVICE abuse: hostile calls the driver must refuse, sending nothing: empty and
+ *   oversized messages, a bad user pointer, an unknown ioctl, mmap at an offset or past the
+ *   window, a non-blocking read with nothing there. Prints how many were refused as expected.
  *
  * Freestanding (raw Linux system calls, no C library): the build has no arm64 libc to link.
  */
 typedef unsigned long size_t;
 typedef long ssize_t;
 
+#define SYS_fcntl         25
+#define SYS_ioctl         29
 #define SYS_openat        56
+#define SYS_mmap          222
+#define F_SETFL           4
+#define O_NONBLOCK        04000
+#define EFAULT            14
+#define EAGAIN            11
+#define EINVAL            22
+#define ENOTTY            25
+#define EMSGSIZE          90
 #define SYS_close         57
 #define SYS_read          63
 #define SYS_write         64
@@ -36,6 +49,20 @@ static long sys(long n, long a, long b, long c, long d)
 	register long x2 __asm__("x2") = c;
 	register long x3 __asm__("x3") = d;
 	__asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3) : "memory");
+	return x0;
+}
+
+static long sys6(long n, const long *a)
+{
+	register long x8 __asm__("x8") = n;
+	register long x0 __asm__("x0") = a[0];
+	register long x1 __asm__("x1") = a[1];
+	register long x2 __asm__("x2") = a[2];
+	register long x3 __asm__("x3") = a[3];
+	register long x4 __asm__("x4") = a[4];
+	register long x5 __asm__("x5") = a[5];
+	__asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
+			 : "memory");
 	return x0;
 }
 
@@ -93,6 +120,38 @@ static int run(int argc, char **argv)
 		out(argv[1]);
 		out("\n");
 		return 1;
+	}
+	if (argv[2][0] == 'a') {   /* abuse */
+		enum { FD = -1000 };   /* stands for the device's descriptor */
+		static const struct { long nr, arg[6], want; const char *what; } t[] = {
+			{ SYS_write, { FD, (long)msg, 0 }, -EMSGSIZE, "empty message" },
+			{ SYS_write, { FD, (long)msg, 4097 }, -EMSGSIZE, "4097-byte message" },
+			{ SYS_write, { FD, 8, 16 }, -EFAULT, "message from address 8" },
+			{ SYS_ioctl, { FD, 0x5099 }, -ENOTTY, "unknown ioctl" },   /* _IO('P', 1) is notify */
+			{ SYS_mmap, { 0, 4096, 3, 1, FD, 4096 }, -EINVAL, "mmap at an offset" },
+			{ SYS_mmap, { 0, 1l << 30, 3, 1, FD, 0 }, -EINVAL, "mmap of 1 GiB" },
+			{ SYS_read, { FD, (long)reply, sizeof(reply) }, -EAGAIN, "non-blocking read of nothing" },
+		};
+		unsigned good = 0, n = sizeof(t) / sizeof(t[0]);
+		sys(SYS_fcntl, fd, F_SETFL, O_RDWR | O_NONBLOCK, 0);
+		for (unsigned i = 0; i < n; i++) {
+			long a[6];
+			for (int k = 0; k < 6; k++)
+				a[k] = t[i].arg[k] == FD ? fd : t[i].arg[k];
+			if (sys6(t[i].nr, a) == t[i].want) {
+				good++;
+			} else {
+				out("partita-chan: abuse: ");
+				out(t[i].what);
+				out(" was not refused as it should be\n");
+			}
+		}
+		out("partita-chan: abuse: ");
+		out_num(good);
+		out(" of ");
+		out_num(n);
+		out(" refused as they should be\n");
+		return good == n ? 0 : 1;
 	}
 	if (argv[2][0] == 'w') {   /* wait-reset */
 		long got;
