@@ -113,10 +113,10 @@ static void show(unsigned s, uint8_t c)
 }
 
 /*
- * Tagged mode: one byte of stream s, which may now print. A VM's CR is dropped (we end lines
- * ourselves). Its control sequences (ESC [ ... final byte: cursor moves, colours, the cursor
- * position query a shell sends) would act on the shared terminal: they are dropped whole. Any
- * other ESC is shown as \x1b, like every other control byte.
+ * Tagged mode: one byte of stream s, which may now print. A VM's CR, XON and XOFF are dropped.
+ * Its control sequences (ESC [ ... final byte: cursor moves, colours, the cursor position query
+ * a shell sends) would act on the shared terminal: they are dropped whole. Any other ESC is
+ * shown as \x1b, like every other control byte.
  */
 static void tagged_byte(unsigned s, uint8_t c)
 {
@@ -147,7 +147,9 @@ static void tagged_byte(unsigned s, uint8_t c)
 		st->esc = ESC_SEEN;
 		return;
 	}
-	if (c == '\r')
+	/* CR: we end lines ourselves. XON/XOFF: the VM's flow control of its own (virtual) link,
+	 * which Linux's tty sends when a paste fills its buffer: nothing for the terminal. */
+	if (c == '\r' || c == 0x11 || c == 0x13)
 		return;
 	show(s, c);
 }
