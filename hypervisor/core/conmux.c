@@ -32,7 +32,7 @@
 #include <hyp/console.h>
 #include <hyp/cpu.h>
 #include <hyp/gic.h>
-#include <hyp/pl011.h>
+#include <hyp/uart.h>
 #include <hyp/sysreg.h>
 #include <hyp/timer.h>
 #include <hyp/vgic.h>
@@ -76,13 +76,13 @@ static struct con_stream *stream(unsigned s)
 static void raw(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		pl011_putc(pt_config.console_pa, s[i]);
+		uart_putc(s[i]);
 }
 
 static void raw_str(const char *s)
 {
 	while (*s)
-		pl011_putc(pt_config.console_pa, *s++);
+		uart_putc(*s++);
 }
 
 enum { ESC_NONE, ESC_SEEN, ESC_CSI };
@@ -105,7 +105,7 @@ static void show(unsigned s, uint8_t c)
 		raw("\r\n", 2);
 		open_line = -1;
 	} else if (!s || (c >= 0x20 && c < 0x7f) || c == '\t') {
-		pl011_putc(pt_config.console_pa, (char)c);
+		uart_putc((char)c);
 	} else {
 		char esc[4] = { '\\', 'x', hex[c >> 4], hex[c & 0xf] };
 		raw(esc, 4);
@@ -234,7 +234,7 @@ void conmux_vm_out(struct vm *vm, uint8_t c)
 		st->sent = st->head;
 		st->last = timer_now();
 		if (open_line == s && c >= 0x20 && c < 0x7f && st->esc == ESC_NONE)
-			pl011_putc(pt_config.console_pa, (char)c);   /* mid-line, printable */
+			uart_putc((char)c);   /* mid-line, printable */
 		else
 			tagged_byte((unsigned)s, c);
 		if (c == '\n')
@@ -483,7 +483,7 @@ void conmux_poll_input(void)
 	stalled = input_dest() >= 0 && !rx_room(&vms[input_dest()]);
 	if (stalled != input_stalled) {
 		input_stalled = stalled;
-		pl011_rx_irq(pt_config.console_pa, !stalled);
+		uart_rx_irq(!stalled);
 	}
 	spin_unlock(&input_lock);
 
@@ -567,7 +567,7 @@ void conmux_init(void)
 		gic_spi_config(pt_config.console_intid, false);
 		gic_spi_route(pt_config.console_intid, this_cpu()->index);
 		gic_set_enable(pt_config.console_intid, 0, true);
-		pl011_rx_irq(pt_config.console_pa, true);
+		uart_rx_irq(true);
 	}
 	if (focus != FOCUS_NONE)
 		say_focus();

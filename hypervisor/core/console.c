@@ -8,15 +8,15 @@
  */
 #include <partita/config.h>
 #include <hyp/console.h>
-#include <hyp/pl011.h>
+#include <hyp/uart.h>
 #include <hyp/spinlock.h>
 
 void console_write_unlocked(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '\n')
-			pl011_putc(pt_config.console_pa, '\r');
-		pl011_putc(pt_config.console_pa, s[i]);
+			uart_putc('\r');
+		uart_putc(s[i]);
 	}
 }
 
@@ -27,7 +27,7 @@ void console_write(const char *s, size_t n)
 
 int console_getc(void)
 {
-	return pl011_getc(pt_config.console_pa);
+	return uart_getc();
 }
 
 struct out {

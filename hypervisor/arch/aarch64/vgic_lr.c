@@ -1,6 +1,7 @@
 /*
  * List registers: the window through which the hardware's virtual CPU interface shows a vCPU its
- * interrupts. QEMU's GICv3 has 4 (ICH_VTR_EL2), so the LRs are a cache of the vCPU's best
+ * interrupts. They are handled here in the GICv3 ICH_LR<n>_EL2 layout whatever the board's GIC
+ * (a GICv2's GICH accessors in gicv2/vgic_hw.h convert). QEMU's GICs have 4, so the LRs are a cache of the vCPU's best
  * pending interrupts, not the whole truth:
  *
  *  - before every ERET, vgic_flush() moves what waits in the vCPU's software pending set into
@@ -22,6 +23,7 @@
 #include <hyp/sysreg.h>
 #include <hyp/vgic.h>
 #include <hyp/vm.h>
+#include <vgic_hw.h>   /* the board's GIC: arch/aarch64/gicv2/ or gicv3/ */
 
 #define ICH_HCR_EN     BIT(0)
 _Static_assert(ICH_HCR_EN == VGIC_HCR_IDLE, "VGIC_HCR_IDLE");
@@ -38,49 +40,8 @@ _Static_assert(ICH_HCR_EN == VGIC_HCR_IDLE, "VGIC_HCR_IDLE");
 #define LR_PINTID(lr)  ((uint32_t)((lr) >> LR_PINTID_SHIFT) & 0x3ff)
 #define MAX_LRS        16
 
-static uint64_t lr_read(unsigned n)
-{
-	switch (n) {
-	case 0: return sysreg_read(ich_lr0_el2);
-	case 1: return sysreg_read(ich_lr1_el2);
-	case 2: return sysreg_read(ich_lr2_el2);
-	case 3: return sysreg_read(ich_lr3_el2);
-	case 4: return sysreg_read(ich_lr4_el2);
-	case 5: return sysreg_read(ich_lr5_el2);
-	case 6: return sysreg_read(ich_lr6_el2);
-	case 7: return sysreg_read(ich_lr7_el2);
-	case 8: return sysreg_read(ich_lr8_el2);
-	case 9: return sysreg_read(ich_lr9_el2);
-	case 10: return sysreg_read(ich_lr10_el2);
-	case 11: return sysreg_read(ich_lr11_el2);
-	case 12: return sysreg_read(ich_lr12_el2);
-	case 13: return sysreg_read(ich_lr13_el2);
-	case 14: return sysreg_read(ich_lr14_el2);
-	default: return sysreg_read(ich_lr15_el2);
-	}
-}
-
-static void lr_write(unsigned n, uint64_t v)
-{
-	switch (n) {
-	case 0: sysreg_write(ich_lr0_el2, v); break;
-	case 1: sysreg_write(ich_lr1_el2, v); break;
-	case 2: sysreg_write(ich_lr2_el2, v); break;
-	case 3: sysreg_write(ich_lr3_el2, v); break;
-	case 4: sysreg_write(ich_lr4_el2, v); break;
-	case 5: sysreg_write(ich_lr5_el2, v); break;
-	case 6: sysreg_write(ich_lr6_el2, v); break;
-	case 7: sysreg_write(ich_lr7_el2, v); break;
-	case 8: sysreg_write(ich_lr8_el2, v); break;
-	case 9: sysreg_write(ich_lr9_el2, v); break;
-	case 10: sysreg_write(ich_lr10_el2, v); break;
-	case 11: sysreg_write(ich_lr11_el2, v); break;
-	case 12: sysreg_write(ich_lr12_el2, v); break;
-	case 13: sysreg_write(ich_lr13_el2, v); break;
-	case 14: sysreg_write(ich_lr14_el2, v); break;
-	default: sysreg_write(ich_lr15_el2, v); break;
-	}
-}
+#define lr_read  vgic_hw_lr_read
+#define lr_write vgic_hw_lr_write
 
 /* List registers this CPU interface has (ICH_VTR_EL2.ListRegs + 1), read once. */
 static unsigned lr_count;
@@ -88,7 +49,7 @@ static unsigned lr_count;
 static unsigned nr_lrs(void)
 {
 	if (!lr_count) {
-		unsigned n = (unsigned)(sysreg_read(ich_vtr_el2) & 0x1f) + 1;
+		unsigned n = vgic_hw_lr_count();
 		lr_count = n > MAX_LRS ? MAX_LRS : n;
 	}
 	return lr_count;
@@ -97,7 +58,7 @@ static unsigned nr_lrs(void)
 /* The LRs holding something (ICH_ELRSR_EL2 has a bit set for each empty one). */
 static uint32_t lrs_in_use(void)
 {
-	return ~(uint32_t)sysreg_read(ich_elrsr_el2) & ((1u << nr_lrs()) - 1);
+	return ~vgic_hw_empty_lrs() & ((1u << nr_lrs()) - 1);
 }
 
 /* Slot of a vINTID we put into an LR ourselves (so it is one of the VM's). */
@@ -127,8 +88,7 @@ void vgic_lr_clear(struct vcpu *v)
 		lr_write(n, 0);
 	}
 	v->vgic.hcr = 0;
-	sysreg_write(ich_hcr_el2, 0);
-	isb();
+	vgic_hw_hcr_write(0);
 }
 
 /* ICH_HCR_EL2 through the vCPU's copy: written (with its ISB) only when it changes. */
@@ -136,41 +96,21 @@ static void set_hcr(struct vcpu *v, uint32_t hcr)
 {
 	if (v->vgic.hcr != hcr) {
 		v->vgic.hcr = hcr;
-		sysreg_write(ich_hcr_el2, hcr);
-		isb();
-	}
-}
-
-/*
- * Active priorities: a guest that stopped inside an interrupt handler (faulted before its EOI)
- * left its running priority raised here; a fresh vCPU must start with none, or it would never
- * be interrupted again. ICH_VTR_EL2.PREbits says how many of the registers exist.
- */
-static void apr_clear(void)
-{
-	unsigned prebits = (unsigned)(sysreg_read(ich_vtr_el2) >> 26 & 7) + 1;
-
-	sysreg_write(ich_ap0r0_el2, 0);
-	sysreg_write(ich_ap1r0_el2, 0);
-	if (prebits >= 6) {
-		sysreg_write(ich_ap0r1_el2, 0);
-		sysreg_write(ich_ap1r1_el2, 0);
-	}
-	if (prebits >= 7) {
-		sysreg_write(ich_ap0r2_el2, 0);
-		sysreg_write(ich_ap1r2_el2, 0);
-		sysreg_write(ich_ap0r3_el2, 0);
-		sysreg_write(ich_ap1r3_el2, 0);
+		vgic_hw_hcr_write(hcr);
 	}
 }
 
 void vgic_lr_init(struct vcpu *v)
 {
-	this_cpu()->lr_empty = (1u << nr_lrs()) - 1;   /* ICH_ELRSR_EL2 with no LR in use */
+	this_cpu()->lr_empty = (1u << nr_lrs()) - 1;   /* the empty-LR bits with no LR in use */
 	vgic_lr_clear(v);
-	apr_clear();
-	/* Virtual CPU interface as after reset: group 1 disabled, priority mask 0 (all masked). */
-	sysreg_write(ich_vmcr_el2, 0);
+	/*
+	 * Active priorities: a guest that stopped inside an interrupt handler (faulted before its
+	 * EOI) left its running priority raised there; a fresh vCPU must start with none, or it
+	 * would never be interrupted again. The interface itself as after reset.
+	 */
+	vgic_hw_apr_clear();
+	vgic_hw_vmcr_reset();
 	set_hcr(v, ICH_HCR_EN);
 }
 

@@ -1,4 +1,4 @@
-/* ARM PrimeCell UART (PL011) registers, for the board console driver and the vUART. */
+/* ARM PrimeCell UART (PL011) registers, for the PL011 console driver (drivers/pl011.c) and the vUART. */
 #ifndef HYP_PL011_H
 #define HYP_PL011_H
 
@@ -26,8 +26,5 @@
 #define FR_RXFF  (1u << 6)
 #define FR_TXFE  (1u << 7)
 
-void pl011_putc(uint64_t base, char c);
-int pl011_getc(uint64_t base);
-void pl011_rx_irq(uint64_t base, bool on);
 
 #endif

@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 /* Bumped whenever a structure below changes shape; config.c records the version it was made for. */
-#define PT_CONFIG_VERSION 2
+#define PT_CONFIG_VERSION 3
 
 /* Upper bounds the hypervisor sizes its static tables with. The generator rejects larger systems. */
 #define PT_MAX_CPUS   8   /* physical CPUs on a board */
@@ -27,13 +27,28 @@ enum pt_region_kind {
 	PT_REGION_RAM     = 1, /* normal memory, private to the VM */
 	PT_REGION_CHANNEL = 2, /* normal memory shared with exactly one other VM */
 	PT_REGION_DEVICE  = 3, /* passed-through MMIO: Device-nGnRE, execute-never */
+	PT_REGION_GICV    = 4, /* GICv2 boards: the VM's GICC window, 8 KiB at `ipa` (pa, span and
+	                        * colors unused): the hypervisor maps the hardware's virtual CPU
+	                        * interface there, page 0 from gicv_pa, page 1 from gicv_pa + gic_page1 */
 };
 
 /* Windows the hypervisor emulates: accesses trap (stage-2 unmapped) and are handled at EL2. */
 enum pt_emul_kind {
-	PT_EMUL_GICD  = 1, /* GICv3 distributor view */
+	PT_EMUL_GICD  = 1, /* distributor: GICv3's, or GICv2's when pt_config.gic_version is 2 */
 	PT_EMUL_GICR  = 2, /* GICv3 redistributors, one 128 KiB frame pair per vCPU */
 	PT_EMUL_VUART = 3, /* PL011-compatible UART page multiplexed on the hypervisor console */
+};
+
+/* The board's interrupt controller; a VM is shown the same version. */
+enum pt_gic_version {
+	PT_GIC_V2 = 2, /* GIC-400 and alike: GICD, GICC, GICH, GICV frames (arm,gic-400, arm,cortex-a15-gic) */
+	PT_GIC_V3 = 3, /* GICD and redistributors, system-register CPU interface (arm,gic-v3) */
+};
+
+/* The hypervisor console's UART, which selects its driver (hypervisor/drivers/). */
+enum pt_uart_kind {
+	PT_UART_PL011   = 1, /* arm,pl011 / arm,sbsa-uart */
+	PT_UART_CADENCE = 2, /* cdns,uart-r1p12 / xlnx,xuartps (Zynq, ZynqMP) */
 };
 
 enum pt_fault_policy {
@@ -144,9 +159,16 @@ struct pt_config {
 	/* The board. */
 	uint32_t ncpus;        /* physical CPUs present */
 	const uint64_t *cpu_mpidr;   /* MPIDR affinity of each physical CPU (the DT cpu reg) */
-	uint64_t console_pa;   /* the hypervisor's UART (PL011) */
-	uint64_t gicd_pa;      /* physical GICv3 distributor */
-	uint64_t gicr_pa;      /* physical redistributors, 128 KiB apart, in cpu index order */
+	uint64_t console_pa;   /* the hypervisor's UART */
+	uint32_t console_uart; /* enum pt_uart_kind */
+	uint32_t gic_version;  /* enum pt_gic_version */
+	uint64_t gicd_pa;      /* physical distributor */
+	uint64_t gicr_pa;      /* GICv3: physical redistributors, 128 KiB apart, in cpu index order */
+	uint64_t gicc_pa;      /* GICv2: physical CPU interface (its first 4 KiB page) */
+	uint64_t gich_pa;      /* GICv2: virtual interface control (GICH) */
+	uint64_t gicv_pa;      /* GICv2: virtual CPU interface (GICV), what VMs see as their GICC */
+	uint64_t gic_page1;    /* GICv2: offset of the second 4 KiB page of GICC and GICV: 0x1000,
+	                        * or 0x10000 where each page is aliased over 64 KiB (ZynqMP) */
 	uint32_t maint_intid;  /* GIC maintenance interrupt (PPI) */
 	uint32_t htimer_intid; /* EL2 physical timer (PPI): the console's idle flush */
 	uint32_t console_intid;/* the console UART's interrupt (SPI); 0 = none, input is polled */
