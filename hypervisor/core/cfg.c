@@ -4,6 +4,7 @@
  * static tables overflow, before we act on it.
  */
 #include <hyp/cpu.h>
+#include <hyp/gic.h>
 #include <hyp/mmu.h>
 #include <hyp/vm.h>
 
@@ -22,6 +23,12 @@ void cfg_check(void)
 	if (start != c->hyp_pa || end - start > c->hyp_size)
 		panic("hypervisor occupies [0x%lx, 0x%lx) but the configuration gives it "
 		      "[0x%lx, 0x%lx)", start, end, c->hyp_pa, c->hyp_pa + c->hyp_size);
+	if (c->gic_version != gic_driver_version)
+		panic("the configuration is for a GICv%u board, this hypervisor was built for GICv%u",
+		      c->gic_version, gic_driver_version);
+	if (c->gic_version == PT_GIC_V2 &&
+	    (c->gic_page1 != 0x1000 && c->gic_page1 != 0x10000))
+		panic("GICv2 CPU interface page offset 0x%lx: must be 0x1000 or 0x10000", c->gic_page1);
 	if (c->ncpus == 0 || c->ncpus > PT_MAX_CPUS)
 		panic("board has %u CPUs, the hypervisor supports 1..%u", c->ncpus, PT_MAX_CPUS);
 	if (c->nvms == 0 || c->nvms > PT_MAX_CPUS)
@@ -49,6 +56,9 @@ void cfg_check(void)
 			    g->ipa + g->size > (1ull << S2_IPA_BITS))
 				panic("vm '%s' region at IPA 0x%lx is not page aligned or too large",
 				      vm->name, g->ipa);
+			if (g->kind == PT_REGION_GICV && (c->gic_version != PT_GIC_V2 || g->size != 0x2000))
+				panic("vm '%s' has a GICV window at IPA 0x%lx on a board without GICv2 "
+				      "or of size 0x%lx (must be 0x2000)", vm->name, g->ipa, g->size);
 		}
 		if (vm->console) {
 			unsigned n = 0;

@@ -123,6 +123,7 @@ void vgic_vm_reset(struct vm *vm)
 	spin_lock(&g->lock);
 	memset(&g->shadow, 0, sizeof(g->shadow));
 	g->ctlr = 0;
+	g->ctlr_v2 = 0;
 	for (unsigned i = 0; i < g->nspis; i++) {
 		struct vgic_spi *s = &g->spi[i];
 		s->enabled = 0;

@@ -1,5 +1,6 @@
 /*
- * The virtual distributor (GICD window): the VM's SPIs only. Affinity routing is always on
+ * The virtual GICv3 distributor (GICD window): the VM's SPIs only. (On a GICv2 board the window
+ * is core/vgic_dist_v2.c's, which shares the priority, trigger and route helpers here.) Affinity routing is always on
  * (ARE RAO), there is one security state (DS RAO) and everything is group 1, so the
  * registers for INTIDs 0..31 are RAZ/WI here: those live in the redistributors.
  *
@@ -35,7 +36,7 @@ static uint32_t typer(const struct vm *vm)
 	return IDBITS_10 | (vgic_lines(vm) / 32 - 1);
 }
 
-static bool priority(struct vcpu *v, uint32_t intid, bool write, uint64_t *val, unsigned size)
+bool vgic_dist_priority(struct vcpu *v, uint32_t intid, bool write, uint64_t *val, unsigned size)
 {
 	struct vgic *g = &v->vm->vgic;
 	uint64_t out = 0;
@@ -70,7 +71,7 @@ static bool priority(struct vcpu *v, uint32_t intid, bool write, uint64_t *val, 
  * ICFGR: two bits per INTID, bit 1 set for edge. The trigger of the VM's own SPIs is the board's
  * (writes ignored); for the others the shadow keeps what was written.
  */
-static uint32_t icfgr(struct vm *vm, uint32_t first, bool write, uint32_t val)
+uint32_t vgic_dist_icfgr(struct vm *vm, uint32_t first, bool write, uint32_t val)
 {
 	struct vgic *g = &vm->vgic;
 	uint32_t out = 0;
@@ -93,7 +94,7 @@ static uint32_t icfgr(struct vm *vm, uint32_t first, bool write, uint32_t val)
 	return out;
 }
 
-static void route(struct vcpu *v, uint32_t intid, uint64_t aff)
+void vgic_dist_route(struct vcpu *v, uint32_t intid, uint64_t aff)
 {
 	struct vm *vm = v->vm;
 	struct vgic *g = &vm->vgic;
@@ -153,7 +154,7 @@ static bool irouter(struct vcpu *v, uint64_t off, bool write, uint64_t *val, uns
 			vm_note(v, LOG_VGIC, "route of INTID %u to a CPU outside the VM — ignored", intid);
 		return true;
 	}
-	route(v, intid, *val);
+	vgic_dist_route(v, intid, *val);
 	return true;
 }
 
@@ -161,12 +162,15 @@ bool vgic_dist_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val, u
 {
 	struct vm *vm = v->vm;
 
+	if (pt_config.gic_version == PT_GIC_V2)
+		return vgic_dist_v2_access(v, off, write, val, size);
+
 	if (off >= GICD_IROUTER && off < GICD_IROUTER_END)
 		return irouter(v, off, write, val, size);
 	if (off >= GICD_IPRIORITYR && off < GICD_IPRIORITYR + 1024) {
 		if (size != 1 && size != 4)
 			return false;
-		return priority(v, (uint32_t)(off - GICD_IPRIORITYR), write, val, size);
+		return vgic_dist_priority(v, (uint32_t)(off - GICD_IPRIORITYR), write, val, size);
 	}
 	if (size != 4)
 		return false;
@@ -186,7 +190,7 @@ bool vgic_dist_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val, u
 		return true;
 	}
 	if (off >= GICD_ICFGR + 8 && off < GICD_ICFGR_END) {   /* SPIs; SGIs/PPIs are in GICR */
-		uint32_t out = icfgr(vm, 16 * (uint32_t)((off - GICD_ICFGR) / 4), write, (uint32_t)*val);
+		uint32_t out = vgic_dist_icfgr(vm, 16 * (uint32_t)((off - GICD_ICFGR) / 4), write, (uint32_t)*val);
 		if (!write)
 			*val = out;
 		return true;

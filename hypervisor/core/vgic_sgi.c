@@ -1,6 +1,6 @@
 /*
  * Interrupts a guest sends: SGIs (ICC_SGI1R_EL1 writes, which trap to EL2 because HCR_EL2.IMO
- * is set) and channel doorbells (PT_HVC_CHANNEL_NOTIFY). Both only ever reach vCPUs of the VM
+ * is set, or GICD_SGIR writes on a GICv2 board) and channel doorbells (PT_HVC_CHANNEL_NOTIFY). Both only ever reach vCPUs of the VM
  * that is allowed to receive them; the target is made pending in its vCPU's set and its pCPU is
  * kicked, or picked up on our own way out when the target is ourselves.
  */
@@ -52,6 +52,45 @@ void vgic_sgi1r(struct vcpu *v, uint64_t val)
 	}
 	for (uint64_t t = SGI1R_TARGETS(val); t; t &= t - 1) {
 		unsigned c = (unsigned)SGI1R_RS(val) * 16 + (unsigned)__builtin_ctzll(t);
+
+		if (c < vm->cfg->ncpus)
+			send(vm, v, c, intid);
+		else
+			vm_note(v, LOG_VGIC, "SGI %u to a CPU outside the VM — ignored", intid);
+	}
+}
+
+/*
+ * GICv2 GICD_SGIR: [25:24] target filter (0 the list, 1 everyone but us, 2 us), [23:16] the CPU
+ * list (vCPU indices: the VM's CPU interface numbers), [3:0] the SGI. NSATT is meaningless with
+ * one security state.
+ */
+#define SGIR_INTID(v)   ((v) & 0xf)
+#define SGIR_LIST(v)    (((v) >> 16) & 0xff)
+#define SGIR_FILTER(v)  (((v) >> 24) & 3)
+
+void vgic_sgir(struct vcpu *v, uint32_t val)
+{
+	struct vm *vm = v->vm;
+	unsigned intid = SGIR_INTID(val);
+	uint32_t list;
+
+	switch (SGIR_FILTER(val)) {
+	case 0:
+		list = SGIR_LIST(val);
+		break;
+	case 1:
+		list = ((1u << vm->cfg->ncpus) - 1) & ~(1u << v->index);
+		break;
+	case 2:
+		list = 1u << v->index;
+		break;
+	default:
+		vm_note(v, LOG_VGIC, "SGI %u with the reserved target filter 3 — ignored", intid);
+		return;
+	}
+	for (; list; list &= list - 1) {
+		unsigned c = (unsigned)__builtin_ctz(list);
 
 		if (c < vm->cfg->ncpus)
 			send(vm, v, c, intid);

@@ -77,7 +77,7 @@ bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size)
 {
 	for (unsigned i = 0; i < vm->cfg->nregions; i++) {
 		const struct pt_region *r = &vm->cfg->regions[i];
-		if (r->kind != PT_REGION_DEVICE && ipa >= r->ipa && ipa - r->ipa < r->size &&
+		if ((r->kind == PT_REGION_RAM || r->kind == PT_REGION_CHANNEL) && ipa >= r->ipa && ipa - r->ipa < r->size &&
 		    size <= r->size - (ipa - r->ipa))
 			return true;
 	}

@@ -3,7 +3,8 @@
  * the time, and one small window per pCPU for what it needs only now and then.
  *
  *  - its image, stacks and table pool (hyp_pa, hyp_size), normal memory;
- *  - the console UART and the GIC distributor/redistributors, Device-nGnRE;
+ *  - the console UART and the GIC (distributor and redistributors, or on a GICv2 the
+ *    distributor, both pages of the CPU interface and the virtual interface control), Device-nGnRE;
  *  - a window of WINDOW_PAGES page slots per pCPU, empty except while the hypervisor loads guest
  *    images into a VM's RAM or scrubs it (core/image.c).
  *
@@ -39,7 +40,7 @@ static uint64_t gicr_size(void)
 /* Upper bound of the tables the EL2 map needs (the root included). */
 static uint64_t hyp_pool_bound(void)
 {
-	uint64_t n = 1 + 2 * 3;   /* root; console, GICD, GICR: at most 2 tables each */
+	uint64_t n = 1 + 2 * 5;   /* root; console and up to 4 GIC frames: at most 2 tables each */
 
 	n += pt_bound_contig(pt_config.hyp_pa, pt_config.hyp_pa, pt_config.hyp_size);
 	n += 1 + pt_config.ncpus;   /* the windows: one level-2 table, a level-3 table per pCPU */
@@ -64,7 +65,13 @@ void mmu_build_hyp_tables(void)
 	map_identity(pt_config.hyp_pa, pt_config.hyp_size, S1_NORMAL);
 	map_identity(pt_config.console_pa, PAGE_SIZE, S1_DEVICE);
 	map_identity(pt_config.gicd_pa, 0x10000, S1_DEVICE);
-	map_identity(pt_config.gicr_pa, gicr_size(), S1_DEVICE);
+	if (pt_config.gic_version == PT_GIC_V2) {
+		map_identity(pt_config.gicc_pa, PAGE_SIZE, S1_DEVICE);
+		map_identity(pt_config.gicc_pa + pt_config.gic_page1, PAGE_SIZE, S1_DEVICE);
+		map_identity(pt_config.gich_pa, PAGE_SIZE, S1_DEVICE);
+	} else {
+		map_identity(pt_config.gicr_pa, gicr_size(), S1_DEVICE);
+	}
 	/*
 	 * Windows for the boot pCPU (it loads every image) and the pCPUs that run vCPUs (they
 	 * reload and scrub their VM's RAM on a restart); nobody else ever touches VM memory.

@@ -1,5 +1,6 @@
 /*
- * Stage-2 translation: a VM sees exactly its RAM, channel and device regions, nothing else.
+ * Stage-2 translation: a VM sees exactly its RAM, channel and device regions (and on a GICv2 board
+ * the virtual CPU interface as its GICC), nothing else.
  * Emulated windows (vGIC, vUART) and every other IPA stay unmapped, so touching them traps.
  */
 #include <hyp/cpu.h>
@@ -39,7 +40,11 @@ uint64_t stage2_pool_bound(const struct pt_vm *vm)
 
 	for (unsigned i = 0; i < vm->nregions; i++) {
 		const struct pt_region *r = &vm->regions[i];
-		n += r->colors ? pt_bound_pages(r->ipa, r->size) : pt_bound_contig(r->ipa, r->pa, r->size);
+		if (r->kind == PT_REGION_GICV)
+			n += 2 * pt_bound_pages(r->ipa, 2 * PAGE_SIZE);
+		else
+			n += r->colors ? pt_bound_pages(r->ipa, r->size) :
+					 pt_bound_contig(r->ipa, r->pa, r->size);
 	}
 	return n;
 }
@@ -55,6 +60,17 @@ uint64_t stage2_build(const struct pt_vm *vm)
 		uint64_t attr = r->kind == PT_REGION_DEVICE ? S2_DEVICE :
 				r->kind == PT_REGION_CHANNEL ? S2_NORMAL | PTE_XN : S2_NORMAL;
 
+		if (r->kind == PT_REGION_GICV) {
+			/*
+			 * The VM's GICC: the hardware's virtual CPU interface, both pages, wherever the
+			 * board puts its second page (gic_page1). Its IPA and nothing else comes from
+			 * the region; the size is the interface's.
+			 */
+			pt_map(&pt, r->ipa, pt_config.gicv_pa, PAGE_SIZE, S2_DEVICE);
+			pt_map(&pt, r->ipa + PAGE_SIZE, pt_config.gicv_pa + pt_config.gic_page1, PAGE_SIZE,
+			       S2_DEVICE);
+			continue;
+		}
 		if (!r->colors) {
 			pt_map(&pt, r->ipa, r->pa, r->size, attr);
 			continue;

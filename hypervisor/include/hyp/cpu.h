@@ -21,6 +21,7 @@
  */
 #define PCPU_PENDING     0
 #define PCPU_LR_EMPTY    8
+#define PCPU_SGI_SOURCE  12
 #define PCPU_DIRECT_IRQS 16
 #define PCPU_DIRECT_PRIO 24
 #define PCPU_DIRECT_N    1020   /* INTIDs 0..1019: every SGI, PPI and SPI */
@@ -37,7 +38,7 @@ struct vcpu;
 struct pcpu {
 	const volatile uint64_t *pending;
 	uint32_t lr_empty;
-	uint32_t pad;
+	uint32_t sgi_source;    /* GICv2: source CPU bits of the SGI acknowledged last, for its EOI */
 	uint64_t direct_irqs;   /* interrupts the fast path delivered (the shell's info) */
 	uint8_t direct_prio[PCPU_DIRECT_N];
 	uint32_t index;        /* index into pt_config.cpu_mpidr */
@@ -46,6 +47,7 @@ struct pcpu {
 };
 _Static_assert(__builtin_offsetof(struct pcpu, pending) == PCPU_PENDING, "PCPU_PENDING");
 _Static_assert(__builtin_offsetof(struct pcpu, lr_empty) == PCPU_LR_EMPTY, "PCPU_LR_EMPTY");
+_Static_assert(__builtin_offsetof(struct pcpu, sgi_source) == PCPU_SGI_SOURCE, "PCPU_SGI_SOURCE");
 _Static_assert(__builtin_offsetof(struct pcpu, direct_irqs) == PCPU_DIRECT_IRQS, "PCPU_DIRECT_IRQS");
 _Static_assert(__builtin_offsetof(struct pcpu, direct_prio) == PCPU_DIRECT_PRIO,
 	       "PCPU_DIRECT_PRIO");

@@ -1,8 +1,9 @@
 /*
- * The physical GICv3 as the hypervisor drives it.
+ * The physical GIC as the hypervisor drives it: one driver is built in, chosen from the board
+ * (arch/aarch64/gicv3/gic.c or gicv2/gic.c, see hypervisor/Makefile).
  *
- * Every physical interrupt is Group 1 and taken at EL2 (HCR_EL2.IMO). The CPU interface runs with
- * EOImode 1: writing ICC_EOIR1_EL1 only drops the running priority, so an interrupt handed to a
+ * Every physical interrupt is taken at EL2 (HCR_EL2.IMO). The CPU interface runs with
+ * EOImode 1: an EOI only drops the running priority, so an interrupt handed to a
  * guest through a list register with the HW bit stays active until the guest deactivates it.
  * The hypervisor's own interrupts (kick SGI, maintenance) are deactivated with gic_deactivate().
  */
@@ -21,11 +22,13 @@
 #define INTID_SPURIOUS 1020   /* 1020..1023: nothing to acknowledge */
 #define GIC_MAX_INTID  1019   /* highest SPI INTID of GICv3 */
 
+extern const uint32_t gic_driver_version;   /* enum pt_gic_version this build drives */
+
 void gic_init_dist(void);          /* once, on the boot CPU */
 void gic_init_cpu(unsigned cpu);   /* on every pCPU, for itself */
 void gic_send_sgi(unsigned cpu, unsigned intid);
 
-uint32_t gic_ack(void);            /* ICC_IAR1_EL1; >= INTID_SPURIOUS when nothing is pending */
+uint32_t gic_ack(void);            /* the INTID; >= INTID_SPURIOUS when nothing is pending */
 void gic_eoi(uint32_t intid);      /* priority drop */
 void gic_deactivate(uint32_t intid);
 

@@ -53,7 +53,8 @@ struct vgic_shadow {
 
 struct vgic {
 	spinlock_t lock;
-	uint32_t ctlr;          /* GICD_CTLR as the guest wrote it (EnableGrp1) */
+	uint32_t ctlr;          /* GICD_CTLR.EnableGrp1 (bit 1) when the VM's interrupts are on */
+	uint32_t ctlr_v2;       /* GICv2: GICD_CTLR as written (its interrupts are group 0) */
 	uint32_t nspis;
 	uint32_t max_intid;     /* highest INTID the VM owns, for GICD_TYPER */
 	struct vgic_spi spi[VGIC_MAX_SPIS];
@@ -101,6 +102,12 @@ void vgic_kick_others(struct vcpu *self);  /* vCPUs with something pending re-fl
 /* core/vgic_dist.c, core/vgic_redist.c: MMIO windows */
 bool vgic_dist_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val, unsigned size);
 bool vgic_redist_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val, unsigned size);
+/* core/vgic_dist_v2.c: the GICv2 distributor, for VMs on a GICv2 board */
+bool vgic_dist_v2_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val, unsigned size);
+/* core/vgic_dist.c, for both distributors: SPIs and the shadow, under the lock they take. */
+bool vgic_dist_priority(struct vcpu *v, uint32_t intid, bool write, uint64_t *val, unsigned size);
+uint32_t vgic_dist_icfgr(struct vm *vm, uint32_t first, bool write, uint32_t val);
+void vgic_dist_route(struct vcpu *v, uint32_t intid, uint64_t aff);   /* aff: vCPU index in Aff0 */
 /* Shared by both: ISPENDR-like 32-bit register over slots, for vCPU `t`. */
 uint32_t vgic_read_bits(struct vcpu *t, unsigned reg, uint32_t first_intid);
 void vgic_write_bits(struct vcpu *v, struct vcpu *t, unsigned reg, uint32_t first_intid,
@@ -108,6 +115,7 @@ void vgic_write_bits(struct vcpu *v, struct vcpu *t, unsigned reg, uint32_t firs
 
 /* core/vgic_sgi.c */
 void vgic_sgi1r(struct vcpu *v, uint64_t val);
+void vgic_sgir(struct vcpu *v, uint32_t val);    /* GICv2 GICD_SGIR */
 int64_t vgic_channel_notify(struct vcpu *v, uint64_t end);
 
 /* arch/aarch64/vgic_lr.c: list registers of this pCPU */

@@ -41,6 +41,8 @@
 #define PRIO_KICK          0x80
 #define PRIO_GUEST         0xa0
 
+const uint32_t gic_driver_version = PT_GIC_V3;
+
 static inline volatile uint32_t *reg32(uint64_t addr)
 {
 	return (volatile uint32_t *)(uintptr_t)addr;
