@@ -33,10 +33,12 @@ static const char *const facts_required[] = { "dts", "cache", "hypervisor", NULL
 static const char *const cache_keys[] = { "size", "ways", "line", NULL };
 static const char *const hyp_keys[] = { "load", "memory", "console", NULL };
 static const char *const qemu_keys[] = { "binary", "machine", "cpu", "smp", "memory", "extra", NULL };
+/* cpu: machines with fixed CPUs (xlnx-zcu102: four Cortex-A53) take no -cpu. */
+static const char *const qemu_required[] = { "binary", "machine", "smp", "memory", "extra", NULL };
 static const struct ykeys K_FACTS = { "board facts", facts_keys, facts_required };
 static const struct ykeys K_CACHE = { "board cache", cache_keys, cache_keys };
 static const struct ykeys K_HYP = { "board hypervisor", hyp_keys, hyp_keys };
-static const struct ykeys K_QEMU = { "board qemu", qemu_keys, qemu_keys };
+static const struct ykeys K_QEMU = { "board qemu", qemu_keys, qemu_required };
 
 static void board_invalid(struct board *b, struct loc at, const char *what)
 {
@@ -453,7 +455,9 @@ static void check_node(struct dt *t, int node, int parent, const char *path)
 }
 
 /* GIC specifier <type number flags ...> → INTID and trigger. 1: an SPI or a PPI; 0: another kind
- * (extended SPI/PPI ranges: not routed); -1: an SPI or PPI number out of range. */
+ * (extended SPI/PPI ranges: not routed); -1: an SPI or PPI number out of range. The trigger is in
+ * the low 4 bits of flags (1, 2: edge; 4, 8: level): a GICv2 PPI's flags also carry a CPU mask in
+ * bits 15:8, which says nothing about the trigger. */
 static int gic_spec(const fdt32_t *p, struct board_irq *irq)
 {
 	unsigned type = fdt32_to_cpu(p[0]), num = fdt32_to_cpu(p[1]), flags = fdt32_to_cpu(p[2]);
@@ -468,6 +472,21 @@ static int gic_spec(const fdt32_t *p, struct board_irq *irq)
 	irq->cells[1] = num;
 	irq->cells[2] = flags;
 	return 1;
+}
+
+const char *const board_gicv2_compatibles[] = { "arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a7-gic", NULL };
+const char *const board_pl011_compatibles[] = { "arm,pl011", "arm,sbsa-uart", NULL };
+const char *const board_cadence_compatibles[] = { "cdns,uart-r1p12", "xlnx,xuartps", NULL };
+
+unsigned board_uart_kind(const void *fdt, int node)
+{
+	for (size_t i = 0; board_pl011_compatibles[i]; i++)
+		if (board_is_compatible(fdt, node, board_pl011_compatibles[i]))
+			return PT_UART_PL011;
+	for (size_t i = 0; board_cadence_compatibles[i]; i++)
+		if (board_is_compatible(fdt, node, board_cadence_compatibles[i]))
+			return PT_UART_CADENCE;
+	return 0;
 }
 
 bool board_is_compatible(const void *fdt, int node, const char *compat)
@@ -503,15 +522,78 @@ static bool read_ppis(struct dt *t, int node, const char *what, int count, unsig
 	return true;
 }
 
+/* The chain of `node`'s ancestors for translate(): parents[0] the root, parents[depth] the node.
+ * Returns depth, or -1 when the node is nested deeper than `max` - 1. */
+static int ancestors(const void *fdt, int node, int *parents, int max)
+{
+	int chain[32], n = 0;
+	for (int o = node; o >= 0 && n < 32 && n < max; o = fdt_parent_offset(fdt, o))
+		chain[n++] = o;
+	if (n == 0 || chain[n - 1] != 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		parents[i] = chain[n - 1 - i];
+	return n - 1;
+}
+
+/* The GICv2 frames, in reg order. */
+static const char *const gicv2_frames[] = { "GICD", "GICC", "GICH", "GICV" };
+
+/* A GICv2's frames (b->gicd_* .. b->gicv_*, b->gic_page1) from its four reg entries, checked:
+ * each 4 KiB aligned, large enough, not overlapping another. False when reported. */
+static bool read_gicv2_frames(struct dt *t, const char *path, const struct range *fr)
+{
+	struct board *b = t->b;
+	static const u64 least[4] = { 0x1000, 0x2000, 0x1000, 0x2000 };
+	for (int i = 0; i < 4; i++) {
+		if (fr[i].base % 0x1000 || fr[i].size < least[i]) {
+			dt_error(t, "%s: reg: the %s frame at 0x%llx (0x%llx bytes) must be 4 KiB aligned and at least %llu KiB",
+				 path, gicv2_frames[i], (unsigned long long)fr[i].base, (unsigned long long)fr[i].size,
+				 (unsigned long long)least[i] >> 10);
+			return false;
+		}
+		for (int j = 0; j < i; j++)
+			if (fr[i].base < fr[j].base + fr[j].size && fr[j].base < fr[i].base + fr[i].size) {
+				dt_error(t, "%s: reg: the %s frame 0x%llx-0x%llx overlaps the %s frame", path, gicv2_frames[i],
+					 (unsigned long long)fr[i].base, (unsigned long long)(fr[i].base + fr[i].size),
+					 gicv2_frames[j]);
+				return false;
+			}
+	}
+	/* A GICC of 128 KiB or more: each 4 KiB page is aliased over 64 KiB (GIC-400 on ZynqMP and
+	 * others), so its second page, and GICV's, is 64 KiB above the first. */
+	u64 page1 = fr[1].size >= 0x20000 ? 0x10000 : 0x1000;
+	if (fr[3].size < page1 + 0x1000) {
+		dt_error(t, "%s: reg: the GICC frame (0x%llx bytes) has its second page at +0x%llx, but the GICV frame (0x%llx bytes) has none there",
+			 path, (unsigned long long)fr[1].size, (unsigned long long)page1, (unsigned long long)fr[3].size);
+		return false;
+	}
+	b->gicd_base = fr[0].base;
+	b->gicd_size = fr[0].size;
+	b->gicc_base = fr[1].base;
+	b->gicc_size = fr[1].size;
+	b->gich_base = fr[2].base;
+	b->gich_size = fr[2].size;
+	b->gicv_base = fr[3].base;
+	b->gicv_size = fr[3].size;
+	b->gic_page1 = page1;
+	return true;
+}
+
 static void read_gic(struct dt *t)
 {
 	struct board *b = t->b;
 	const void *fdt = t->fdt;
 	int gic = b->gic_offset, parent = fdt_parent_offset(fdt, gic), len;
+	bool v2 = b->gic_version == PT_GIC_V2;
 	char path[256];
 	path_of(fdt, gic, path, sizeof path);
 	const fdt32_t *ic = fdt_getprop(fdt, gic, "#interrupt-cells", &len);
 	t->gic_icells = 3;
+	if (ic && v2 && (len != 4 || fdt32_to_cpu(*ic) != 3)) {
+		dt_error(t, "%s: #interrupt-cells of a GICv2 must be <3>", path);
+		return;
+	}
 	if (ic && (len != 4 || fdt32_to_cpu(*ic) < 3 || fdt32_to_cpu(*ic) > 4)) {
 		dt_error(t, "%s: #interrupt-cells must be <3> or <4>", path);
 		return;
@@ -529,17 +611,52 @@ static void read_gic(struct dt *t)
 		return;
 	}
 	const fdt32_t *reg = fdt_getprop(fdt, gic, "reg", &len);
-	if (!reg || len % (4 * (ac + sc)) || len / (4 * (ac + sc)) < 2) {
-		dt_error(t, "%s: reg must give the distributor and the redistributor region", path);
+	int entry = ac + sc, nreg = reg ? len / (4 * entry) : 0;
+	if (!reg || len % (4 * entry) || nreg < 2) {
+		if (v2)
+			dt_error(t, "%s: reg must give the GICv2's frames GICD, GICC, GICH and GICV", path);
+		else
+			dt_error(t, "%s: reg must give the distributor and the redistributor region", path);
 		return;
 	}
-	b->gicd_base = read_cells(reg, ac);
-	b->gicd_size = read_cells(reg + ac, sc);
-	b->gicr_base = read_cells(reg + ac + sc, ac);
-	b->gicr_size = read_cells(reg + 2 * ac + sc, sc);
-	if (wraps(b->gicd_base, b->gicd_size) || wraps(b->gicr_base, b->gicr_size) || b->gicd_size < 0x10000) {
-		dt_error(t, "%s: reg: the distributor takes 64 KiB and no region may wrap around the address space", path);
+	if (v2 && nreg < 4) {
+		dt_error(t, "%s: GICv2 without virtualization extensions: the hypervisor needs GICH and GICV "
+			 "(reg gives %d of the frames GICD, GICC, GICH, GICV)", path, nreg);
 		return;
+	}
+	/* The frames as CPU addresses: the GIC may sit on a bus (ZynqMP's /axi). */
+	enum { MAX_DEPTH = 32 };
+	int parents[MAX_DEPTH];
+	int depth = ancestors(fdt, gic, parents, MAX_DEPTH);
+	struct range fr[4];
+	int nfr = v2 ? 4 : 2;
+	for (int i = 0; i < nfr; i++) {
+		fr[i].base = read_cells(reg + i * entry, ac);
+		fr[i].size = read_cells(reg + i * entry + ac, sc);
+		if (depth < 0 || !translate(fdt, parents, depth - 1, &fr[i].base, false)) {
+			dt_error(t, "%s: reg address 0x%llx is outside the ranges of its parent", path,
+				 (unsigned long long)fr[i].base);
+			return;
+		}
+		if (wraps(fr[i].base, fr[i].size)) {
+			dt_error(t, "%s: reg: the %s region 0x%llx size 0x%llx wraps around the address space", path,
+				 v2 ? gicv2_frames[i] : i ? "redistributor" : "distributor",
+				 (unsigned long long)fr[i].base, (unsigned long long)fr[i].size);
+			return;
+		}
+	}
+	if (v2) {
+		if (!read_gicv2_frames(t, path, fr))
+			return;
+	} else {
+		if (fr[0].size < 0x10000) {
+			dt_error(t, "%s: reg: the distributor takes 64 KiB", path);
+			return;
+		}
+		b->gicd_base = fr[0].base;
+		b->gicd_size = fr[0].size;
+		b->gicr_base = fr[1].base;
+		b->gicr_size = fr[1].size;
 	}
 	if (fdt_getprop(fdt, gic, "interrupts", NULL))
 		read_ppis(t, gic, "the maintenance interrupt", 1, &b->maint_intid);
@@ -779,7 +896,16 @@ static void read_dt(struct dt *t)
 	if (rac >= 0 && rsc >= 0 && !addressable(rac, rsc))
 		dt_error(t, "/: #address-cells = <%d>, #size-cells = <%d>: the root's addresses and sizes take 1 or 2 cells",
 			 rac, rsc);
+	/* The interrupt controller: a GICv3, else the first GICv2 in DT order. */
 	b->gic_offset = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
+	b->gic_version = b->gic_offset >= 0 ? PT_GIC_V3 : 0;
+	for (size_t i = 0; b->gic_version != PT_GIC_V3 && board_gicv2_compatibles[i]; i++) {
+		int o = fdt_node_offset_by_compatible(fdt, -1, board_gicv2_compatibles[i]);
+		if (o >= 0 && (b->gic_offset < 0 || o < b->gic_offset)) {
+			b->gic_offset = o;
+			b->gic_version = PT_GIC_V2;
+		}
+	}
 	t->gic_icells = 3;
 	if (b->gic_offset >= 0)
 		read_gic(t);
@@ -878,7 +1004,8 @@ bool board_read_dtb(struct board *b, const void *blob, size_t size, struct loc a
 		if (b->ncpus == 0 || b->nram == 0)
 			board_invalid(b, whole, "its device tree has no cpu or no memory node");
 		if (b->gic_offset < 0 || !b->gicd_base)
-			board_invalid(b, whole, "its device tree has no GICv3 (arm,gic-v3) interrupt controller");
+			board_invalid(b, whole, "its device tree has no GICv3 (arm,gic-v3) or GICv2 (arm,gic-400, "
+				      "arm,cortex-a15-gic, arm,cortex-a7-gic) interrupt controller");
 		if (!b->vtimer_intid)
 			board_invalid(b, whole, "its device tree has no arm,armv8-timer node");
 	}

@@ -66,8 +66,18 @@ struct board {
 	char **reserved_names;
 	size_t nreserved;
 
+	/* The interrupt controller: a GICv3 (arm,gic-v3: distributor and redistributors) or a GICv2
+	 * with the virtualization extensions (arm,gic-400, arm,cortex-a15-gic, arm,cortex-a7-gic:
+	 * distributor, CPU interface, virtual interface control GICH and virtual CPU interface GICV).
+	 * Every frame is a CPU physical address (translated through the ranges of the GIC's buses). */
+	unsigned gic_version;      /* enum pt_gic_version (2 or 3); 0 while none was found */
 	u64 gicd_base, gicd_size;
-	u64 gicr_base, gicr_size;  /* the whole redistributor region */
+	u64 gicr_base, gicr_size;  /* v3: the whole redistributor region; 0 on v2 */
+	u64 gicc_base, gicc_size;  /* v2: GICC, GICH, GICV; 0 on v3 */
+	u64 gich_base, gich_size;
+	u64 gicv_base, gicv_size;
+	u64 gic_page1;             /* v2: offset of the second 4 KiB page of GICC and GICV: 0x1000, or
+	                            * 0x10000 when each page is aliased over 64 KiB (a GICC of 128 KiB) */
 	unsigned maint_intid, vtimer_intid, ptimer_intid, htimer_intid;
 	int gic_offset;
 
@@ -101,6 +111,14 @@ bool board_read_dtb(struct board *b, const void *blob, size_t size, struct loc a
 
 /* Is DT node `node` compatible with `compat`? */
 bool board_is_compatible(const void *fdt, int node, const char *compat);
+
+/* Compatibles Partita knows, NULL-terminated: GICv2s with virtualization extensions; the UARTs
+ * the hypervisor has a driver for (PL011 and Cadence). */
+extern const char *const board_gicv2_compatibles[];
+extern const char *const board_pl011_compatibles[];
+extern const char *const board_cadence_compatibles[];
+/* The hypervisor driver for a UART node: enum pt_uart_kind, or 0 when it has none. */
+unsigned board_uart_kind(const void *fdt, int node);
 
 /* The DTS text of a DTB file (dtc -I dtb -O dts, sandboxed as for compiling), or NULL with *err. */
 char *board_decompile(const char *dtb, char **err);

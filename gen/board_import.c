@@ -2,15 +2,17 @@
  * partita board import DTB -o DIR: a board folder (board.dts + board.yaml, docs/boards.md) from a
  * board's device tree blob.
  *
- * The DTB is checked as `partita check` checks a board (board_read_dtb: CPUs, memory, GIC, timer,
- * every device's registers and interrupts). Then:
+ * The DTB is checked as `partita check` checks a board (board_read_dtb: CPUs, memory, the GIC and
+ * its frames (a GICv3, or a GICv2 with GICH and GICV), timer, every device's registers and
+ * interrupts). Then:
  *   board.dts   the DTB decompiled, every device node given a label (its __symbols__ label, else
  *               one made from its name and address, e.g. serial_ff000000), __symbols__ dropped
  *               (dtc -@ makes it again from the labels when the board is loaded);
  *   board.yaml  the facts a DT cannot state, each filled in where the DT says (cache geometry from
- *               its cache nodes, the console from its PL011s, the SMMU, DMA masters) and marked
- *               TODO where it does not: a TODO is not a valid value, so `partita check` stops with
- *               a located error until someone fills it in.
+ *               its cache nodes, the console from its stdout-path or its first PL011 or Cadence
+ *               UART, the SMMU, DMA masters) and marked TODO where it does not: a TODO is not a
+ *               valid value, so `partita check` stops with a located error until someone fills
+ *               it in.
  * Both are staged and renamed: a failed import writes nothing.
  */
 #include <libfdt.h>
@@ -212,20 +214,52 @@ static void dma_facts(const void *fdt, struct strbuf *dma, char *smmu, size_t sm
 	free(seen);
 }
 
-/* The first PL011 (the UART the hypervisor drives): its label, or NULL. */
-static const char *console_fact(const void *fdt, const struct label *l, size_t nl, char *path, size_t plen)
+/* A UART the hypervisor has a driver for (PL011, Cadence), in use. */
+static bool console_uart(const void *fdt, int node)
 {
-	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,pl011");
+	const char *status = fdt_getprop(fdt, node, "status", NULL);
+	return node >= 0 && board_uart_kind(fdt, node) && (!status || !strcmp(status, "okay") || !strcmp(status, "ok"));
+}
 
-	for (; node >= 0; node = fdt_node_offset_by_compatible(fdt, node, "arm,pl011")) {
-		const char *status = fdt_getprop(fdt, node, "status", NULL);
-		if (status && strcmp(status, "okay") && strcmp(status, "ok"))
-			continue;
-		fdt_get_path(fdt, node, path, (int)plen);
-		for (size_t i = 0; i < nl; i++)
-			if (!strcmp(l[i].path, path))
-				return l[i].label;
+/* The hypervisor's console: the UART /chosen/stdout-path names ("serial0:115200n8", an alias or
+ * a path) if the hypervisor has a driver for it, else the first such UART in DT order. Its label
+ * (its path in `path`), or NULL. */
+static const char *console_fact(const void *fdt, const struct label *l, size_t nl, char *path, size_t plen,
+				const char **why)
+{
+	int node = -1, chosen = fdt_path_offset(fdt, "/chosen"), len;
+	const char *out = chosen >= 0 ? fdt_getprop(fdt, chosen, "stdout-path", &len) : NULL;
+
+	if (out && len > 1 && out[len - 1] == '\0') {
+		int n = (int)strcspn(out, ":"), alen = 0, aliases = fdt_path_offset(fdt, "/aliases");
+		const char *target = out;
+		if (out[0] != '/') {
+			/* An alias: a string only when NUL-terminated within its length. */
+			target = aliases >= 0 ? fdt_getprop_namelen(fdt, aliases, out, n, &alen) : NULL;
+			if (!target || alen < 2 || target[alen - 1] != '\0' || target[0] != '/')
+				target = NULL;
+			n = target ? alen - 1 : 0;
+		}
+		if (target)
+			node = fdt_path_offset_namelen(fdt, target, n);
+		if (node >= 0 && console_uart(fdt, node))
+			*why = "the DT's stdout-path";
+		else
+			node = -1;
 	}
+	if (node < 0) {
+		for (int n = fdt_next_node(fdt, -1, NULL); n >= 0; n = fdt_next_node(fdt, n, NULL))
+			if (console_uart(fdt, n)) {
+				node = n;
+				*why = "the first PL011 or Cadence UART";
+				break;
+			}
+	}
+	if (node < 0 || fdt_get_path(fdt, node, path, (int)plen) != 0)
+		return NULL;
+	for (size_t i = 0; i < nl; i++)
+		if (!strcmp(l[i].path, path))
+			return l[i].label;
 	return NULL;
 }
 
@@ -235,7 +269,8 @@ static char *facts(const void *fdt, const struct board *b, const char *dtb, cons
 	struct strbuf y = { 0 }, dma = { 0 };
 	char smmu[256], con_path[256];
 	char *llc = llc_fact(fdt);
-	const char *con = console_fact(fdt, l, nl, con_path, sizeof con_path);
+	const char *why = "";
+	const char *con = console_fact(fdt, l, nl, con_path, sizeof con_path, &why);
 
 	dma_facts(fdt, &dma, smmu, sizeof smmu);
 	sb_printf(&y, "# Board facts imported by `partita board import` from %s.\n"
@@ -252,9 +287,10 @@ static char *facts(const void *fdt, const struct board *b, const char *dtb, cons
 		      "  load: 0x%llx      # RAM base: where your loader must put partita.bin (check it)\n"
 		      "  memory: 4M\n", (unsigned long long)b->ram[0].base);
 	if (con)
-		sb_printf(&y, "  console: %s      # %s, the first PL011\n", con, con_path);
+		sb_printf(&y, "  console: %s      # %s, %s\n", con, con_path, why);
 	else
-		sb_printf(&y, "  # TODO: no PL011 in the DT; the hypervisor drives arm,pl011 UARTs only (for now).\n"
+		sb_printf(&y, "  # TODO: no UART in the DT that the hypervisor drives (PL011: arm,pl011, arm,sbsa-uart;\n"
+			      "  # Cadence: cdns,uart-r1p12, xlnx,xuartps).\n"
 			      "  console: TODO\n");
 	if (smmu[0])
 		sb_printf(&y, "\n# The board has an SMMU (%s); Partita does not program it yet, so bus masters see\n"
@@ -262,8 +298,8 @@ static char *facts(const void *fdt, const struct board *b, const char *dtb, cons
 	sb_printf(&y, "%siommu: false\n", smmu[0] ? "" : "\n");
 	sb_printf(&y, "# Bus masters found in the DT (iommus, or ethernet/usb/mmc/dma/pcie/... nodes): check it.\n"
 		      "dma: [%s]\n", dma.p ? dma.p : "");
-	sb_printf(&y, "\n# No QEMU machine is known for this board: run.sh starts QEMU's virt machine unless a\n"
-		      "# qemu: section says otherwise (docs/boards.md).\n");
+	sb_printf(&y, "\n# No QEMU machine is known for this board: its run.sh says so and exits, unless a qemu:\n"
+		      "# section says how QEMU runs it (docs/boards.md).\n");
 	free(llc);
 	free(dma.p);
 	return y.p;
@@ -298,14 +334,9 @@ int board_import_main(int argc, char **argv)
 	struct board *b = xcalloc(1, sizeof *b);
 	b->name = xstrdup("imported");
 	b->gic_offset = -1;
+	/* A GICv3, or a GICv2 with its virtualization frames (GICH, GICV): board_read_dtb says
+	 * which is missing. */
 	bool ok = size >= 40 && fdt_check_full(blob, size) == 0;
-	if (ok && fdt_node_offset_by_compatible(blob, -1, "arm,gic-v3") < 0 &&
-	    (fdt_node_offset_by_compatible(blob, -1, "arm,gic-400") >= 0 ||
-	     fdt_node_offset_by_compatible(blob, -1, "arm,cortex-a15-gic") >= 0)) {
-		diag_error(whole, "board-gic", "%s has a GICv2 (arm,gic-400): Partita's hypervisor drives "
-			   "GICv3 interrupt controllers only for now", dtb);
-		ok = false;
-	}
 	ok = ok && board_read_dtb(b, blob, size, whole, whole);
 	if (!ok && size >= 40 && fdt_check_full(blob, size) != 0)
 		diag_error(whole, "board-dtb", "%s is not a valid device tree blob", dtb);

@@ -16,6 +16,8 @@
 #include "../hypervisor/include/partita/config.h"
 
 #define PAGE 4096ull
+/* The GICC window of a VM on a GICv2 board: page 0 and page 1 of the virtual CPU interface. */
+#define GICV_WINDOW 0x2000ull
 
 const struct rule rules[] = {
 	{ "io", "a file cannot be read or written" },
@@ -40,7 +42,7 @@ const struct rule rules[] = {
 	{ "device-reserved", "a device the hypervisor keeps for itself (GIC, its console)" },
 	{ "device-conflict", "a device given to two VMs, or twice to one" },
 	{ "qemu-text", "QEMU command-line text (a device backend, the board's qemu facts) with characters QEMU options do not use" },
-	{ "console-device", "the hypervisor console is not a UART the hypervisor drives (arm,pl011)" },
+	{ "console-device", "the hypervisor console is not a UART the hypervisor has a driver for (PL011, Cadence)" },
 	{ "irq-conflict", "an interrupt owned by two VMs through their devices" },
 	{ "align", "a base, size or physical address that is not 4 KiB aligned" },
 	{ "mem-outside-ram", "fixed or identity memory outside the board's RAM banks" },
@@ -280,10 +282,13 @@ static void check_devices_reserved(struct m_system *s, const char *rule)
 			if (near)
 				diag_hint(d, "did you mean '%s'?", near);
 		} else if (!b->devs[s->hyp_console_dev].reserved &&
-			   fdt_node_check_compatible(b->fdt, b->devs[s->hyp_console_dev].offset, "arm,pl011") != 0) {
-			struct diag *d = diag_error(at, "console-device", "hypervisor console %s is not a PL011 UART",
-						    b->devs[s->hyp_console_dev].path);
-			diag_hint(d, "the hypervisor drives an arm,pl011 UART; on this board: %s", b->console ? b->console : "uart0");
+			   !(s->console_uart = board_uart_kind(b->fdt, b->devs[s->hyp_console_dev].offset))) {
+			const struct board_device *con = &b->devs[s->hyp_console_dev];
+			struct diag *d = diag_error(at, "console-device", "hypervisor console %s (compatible \"%s\") is not "
+						    "a UART the hypervisor has a driver for", con->path,
+						    con->compatible ? con->compatible : "none");
+			diag_hint(d, "the hypervisor drives PL011 (arm,pl011, arm,sbsa-uart) and Cadence (cdns,uart-r1p12, "
+				  "xlnx,xuartps) UARTs; on this board: %s", b->console ? b->console : "uart0");
 			s->hyp_console_dev = -1;
 		} else if (b->devs[s->hyp_console_dev].reserved) {
 			diag_error(at, rule, "hypervisor console: %s is the interrupt controller, not a UART",
@@ -761,19 +766,26 @@ static void check_user_dtb(struct m_system *s, struct m_vm *vm, const void *fdt,
 		diag_hint(d, "give /cpus one cpu node per vCPU (reg 0, 1, ...)");
 	}
 
-	/* The GIC: the VM's virtual GICv3 sits at the board's GIC addresses. */
-	int gic = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
+	/* The GIC: the VM's virtual GIC sits at the board's GIC addresses: GICv3's distributor and
+	 * redistributors, or GICv2's distributor and CPU interface. */
+	bool v2 = s->board->gic_version == PT_GIC_V2;
+	int gic = -1;
+	if (!v2)
+		gic = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
+	for (size_t i = 0; v2 && gic < 0 && board_gicv2_compatibles[i]; i++)
+		gic = fdt_node_offset_by_compatible(fdt, -1, board_gicv2_compatibles[i]);
 	const fdt32_t *reg = gic >= 0 ? fdt_getprop(fdt, gic, "reg", &plen) : NULL;
-	u64 gicd = 0, gicr = 0;
+	u64 gicd = 0, second = 0, at = v2 ? s->board->gicc_base : s->board->gicr_base;
 	bool gic_ok = reg && plen >= 4 * 2 * (f.ac + f.sc) &&
-		      fdt_cells(reg, f.ac, &gicd) && fdt_cells(reg + f.ac + f.sc, f.ac, &gicr) &&
-		      gicd == s->board->gicd_base && gicr == s->board->gicr_base;
+		      fdt_cells(reg, f.ac, &gicd) && fdt_cells(reg + f.ac + f.sc, f.ac, &second) &&
+		      gicd == s->board->gicd_base && second == at;
 	if (!gic_ok) {
-		struct diag *d = diag_error(vm->at_dtb, "dtb-mismatch", "vm '%s': '%s' has no arm,gic-v3 "
-					    "node with the distributor at 0x%llx and the redistributors at "
+		struct diag *d = diag_error(vm->at_dtb, "dtb-mismatch", "vm '%s': '%s' has no %s "
+					    "node with the distributor at 0x%llx and the %s at "
 					    "0x%llx, where the VM's GIC is", vm->name, vm->dtb_file,
+					    v2 ? "GICv2 (arm,gic-400)" : "arm,gic-v3",
 					    (unsigned long long)s->board->gicd_base,
-					    (unsigned long long)s->board->gicr_base);
+					    v2 ? "CPU interface" : "redistributors", (unsigned long long)at);
 		diag_hint(d, "copy the interrupt-controller node of a generated DTB (dtb: auto)");
 	}
 }
@@ -818,9 +830,10 @@ static u64 table_bound(u64 va, u64 size)
 
 static u64 pool_pages(const struct m_system *s)
 {
-	/* EL2: root, two tables each for the console, GICD and GICR, the hypervisor's own memory,
-	 * the windows (a level-2 table and one level-3 table per CPU). */
-	u64 n = 1 + 2 * 3 + table_bound(s->hyp_pa, s->hyp_size) + 1 + s->board->ncpus;
+	/* EL2: root, two tables each for the console and up to four GIC frames (GICD, GICR; GICv2:
+	 * GICD, GICC's two pages, GICH), the hypervisor's own memory, the windows (a level-2 table
+	 * and one level-3 table per CPU). */
+	u64 n = 1 + 2 * 5 + table_bound(s->hyp_pa, s->hyp_size) + 1 + s->board->ncpus;
 	for (size_t v = 0; v < s->nvms; v++) {
 		const struct m_vm *vm = &s->vms[v];
 		n += S2_ROOT_PAGES + 1;
@@ -837,6 +850,9 @@ static u64 pool_pages(const struct m_system *s)
 			for (size_t e = 0; e < s->chans[c].nep; e++)
 				if (s->chans[c].ep[e].vm == (int)v)
 					n += table_bound(s->chans[c].ep[e].ipa, s->chans[c].size);
+		/* GICv2: the VM's GICC window, its two pages mapped one by one from GICV. */
+		if (s->board->gic_version == PT_GIC_V2)
+			n += 2 * table_bound(s->board->gicc_base, GICV_WINDOW);
 	}
 	return n < PT_POOL_MIN ? PT_POOL_MIN : n;
 }
@@ -966,9 +982,18 @@ static void emulated_windows(struct m_system *s, struct m_vm *vm)
 {
 	struct board *b = s->board;
 	vm->gicd_ipa = b->gicd_base;
-	vm->gicd_size = b->gicd_size ? b->gicd_size : 0x10000;
-	vm->gicr_ipa = b->gicr_base;
-	vm->gicr_size = 0x20000 * (vm->ncpus ? vm->ncpus : 1);
+	if (b->gic_version == PT_GIC_V2) {
+		/* The GICv2 distributor is 4 KiB; the DT may give its 64 KiB slot. */
+		vm->gicd_size = b->gicd_size > PAGE ? b->gicd_size : PAGE;
+		vm->gicr_ipa = vm->gicr_size = 0;
+		vm->gicv_ipa = b->gicc_base;
+		vm->gicv_size = GICV_WINDOW;
+	} else {
+		vm->gicd_size = b->gicd_size ? b->gicd_size : 0x10000;
+		vm->gicr_ipa = b->gicr_base;
+		vm->gicr_size = 0x20000 * (vm->ncpus ? vm->ncpus : 1);
+		vm->gicv_ipa = vm->gicv_size = 0;
+	}
 	vm->vuart_ipa = 0;
 	if (vm->console == CONSOLE_VUART && s->hyp_console_dev >= 0)
 		vm->vuart_ipa = b->devs[s->hyp_console_dev].regs[0].base;
@@ -1023,9 +1048,16 @@ static void check_guest_overlap(struct m_system *s, const char *rule)
 		what = xasprintf("vm '%s' emulated GIC distributor", vm->name);
 		spans_add(&sp, vm->gicd_ipa, vm->gicd_size, what, vm->at_name, -1, 0);
 		free(what);
-		what = xasprintf("vm '%s' emulated GIC redistributors", vm->name);
-		spans_add(&sp, vm->gicr_ipa, vm->gicr_size, what, vm->at_name, -1, 0);
-		free(what);
+		if (vm->gicr_size) {
+			what = xasprintf("vm '%s' emulated GIC redistributors", vm->name);
+			spans_add(&sp, vm->gicr_ipa, vm->gicr_size, what, vm->at_name, -1, 0);
+			free(what);
+		}
+		if (vm->gicv_size) {
+			what = xasprintf("vm '%s' GIC CPU interface", vm->name);
+			spans_add(&sp, vm->gicv_ipa, vm->gicv_size, what, vm->at_name, -1, 0);
+			free(what);
+		}
 		if (vm->vuart_ipa) {
 			what = xasprintf("vm '%s' emulated UART", vm->name);
 			spans_add(&sp, vm->vuart_ipa, PAGE, what, vm->at_name, -1, 0);

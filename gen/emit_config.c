@@ -77,6 +77,9 @@ static size_t vm_regions(const struct m_system *s, const struct m_vm *vm, struct
 			*PUSH(r, n, cap) = (struct region){ lo, lo, hi - lo, hi - lo, 0, PT_REGION_DEVICE, 0 };
 		}
 	}
+	/* GICv2: the VM's GICC, backed by the hardware's GICV (the hypervisor knows where). */
+	if (vm->gicv_size)
+		*PUSH(r, n, cap) = (struct region){ vm->gicv_ipa, 0, vm->gicv_size, 0, 0, PT_REGION_GICV, 0 };
 	qsort(r, n, sizeof *r, region_cmp);
 	/* Devices that share a page (virtio-mmio slots) become one mapping. */
 	size_t w = 0;
@@ -163,8 +166,20 @@ static bool write_values(struct emit_ctx *ctx, struct strbuf *b, char **err)
 	defu(b, "console_focus", s->console_focus_vm >= 0 ? (unsigned)s->console_focus_vm : 0xffffffffu);
 	defu(b, "console_shell", s->shell ? 1 : 0);
 	ok &= def(b, "console_mode", s->console_mode == CONSOLE_MUX ? "mux" : "tagged", err);
+	{
+		bool v2 = bd->gic_version == PT_GIC_V2;
+		ok &= def(b, "board_gic_version", v2 ? "PT_GIC_V2" : "PT_GIC_V3", err);
+		ok &= def(b, "board_gic_driver", v2 ? "gicv2" : "gicv3", err);
+		bool cdns = s->console_uart == PT_UART_CADENCE;
+		ok &= def(b, "board_console_uart", cdns ? "PT_UART_CADENCE" : "PT_UART_PL011", err);
+		ok &= def(b, "board_uart_driver", cdns ? "cdns" : "pl011", err);
+	}
 	defx(b, "board_gicd_pa", bd->gicd_base);
 	defx(b, "board_gicr_pa", bd->gicr_base);
+	defx(b, "board_gicc_pa", bd->gicc_base);
+	defx(b, "board_gich_pa", bd->gich_base);
+	defx(b, "board_gicv_pa", bd->gicv_base);
+	defx(b, "board_gic_page1", bd->gic_page1);
 	defu(b, "board_maint_intid", bd->maint_intid);
 	defu(b, "board_vtimer_intid", bd->vtimer_intid);
 	defu(b, "board_num_colors", bd->num_colors >= 2 ? bd->num_colors : 1);
@@ -186,7 +201,8 @@ static bool write_values(struct emit_ctx *ctx, struct strbuf *b, char **err)
 		struct region *r;
 		size_t nr = vm_regions(s, vm, &r);
 		defu(b, NAME("vm_%zu_region_count", v), nr);
-		static const char *const kinds[] = { "", "PT_REGION_RAM", "PT_REGION_CHANNEL", "PT_REGION_DEVICE" };
+		static const char *const kinds[] = { "", "PT_REGION_RAM", "PT_REGION_CHANNEL", "PT_REGION_DEVICE",
+						     "PT_REGION_GICV" };
 		for (size_t i = 0; i < nr; i++) {
 			defx(b, NAME("vm_%zu_region_%zu_ipa", v, i), r[i].ipa);
 			defx(b, NAME("vm_%zu_region_%zu_pa", v, i), r[i].pa);
@@ -301,7 +317,8 @@ static bool write_values(struct emit_ctx *ctx, struct strbuf *b, char **err)
 	}
 	defu(b, "qemu_available", bd->has_qemu ? 1 : 0);
 	ok &= def(b, "qemu_machine", bd->qemu_machine ? bd->qemu_machine : "virt", err);
-	ok &= def(b, "qemu_cpu", bd->qemu_cpu ? bd->qemu_cpu : "cortex-a57", err);
+	/* Empty: the machine has fixed CPUs and run.sh gives no -cpu. */
+	ok &= def(b, "qemu_cpu", bd->qemu_cpu ? bd->qemu_cpu : bd->has_qemu ? "" : "cortex-a57", err);
 	defu(b, "qemu_smp", bd->ncpus);
 	char *mem = fmt_size(bd->qemu_memory ? bd->qemu_memory : bd->ram[0].size);
 	ok &= def(b, "qemu_memory", mem, err);

@@ -2,10 +2,11 @@
  * Guest device trees, written with libfdt.
  *
  * A guest's DTB says exactly what its VM has: its RAM, its vCPUs (PSCI over HVC, which the
- * hypervisor emulates), the GIC as the VM sees it (distributor + one redistributor per vCPU), the
- * timer, its vUART, the nodes of its passed-through devices copied from the board DT, and one node
- * per channel. Interrupt specifiers are copied from the board DT, never retyped, so they cannot
- * disagree with the INTIDs in config.c (both come from board.c).
+ * hypervisor emulates), the GIC as the VM sees it (GICv3: distributor + one redistributor per
+ * vCPU; GICv2: distributor + CPU interface), the timer, its vUART, the nodes of its
+ * passed-through devices copied from the board DT, and one node per channel. Interrupt
+ * specifiers are copied from the board DT, never retyped, so they cannot disagree with the INTIDs
+ * in config.c (both come from board.c); only a GICv2 timer's CPU mask is the VM's own.
  */
 #include <libfdt.h>
 #include <stdlib.h>
@@ -79,23 +80,64 @@ static char *node_name(const char *base, u64 addr)
 	return xasprintf("%s@%llx", base, (unsigned long long)addr);
 }
 
+/*
+ * Properties that point at board nodes a VM does not get (power domains and resets run by the
+ * board's firmware, pin controllers, IOMMUs, PHYs, DMA engines, mailboxes, regulators, GPIOs...):
+ * left out of a copied node, whose guest DT would otherwise hold dangling phandles. `clocks` is
+ * kept, its providers copied along; interrupts are rewritten for the VM's GIC.
+ */
+static bool board_only(const char *name)
+{
+	static const char *const names[] = {
+		"phandle", "linux,phandle", "interrupt-parent", "interrupts-extended", "power-domains",
+		"power-domain-names", "resets", "reset-names", "pinctrl-names", "iommus", "iommu-map",
+		"phys", "phy-names", "phy-handle", "dmas", "dma-names", "mboxes", "mbox-names",
+		"nvmem-cells", "nvmem-cell-names", "assigned-clocks", "assigned-clock-parents",
+		"assigned-clock-rates", "interconnects", "interconnect-names", "operating-points-v2",
+		"msi-parent", "gpios", NULL,
+	};
+	for (size_t i = 0; names[i]; i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	size_t n = strlen(name);
+	return !strncmp(name, "pinctrl-", 8) || (n > 7 && !strcmp(name + n - 7, "-supply")) ||
+	       (n > 6 && !strcmp(name + n - 6, "-gpios")) || (n > 5 && !strcmp(name + n - 5, "-gpio"));
+}
+
+/* Clock providers feeding providers (ZynqMP: the firmware's clock controller, fed by fixed
+ * clocks) are copied this deep; a hostile board's cycle ends here. */
+enum { MAX_PROVIDER_DEPTH = 4 };
+
+static void copy_clocks(struct dt *d, const struct board *b, int dst, const fdt32_t *val, int len, int depth);
+
 /* Copy a board node that a device references by phandle (a clock provider) to the guest root,
- * once; returns the guest phandle. */
-static uint32_t copy_provider(struct dt *d, const struct board *b, uint32_t board_phandle)
+ * once, with the providers of its own clocks; returns the guest phandle (0: not copied). */
+static uint32_t copy_provider(struct dt *d, const struct board *b, uint32_t board_phandle, int depth)
 {
 	for (size_t i = 0; i < d->ncopied; i++)
 		if (d->copied_from[i] == board_phandle)
 			return d->copied_to[i];
 	int src = fdt_node_offset_by_phandle(b->fdt, board_phandle);
-	if (src < 0 || d->ncopied == 16)
+	if (src < 0 || d->ncopied == 16 || depth > MAX_PROVIDER_DEPTH)
+		return 0;
+	int len;
+	/* Its own providers first: adding nodes moves the offsets of nodes added before. */
+	const fdt32_t *clocks = fdt_getprop(b->fdt, src, "clocks", &len);
+	if (clocks)
+		copy_clocks(d, b, -1, clocks, len, depth + 1);
+	for (size_t i = 0; i < d->ncopied; i++) /* a cycle back to this provider copied it */
+		if (d->copied_from[i] == board_phandle)
+			return d->copied_to[i];
+	if (d->ncopied == 16)
 		return 0;
 	int dst = sub(d, 0, fdt_get_name(b->fdt, src, NULL));
 	int p;
 	fdt_for_each_property_offset(p, b->fdt, src) {
 		const char *name;
-		int len;
 		const void *val = fdt_getprop_by_offset(b->fdt, p, &name, &len);
-		if (strcmp(name, "phandle") && strcmp(name, "linux,phandle"))
+		if (!strcmp(name, "clocks"))
+			copy_clocks(d, b, dst, val, len, depth + 1);
+		else if (!board_only(name))
 			prop(d, dst, name, val, len);
 	}
 	uint32_t ph = d->next_phandle++;
@@ -105,8 +147,9 @@ static uint32_t copy_provider(struct dt *d, const struct board *b, uint32_t boar
 	return ph;
 }
 
-/* The `clocks` property, with each provider copied and its phandle rewritten. */
-static void copy_clocks(struct dt *d, const struct board *b, int src, int dst, const fdt32_t *val, int len)
+/* The `clocks` property, with each provider copied and its phandle rewritten (dst < 0: only
+ * copy the providers). */
+static void copy_clocks(struct dt *d, const struct board *b, int dst, const fdt32_t *val, int len, int depth)
 {
 	uint32_t cells[32];
 	size_t n = 0;
@@ -118,12 +161,11 @@ static void copy_clocks(struct dt *d, const struct board *b, int src, int dst, c
 		/* Untrusted board data: one cell, and a specifier no longer than the property. */
 		if (cc && cclen == 4 && fdt32_to_cpu(*cc) <= 32)
 			ncells = (int)fdt32_to_cpu(*cc);
-		cells[n++] = copy_provider(d, b, ph);
+		cells[n++] = copy_provider(d, b, ph, depth);
 		for (int k = 0; k < ncells && i + 1 + k < len / 4 && n < 32; k++)
 			cells[n++] = fdt32_to_cpu(val[i + 1 + k]);
 		i += 1 + ncells;
 	}
-	(void)src;
 	if (dst >= 0)
 		prop_cells(d, dst, "clocks", cells, n);
 }
@@ -134,18 +176,18 @@ static void copy_device(struct dt *d, const struct board *b, const struct board_
 	/* Providers first: adding nodes moves the offsets of nodes added before. */
 	const fdt32_t *clocks = fdt_getprop(b->fdt, bd->offset, "clocks", &len);
 	if (clocks)
-		copy_clocks(d, b, bd->offset, -1, clocks, len);
+		copy_clocks(d, b, -1, clocks, len, 0);
 	int dst = sub(d, 0, fdt_get_name(b->fdt, bd->offset, NULL));
 	fdt_for_each_property_offset(p, b->fdt, bd->offset) {
 		const char *name;
 		int len;
 		const void *val = fdt_getprop_by_offset(b->fdt, p, &name, &len);
-		if (!strcmp(name, "phandle") || !strcmp(name, "linux,phandle") || !strcmp(name, "interrupt-parent"))
+		if (board_only(name))
 			continue;
 		if (!strcmp(name, "reg"))
 			prop_reg(d, dst, bd->regs, bd->nregs); /* translated to the root's address space */
 		else if (!strcmp(name, "clocks"))
-			copy_clocks(d, b, bd->offset, dst, val, len);
+			copy_clocks(d, b, dst, val, len, 0);
 		else
 			prop(d, dst, name, val, len);
 	}
@@ -266,16 +308,29 @@ static bool build_dtb(struct emit_ctx *ctx, struct m_vm *vm, void *buf, char **e
 	prop(&d, psci, "compatible", psci_compat, sizeof psci_compat);
 	prop_str(&d, psci, "method", "hvc");
 
+	bool v2 = b->gic_version == PT_GIC_V2;
 	char *gic_name = node_name("intc", vm->gicd_ipa);
 	int gic = sub(&d, 0, gic_name);
 	free(gic_name);
-	struct range gic_regs[2] = { { vm->gicd_ipa, vm->gicd_size }, { vm->gicr_ipa, vm->gicr_size } };
-	prop_str(&d, gic, "compatible", "arm,gic-v3");
-	prop_u32(&d, gic, "#interrupt-cells", 3);
-	prop_u32(&d, gic, "#address-cells", 0);
-	prop(&d, gic, "interrupt-controller", NULL, 0);
-	prop_u32(&d, gic, "#redistributor-regions", 1);
-	prop_reg(&d, gic, gic_regs, 2);
+	if (v2) {
+		/* GICv2: the emulated distributor (4 KiB) and the CPU interface, which is the hardware's
+		 * virtual CPU interface mapped there (two pages). */
+		struct range gic_regs[2] = { { vm->gicd_ipa, PT_PAGE_SIZE }, { vm->gicv_ipa, vm->gicv_size } };
+		prop_str(&d, gic, "compatible", board_is_compatible(b->fdt, b->gic_offset, "arm,gic-400") ?
+			 "arm,gic-400" : "arm,cortex-a15-gic");
+		prop_u32(&d, gic, "#interrupt-cells", 3);
+		prop_u32(&d, gic, "#address-cells", 0);
+		prop(&d, gic, "interrupt-controller", NULL, 0);
+		prop_reg(&d, gic, gic_regs, 2);
+	} else {
+		struct range gic_regs[2] = { { vm->gicd_ipa, vm->gicd_size }, { vm->gicr_ipa, vm->gicr_size } };
+		prop_str(&d, gic, "compatible", "arm,gic-v3");
+		prop_u32(&d, gic, "#interrupt-cells", 3);
+		prop_u32(&d, gic, "#address-cells", 0);
+		prop(&d, gic, "interrupt-controller", NULL, 0);
+		prop_u32(&d, gic, "#redistributor-regions", 1);
+		prop_reg(&d, gic, gic_regs, 2);
+	}
 	prop_u32(&d, gic, "phandle", GIC_PHANDLE);
 
 	int tsrc = fdt_node_offset_by_compatible(b->fdt, -1, "arm,armv8-timer");
@@ -286,8 +341,24 @@ static bool build_dtb(struct emit_ctx *ctx, struct m_vm *vm, void *buf, char **e
 			const char *name;
 			int len;
 			const void *val = fdt_getprop_by_offset(b->fdt, p, &name, &len);
-			if (strcmp(name, "phandle"))
-				prop(&d, t, name, val, len);
+			/* interrupt-parent: the root's, the VM's GIC. */
+			if (!strcmp(name, "phandle") || !strcmp(name, "interrupt-parent"))
+				continue;
+			if (v2 && !strcmp(name, "interrupts") && len > 0 && len % 12 == 0 && len <= 64 * 4) {
+				/* GICv2 PPIs name the CPUs they go to in flags bits 15:8: the VM's vCPUs,
+				 * with the board's trigger (board.c read 3-cell specifiers, at least 4). */
+				uint32_t cells[64];
+				const fdt32_t *v = val;
+				uint32_t mask = vm->ncpus >= 8 ? 0xff : (1u << vm->ncpus) - 1;
+				for (int i = 0; i < len / 4; i++)
+					cells[i] = fdt32_to_cpu(v[i]);
+				for (int i = 0; i + 2 < len / 4; i += 3)
+					if (cells[i] == 1)
+						cells[i + 2] = (mask << 8) | (cells[i + 2] & 0xf);
+				prop_cells(&d, t, name, cells, (size_t)len / 4);
+				continue;
+			}
+			prop(&d, t, name, val, len);
 		}
 	}
 

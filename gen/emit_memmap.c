@@ -95,10 +95,13 @@ static void physical_rows(const struct m_system *s, struct rows *r)
 					owner = (int)v;
 		if (owner == -4 && (int)d != s->hyp_console_dev && !bd->reserved)
 			continue; /* unused devices would drown the map */
+		static const char *const v2_frames[] = { " (hypervisor: GICD)", " (hypervisor: GICC)",
+							 " (hypervisor: GICH)", " (hypervisor: GICV)" };
+		bool v2 = b->gic_version == PT_GIC_V2 && bd->offset == b->gic_offset;
 		for (size_t k = 0; k < bd->nregs; k++)
 			add(r, bd->regs[k].base, bd->regs[k].size, owner >= 0 ? owner : -1, 0,
 			    xasprintf("%s%s%s%s", bd->path,
-				      owner >= 0 ? " -> vm '" : " (hypervisor)",
+				      owner >= 0 ? " -> vm '" : v2 && k < 4 ? v2_frames[k] : " (hypervisor)",
 				      owner >= 0 ? s->vms[owner].name : "", owner >= 0 ? "'" : ""));
 	}
 	qsort(r->v, r->n, sizeof *r->v, row_cmp);
@@ -128,7 +131,12 @@ static void guest_rows(const struct m_system *s, const struct m_vm *vm, struct r
 				    xasprintf("channel '%s' -> phys 0x%llx, doorbell irq %u", s->chans[c].name,
 					      (unsigned long long)s->chans[c].pa, s->chans[c].ep[e].doorbell_intid));
 	add(r, vm->gicd_ipa, vm->gicd_size, -1, 0, xstrdup("GIC distributor (emulated)"));
-	add(r, vm->gicr_ipa, vm->gicr_size, -1, 0, xasprintf("GIC redistributors x%zu (emulated)", vm->ncpus));
+	if (vm->gicr_size)
+		add(r, vm->gicr_ipa, vm->gicr_size, -1, 0, xasprintf("GIC redistributors x%zu (emulated)", vm->ncpus));
+	if (vm->gicv_size)
+		add(r, vm->gicv_ipa, vm->gicv_size, -1, 0,
+		    xasprintf("GIC CPU interface (hardware virtual CPU interface, phys 0x%llx)",
+			      (unsigned long long)s->board->gicv_base));
 	if (vm->vuart_ipa)
 		add(r, vm->vuart_ipa, PT_PAGE_SIZE, -1, 0, xstrdup("UART (emulated, multiplexed console)"));
 	qsort(r->v, r->n, sizeof *r->v, row_cmp);

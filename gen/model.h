@@ -95,8 +95,11 @@ struct m_vm {
 	bool shell_control;    /* the hypervisor shell may stop, start and restart it */
 	enum fault_policy on_fault;
 
-	/* Derived: emulated windows (guest-physical). */
+	/* Derived: emulated windows (guest-physical); gicr_* on GICv3 boards only. */
 	u64 gicd_ipa, gicd_size, gicr_ipa, gicr_size, vuart_ipa;
+	/* GICv2 boards: the VM's GICC, where the hypervisor maps the hardware's virtual CPU
+	 * interface (GICV): at the board's GICC address, 8 KiB. 0 on GICv3 boards. */
+	u64 gicv_ipa, gicv_size;
 };
 
 struct m_endpoint {
@@ -131,6 +134,7 @@ struct m_system {
 	/* hypervisor: */
 	const char *hyp_console;
 	int hyp_console_dev;
+	unsigned console_uart;           /* its driver: enum pt_uart_kind, set with hyp_console_dev */
 	struct loc at_hyp_console;
 	/* hypervisor: console: { mode, focus, shell, control } (docs/console.md) */
 	enum console_mode { CONSOLE_TAGGED, CONSOLE_MUX } console_mode;

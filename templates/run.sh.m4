@@ -52,9 +52,14 @@ if [ ! -f "$image" ]; then
 	exit 2
 fi
 
+ifelse(index(get(qemu, extra), `,'), `-1', `', `dnl
+# shellcheck disable=SC2054 # commas in the words of the board qemu extra (QEMU option values)
+')dnl
 qemu=(get(qemu, binary)
 	-M "get(qemu, machine)"
+ifelse(get(qemu, cpu), `', `', `dnl
 	-cpu "get(qemu, cpu)"
+')dnl
 	-smp "get(qemu, smp)"
 	-m "get(qemu, memory)"
 	get(qemu, extra)

@@ -5,6 +5,9 @@ include(`lib.m4')dnl
 PARTITA_SYSTEM := get(system, name)
 PARTITA_HYP_BASE := get(hyp, pa)
 PARTITA_HYP_SIZE := get(hyp, size)
+# The drivers the hypervisor is built with: the board's interrupt controller and console UART.
+PARTITA_GIC := get(board, gic_driver)
+PARTITA_UART := get(board, uart_driver)
 # Translation-table pages the hypervisor reserves: partita's bound for this system (at least 256).
 PT_POOL_PAGES := get(hyp, pt_pool_pages)
 PARTITA_IMAGES :=forloop(`v', 0, last(get(vm, count)), `forloop(`b', 0, last(get(vm, v, blob, count)), ` \

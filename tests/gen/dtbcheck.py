@@ -23,10 +23,22 @@ def number(v):
     return n << {"": 0, "K": 10, "M": 20, "G": 30, "T": 40}[m.group(2)]
 
 
+def props(fdt, node):
+    """A node's properties, name -> bytes. Walked by offset: python3-libfdt's getprop of a missing
+    property drops a reference to None each time (a refcount bug), which aborts the interpreter
+    once a large board DT (boards/zcu102) has been searched often enough."""
+    out = {}
+    off = fdt.first_property_offset(node, quiet=[libfdt.NOTFOUND])
+    while off >= 0:
+        p = fdt.get_property_by_offset(off)
+        out[p.name] = bytes(p)
+        off = fdt.next_property_offset(off, quiet=[libfdt.NOTFOUND])
+    return out
+
+
 def cells(fdt, node, name):
-    try:
-        raw = fdt.getprop(node, name)
-    except libfdt.FdtException:
+    raw = props(fdt, node).get(name)
+    if raw is None:
         return None
     return [int.from_bytes(raw[i:i + 4], "big") for i in range(0, len(raw), 4)]
 
@@ -46,6 +58,66 @@ def check(cond, what):
     global failures
     print(("ok - " if cond else "not ok - ") + what)
     failures += not cond
+
+
+GICV2 = ("arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a7-gic")
+
+
+def compatibles(fdt, node):
+    raw = props(fdt, node).get("compatible", b"")
+    return [c.decode(errors="replace") for c in raw.split(b"\0")[:-1]]
+
+
+def reg_of(fdt, node, ac, sc):
+    c = cells(fdt, node, "reg") or []
+    num = lambda v: sum(x << (32 * (len(v) - 1 - i)) for i, x in enumerate(v))
+    return [(num(c[i:i + ac]), num(c[i + ac:i + ac + sc])) for i in range(0, len(c), ac + sc)]
+
+
+def gic_checks(guest, board, tag, ncpus):
+    """The VM's GIC is the board's kind at the board's addresses; GICv2 timer PPIs name its vCPUs."""
+    bgic = next(((n, p) for n, p in walk(board) if any(c == "arm,gic-v3" for c in compatibles(board, n))), None)
+    v2 = bgic is None
+    if v2:
+        bgic = next(((n, p) for n, p in walk(board) if any(c in GICV2 for c in compatibles(board, n))), None)
+    if bgic is None:
+        check(False, f"{tag}: the board has a GIC")
+        return
+    parent = board.parent_offset(bgic[0])
+    bac, bsc = (cells(board, parent, "#address-cells") or [2])[0], (cells(board, parent, "#size-cells") or [1])[0]
+    breg = reg_of(board, bgic[0], bac, bsc)   # the GIC's buses map 1:1 on the boards tested
+    gics = [n for n, p in walk(guest) if p.startswith("/intc@") and cells(guest, n, "interrupt-controller") is not None]
+    check(len(gics) == 1, f"{tag}: one GIC")
+    if len(gics) != 1:
+        return
+    g = gics[0]
+    greg = reg_of(guest, g, 2, 2)
+    if v2:
+        want = "arm,gic-400" if "arm,gic-400" in compatibles(board, bgic[0]) else "arm,cortex-a15-gic"
+        check(compatibles(guest, g) == [want], f"{tag}: GICv2 board: the VM's GIC is {want}")
+        check(greg == [(breg[0][0], 0x1000), (breg[1][0], 0x2000)],
+              f"{tag}: GICv2 reg = <GICD 0x{breg[0][0]:x} 4K>, <GICC 0x{breg[1][0]:x} 8K> {[(hex(a), hex(b)) for a, b in greg]}")
+        check(cells(guest, g, "#redistributor-regions") is None, f"{tag}: GICv2: no redistributors")
+    else:
+        check(compatibles(guest, g) == ["arm,gic-v3"], f"{tag}: GICv3 board: the VM's GIC is arm,gic-v3")
+        check(len(greg) == 2 and greg[0][0] == breg[0][0] and greg[1][0] == breg[1][0],
+              f"{tag}: GICv3 reg at the board's distributor and redistributors")
+    check(cells(guest, g, "#interrupt-cells") == [3], f"{tag}: #interrupt-cells = <3>")
+
+    # The timer: the board's PPIs and triggers; on GICv2 the CPU mask (flags 15:8) is the VM's.
+    bt = next((n for n, _ in walk(board) if "arm,armv8-timer" in compatibles(board, n)), None)
+    gt = next((n for n, _ in walk(guest) if "arm,armv8-timer" in compatibles(guest, n)), None)
+    if bt is None or gt is None:
+        check(False, f"{tag}: a timer node")
+        return
+    bi, gi = cells(board, bt, "interrupts"), cells(guest, gt, "interrupts")
+    want = list(bi)
+    if v2:
+        for i in range(0, len(want) - 2, 3):
+            if want[i] == 1:
+                want[i + 2] = ((1 << ncpus) - 1) << 8 | (want[i + 2] & 0xf)
+    check(gi == want, f"{tag}: timer interrupts {[hex(x) for x in gi]} (board's, CPU mask of {ncpus} vCPUs on GICv2)")
+    check(cells(guest, gt, "interrupt-parent") is None, f"{tag}: the timer's interrupt parent is the root's (the VM's GIC)")
 
 
 def main():
@@ -92,15 +164,15 @@ def main():
         ref = d["node"] if isinstance(d, dict) else d
         ref = ref.lstrip("&")
         if not ref.startswith("/"):
-            try:
-                ref = board.get_alias(ref) or board.getprop(board.path_offset("/__symbols__"), ref).as_str()
-            except libfdt.FdtException:
-                ref = board.getprop(board.path_offset("/__symbols__"), ref).as_str()
+            aliases = board.path_offset("/aliases", quiet=[libfdt.NOTFOUND])
+            alias = props(board, aliases).get(ref) if aliases >= 0 else None
+            ref = (alias or props(board, board.path_offset("/__symbols__"))[ref]).rstrip(b"\0").decode()
         owned.add(ref.rsplit("/", 1)[-1])
-    synthetic = re.compile(r"^/(memory@|cpus|intc@|serial@|channel@|timer$|psci$|chosen$|aliases$|apb-pclk$)")
+    synthetic = re.compile(r"^/(memory@|cpus|intc@|channel@|timer$|psci$|chosen$|aliases$|apb-pclk$)")
+    vuart = props(guest, guest.path_offset("/chosen")).get("stdout-path", b"").rstrip(b"\0").decode() or None
     strangers = []
     for node, path in walk(guest):
-        if path == "/" or synthetic.match(path) or cells(guest, node, "reg") is None:
+        if path == "/" or path == vuart or synthetic.match(path) or cells(guest, node, "reg") is None:
             continue
         name = path.rsplit("/", 1)[-1]
         if name not in owned:
@@ -112,6 +184,8 @@ def main():
     check(not strangers, f"{tag}: no device the VM does not own {strangers}")
     check(len(owned) == sum(1 for _, p in walk(guest) if p.rsplit("/", 1)[-1] in owned),
           f"{tag}: every owned device is present")
+
+    gic_checks(guest, board, tag, len(vm["cpus"]))
 
     # /chosen/bootargs when the description gives them.
     bootargs = (vm.get("image") or {}).get("bootargs")

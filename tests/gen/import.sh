@@ -1,6 +1,7 @@
 # partita board import (docs/boards.md): a board folder from a DTB that `partita check` accepts
-# once its TODOs are filled in; cache geometry read from the DT's cache nodes; a GICv2 board and a
-# file that is no DTB refused, writing nothing. Sourced by tests/gen/test.sh (its ok/bad/expect).
+# once its TODOs are filled in; cache geometry read from the DT's cache nodes; GICv2 boards (with
+# the virtualization frames; one without them refused); a file that is no DTB refused, writing
+# nothing. Sourced by tests/gen/test.sh (its ok/bad/expect).
 # shellcheck shell=bash
 W="$WORK/import"
 iexpect() { expect "$1" "import: $2"; }
@@ -58,16 +59,44 @@ dtc -q -I dts -O dtb -o "$W/cache.dtb" "$W/cache.dts"
 iexpect 'grep -q "^cache: { size: 1048576, ways: 16, line: 64 }" "$W/boards/cached/board.yaml"' \
 	"a 1 MiB, 1024-set, 64-byte-line L2 reads as 16 ways"
 
-# A GICv2 board (QEMU virt with gic-version=2, as QEMU dumps it): refused, nothing written.
+# GICv2 boards. QEMU virt with gic-version=2 but without virtualization=on: its GIC has no GICH and
+# GICV frames, which the hypervisor needs: refused, said why, nothing written.
 if timeout 30 qemu-system-aarch64 -M virt,gic-version=2 -cpu cortex-a53 -smp 2 -m 512M -nographic \
 	-net none -machine dumpdtb="$W/gicv2.dtb" >/dev/null 2>&1; then
 	"$PARTITA" board import "$W/gicv2.dtb" -o "$W/boards/v2" >"$W/v2.out" 2>&1
 	rc=$?
-	iexpect '[ $rc = 1 ] && grep -q "GICv2" "$W/v2.out"' "a GICv2 board is refused, and said why"
+	iexpect '[ $rc = 1 ] && grep -q "GICv2 without virtualization extensions: the hypervisor needs GICH and GICV" "$W/v2.out"' \
+		"a GICv2 without virtualization extensions is refused, and said why"
 	iexpect '[ ! -e "$W/boards/v2" ]' "and nothing is written"
 else
 	bad "import: QEMU dumps the GICv2 virt machine's DTB"
 fi
+# With virtualization=on the GICv2 has its four frames: imported, checked and generated, the CPU
+# interface's pages 4 KiB apart.
+if timeout 30 qemu-system-aarch64 -M virt,gic-version=2,virtualization=on -cpu cortex-a53 -smp 2 -m 512M \
+	-nographic -net none -machine dumpdtb="$W/gicv2-virt.dtb" >/dev/null 2>&1; then
+	"$PARTITA" board import "$W/gicv2-virt.dtb" -o "$W/boards/v2virt" >"$W/v2virt.out" 2>&1
+	iexpect '[ $? = 0 ] && grep -q "2 CPUs, 1 RAM bank" "$W/v2virt.out"' "a GICv2 with virtualization extensions imports"
+	iexpect 'grep -q "^  console: pl011_9000000 .*stdout-path" "$W/boards/v2virt/board.yaml"' \
+		"its console is the UART of the DT's stdout-path"
+	sed -i 's/cache: { size: TODO, ways: TODO, line: 64 }/cache: { size: 1M, ways: 16, line: 64 }/' \
+		"$W/boards/v2virt/board.yaml"
+	sed 's/board: imported/board: v2virt/' "$W/sys.yaml" >"$W/sys-v2.yaml"
+	"$PARTITA" gen "$W/sys-v2.yaml" --board-dir "$W/boards" -o "$W/out-v2" >"$W/gen-v2" 2>&1
+	iexpect '[ $? = 0 ] && grep -q "\.gic_version = PT_GIC_V2," "$W/out-v2/config.c" &&
+		grep -q "\.gicc_pa = 0x8010000," "$W/out-v2/config.c" && grep -q "\.gic_page1 = 0x1000," "$W/out-v2/config.c"' \
+		"a system on it generates a GICv2 configuration (GICC 0x8010000, second page at +0x1000)"
+else
+	bad "import: QEMU dumps the GICv2 virt machine's DTB (virtualization=on)"
+fi
+# The ZCU102 (its board DT compiled, labels kept): a GIC-400, Cadence UARTs, an SMMU, many bus masters.
+dtc -q -@ -I dts -O dtb -o "$W/zcu102.dtb" "$TOP/boards/zcu102/board.dts"
+"$PARTITA" board import "$W/zcu102.dtb" -o "$W/boards/zcu" >"$W/zcu.out" 2>&1
+iexpect '[ $? = 0 ] && grep -q "4 CPUs, 2 RAM banks" "$W/zcu.out"' "the ZCU102's DT imports (GIC-400, two RAM banks)"
+iexpect 'grep -q "^  console: uart0 .*/axi/serial@ff000000, the DT.s stdout-path" "$W/boards/zcu/board.yaml"' \
+	"its console is the Cadence UART of stdout-path (serial0), by its label"
+iexpect 'grep -q "SMMU (/axi/iommu@fd800000)" "$W/boards/zcu/board.yaml" && grep -q "xlnx,zynqmp-dma-1.0" "$W/boards/zcu/board.yaml"' \
+	"its SMMU is noted and its DMA channels listed as bus masters"
 
 # Not a DTB at all.
 head -c 4096 /dev/urandom >"$W/junk.dtb"

@@ -4,6 +4,9 @@
 PARTITA_SYSTEM := dual
 PARTITA_HYP_BASE := 0x40000000
 PARTITA_HYP_SIZE := 0x600000
+# The drivers the hypervisor is built with: the board's interrupt controller and console UART.
+PARTITA_GIC := gicv3
+PARTITA_UART := pl011
 # Translation-table pages the hypervisor reserves: partita's bound for this system (at least 256).
 PT_POOL_PAGES := 256
 PARTITA_IMAGES := \

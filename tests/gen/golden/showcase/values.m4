@@ -13,8 +13,16 @@ define(`v_board_htimer_intid', `26')dnl
 define(`v_console_focus', `4294967295')dnl
 define(`v_console_shell', `1')dnl
 define(`v_console_mode', ``tagged'')dnl
+define(`v_board_gic_version', ``PT_GIC_V3'')dnl
+define(`v_board_gic_driver', ``gicv3'')dnl
+define(`v_board_console_uart', ``PT_UART_PL011'')dnl
+define(`v_board_uart_driver', ``pl011'')dnl
 define(`v_board_gicd_pa', `0x8000000')dnl
 define(`v_board_gicr_pa', `0x80a0000')dnl
+define(`v_board_gicc_pa', `0x0')dnl
+define(`v_board_gich_pa', `0x0')dnl
+define(`v_board_gicv_pa', `0x0')dnl
+define(`v_board_gic_page1', `0x0')dnl
 define(`v_board_maint_intid', `25')dnl
 define(`v_board_vtimer_intid', `27')dnl
 define(`v_board_num_colors', `16')dnl
