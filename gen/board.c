@@ -477,6 +477,10 @@ static int gic_spec(const fdt32_t *p, struct board_irq *irq)
 const char *const board_gicv2_compatibles[] = { "arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a7-gic", NULL };
 const char *const board_pl011_compatibles[] = { "arm,pl011", "arm,sbsa-uart", NULL };
 const char *const board_cadence_compatibles[] = { "cdns,uart-r1p12", "xlnx,xuartps", NULL };
+/* The i.MX UART of the i.MX6 and i.MX 8M (every i.MX 8M node lists fsl,imx6q-uart) and its older
+ * i.MX21-style siblings: one register layout (the FIFO states at 0xb4). Not the i.MX1's (its test
+ * register is at 0xd0), nor the i.MX 8QM/8ULP's LPUART (fsl,imx*-lpuart, another device). */
+const char *const board_imx_compatibles[] = { "fsl,imx6q-uart", "fsl,imx21-uart", NULL };
 
 unsigned board_uart_kind(const void *fdt, int node)
 {
@@ -486,6 +490,9 @@ unsigned board_uart_kind(const void *fdt, int node)
 	for (size_t i = 0; board_cadence_compatibles[i]; i++)
 		if (board_is_compatible(fdt, node, board_cadence_compatibles[i]))
 			return PT_UART_CADENCE;
+	for (size_t i = 0; board_imx_compatibles[i]; i++)
+		if (board_is_compatible(fdt, node, board_imx_compatibles[i]))
+			return PT_UART_IMX;
 	return 0;
 }
 
@@ -963,7 +970,15 @@ static void read_dt(struct dt *t)
 		}
 		const char *type = prop_str(fdt, node, "device_type");
 		if (type && !strcmp(type, "memory")) {
+			/* Banks of size 0 are no RAM: a DT its firmware fills in at boot leaves them so. */
+			size_t first = b->nram, kept = first;
 			read_reg(t, parents, depth, paths[depth], false, &b->ram, &b->nram, &capram);
+			for (size_t i = first; i < b->nram; i++)
+				if (b->ram[i].size)
+					b->ram[kept++] = b->ram[i];
+			if (kept == first && b->nram > first && !b->ram_unsized)
+				b->ram_unsized = xstrdup(paths[depth]);
+			b->nram = kept;
 			continue;
 		}
 		read_device(t, parents, depth, paths[depth], gic_below[depth], irq_parent[depth], syms, nsyms);
@@ -1001,8 +1016,15 @@ bool board_read_dtb(struct board *b, const void *blob, size_t size, struct loc a
 	}
 	/* What the hypervisor cannot do without (unless already reported as malformed). */
 	if (t.errors == 0) {
-		if (b->ncpus == 0 || b->nram == 0)
+		if (b->nram == 0 && b->ram_unsized && !b->ram_from_firmware) {
+			char *msg = xasprintf("its device tree: %s: reg states no RAM (size 0: the board's firmware "
+					      "fills it in at boot); write the RAM the board has into it",
+					      b->ram_unsized);
+			board_invalid(b, at, msg);
+			free(msg);
+		} else if (b->ncpus == 0 || (b->nram == 0 && !b->ram_unsized)) {
 			board_invalid(b, whole, "its device tree has no cpu or no memory node");
+		}
 		if (b->gic_offset < 0 || !b->gicd_base)
 			board_invalid(b, whole, "its device tree has no GICv3 (arm,gic-v3) or GICv2 (arm,gic-400, "
 				      "arm,cortex-a15-gic, arm,cortex-a7-gic) interrupt controller");
@@ -1037,8 +1059,10 @@ static bool read_facts(struct board *b, struct ydoc *y, char **dts)
 			yread_u64(y, w, "hypervisor load", &b->hyp_load);
 		if ((w = ymap_get(y, v, "memory")))
 			yread_size(y, w, "hypervisor memory", &b->hyp_default_size);
-		if ((w = ymap_get(y, v, "console")) && yread_str(y, w, "hypervisor console", &str))
+		if ((w = ymap_get(y, v, "console")) && yread_str(y, w, "hypervisor console", &str)) {
 			b->console = xstrdup(str);
+			b->console_at = yloc(y, w);
+		}
 	}
 	if ((v = ymap_get(y, root, "iommu")) && yread_str(y, v, "iommu", &str)) {
 		static const char *const bools[] = { "false", "true", NULL };
@@ -1154,6 +1178,7 @@ void board_free(struct board *b)
 	free(b->cpus);
 	free(b->devs);
 	free(b->ram);
+	free(b->ram_unsized);
 	for (size_t i = 0; i < b->nreserved; i++)
 		free(b->reserved_names[i]);
 	free(b->reserved);

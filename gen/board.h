@@ -49,8 +49,14 @@ struct board {
 
 	struct board_cpu *cpus;
 	size_t ncpus;
-	struct range *ram;
+	struct range *ram;         /* the memory nodes' reg entries, except those of size 0 */
 	size_t nram;
+	/* The first memory node whose reg states only size-0 banks, or NULL: a DT the board's
+	 * firmware completes at boot (the Raspberry Pi's writes the RAM it finds into /memory). A
+	 * board with no other RAM is refused, saying so, unless `ram_from_firmware` (board import:
+	 * the DT is what the firmware starts from, and board.yaml gets a TODO instead). */
+	char *ram_unsized;
+	bool ram_from_firmware;
 	struct board_device *devs;
 	size_t ndevs;
 
@@ -93,6 +99,7 @@ struct board {
 	unsigned qemu_smp;
 	u64 qemu_memory;
 	struct loc llc_at;         /* where the LLC geometry is stated */
+	struct loc console_at;     /* where hypervisor.console is stated (errors about the default) */
 };
 
 /* Load boards/NAME from `boards_dir`. Reports problems (with `at` the `board:` value) and returns
@@ -113,10 +120,11 @@ bool board_read_dtb(struct board *b, const void *blob, size_t size, struct loc a
 bool board_is_compatible(const void *fdt, int node, const char *compat);
 
 /* Compatibles Partita knows, NULL-terminated: GICv2s with virtualization extensions; the UARTs
- * the hypervisor has a driver for (PL011 and Cadence). */
+ * the hypervisor has a driver for (PL011, Cadence and i.MX: hypervisor/drivers/NAME_uart.c). */
 extern const char *const board_gicv2_compatibles[];
 extern const char *const board_pl011_compatibles[];
 extern const char *const board_cadence_compatibles[];
+extern const char *const board_imx_compatibles[];
 /* The hypervisor driver for a UART node: enum pt_uart_kind, or 0 when it has none. */
 unsigned board_uart_kind(const void *fdt, int node);
 

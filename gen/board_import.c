@@ -9,7 +9,7 @@
  *               one made from its name and address, e.g. serial_ff000000), __symbols__ dropped
  *               (dtc -@ makes it again from the labels when the board is loaded);
  *   board.yaml  the facts a DT cannot state, each filled in where the DT says (cache geometry from
- *               its cache nodes, the console from its stdout-path or its first PL011 or Cadence
+ *               its cache nodes, the console from its stdout-path or its first PL011, Cadence or i.MX
  *               UART, the SMMU, DMA masters) and marked TODO where it does not: a TODO is not a
  *               valid value, so `partita check` stops with a located error until someone fills
  *               it in.
@@ -198,9 +198,12 @@ static void dma_facts(const void *fdt, struct strbuf *dma, char *smmu, size_t sm
 				fdt_get_path(fdt, node, smmu, (int)smmu_len);
 		bool master = fdt_getprop(fdt, node, "iommus", NULL) != NULL ||
 			      board_is_compatible(fdt, node, "virtio,mmio");
-		for (int k = 0; dma_kinds[k] && !master; k++)
-			master = !strncmp(name, dma_kinds[k], strlen(dma_kinds[k])) &&
-				 (name[strlen(dma_kinds[k])] == '@' || name[strlen(dma_kinds[k])] == '-');
+		/* ethernet@..., dma-controller@...; not their PHYs (ethernet-phy@..., pcie-phy@...). */
+		for (int k = 0; dma_kinds[k] && !master; k++) {
+			size_t kl = strlen(dma_kinds[k]);
+			master = !strncmp(name, dma_kinds[k], kl) && (name[kl] == '@' || name[kl] == '-') &&
+				 strncmp(name + kl, "-phy", 4) != 0;
+		}
 		if (!master || !(compat = fdt_getprop(fdt, node, "compatible", &len)) || len < 2)
 			continue;
 		bool dup = false;
@@ -214,7 +217,7 @@ static void dma_facts(const void *fdt, struct strbuf *dma, char *smmu, size_t sm
 	free(seen);
 }
 
-/* A UART the hypervisor has a driver for (PL011, Cadence), in use. */
+/* A UART the hypervisor has a driver for (PL011, Cadence, i.MX), in use. */
 static bool console_uart(const void *fdt, int node)
 {
 	const char *status = fdt_getprop(fdt, node, "status", NULL);
@@ -251,7 +254,7 @@ static const char *console_fact(const void *fdt, const struct label *l, size_t n
 		for (int n = fdt_next_node(fdt, -1, NULL); n >= 0; n = fdt_next_node(fdt, n, NULL))
 			if (console_uart(fdt, n)) {
 				node = n;
-				*why = "the first PL011 or Cadence UART";
+				*why = "the first UART the hypervisor drives (PL011, Cadence, i.MX)";
 				break;
 			}
 	}
@@ -261,6 +264,37 @@ static const char *console_fact(const void *fdt, const struct label *l, size_t n
 		if (!strcmp(l[i].path, path))
 			return l[i].label;
 	return NULL;
+}
+
+/* Where the hypervisor goes by default: the lowest 2 MiB-aligned address at which `size` bytes
+ * lie in one RAM bank and clear of the reserved memory (a firmware's carve-outs). Returns false
+ * when there is none. */
+static bool load_fact(const struct board *b, u64 size, u64 *load)
+{
+	const u64 align = 2ull << 20;
+	bool found = false;
+	for (size_t i = 0; i < b->nram; i++) {
+		const struct range *r = &b->ram[i];
+		u64 end = r->base + r->size;   /* board_read_dtb refused banks that wrap */
+		for (u64 a = (r->base + align - 1) & ~(align - 1); a >= r->base && a <= end && end - a >= size;) {
+			u64 next = a;
+			for (size_t k = 0; k < b->nreserved; k++) {
+				const struct range *v = &b->reserved[k];
+				if (v->base < a + size && a < v->base + v->size && v->base + v->size > next)
+					next = v->base + v->size;
+			}
+			if (next == a) {
+				if (!found || a < *load)
+					*load = a;
+				found = true;
+				break;
+			}
+			if (next > UINT64_MAX - align)
+				break;
+			a = (next + align - 1) & ~(align - 1);
+		}
+	}
+	return found;
 }
 
 static char *facts(const void *fdt, const struct board *b, const char *dtb, const struct label *l,
@@ -283,14 +317,28 @@ static char *facts(const void *fdt, const struct board *b, const char *dtb, cons
 		sb_printf(&y, "# TODO: the last-level cache (the DT has no cache-size/cache-sets/cache-line-size on\n"
 			      "# CPU 0's next-level-cache). Way size / page size = the number of cache colors.\n"
 			      "cache: { size: TODO, ways: TODO, line: 64 }\n");
-	sb_printf(&y, "page_size: 4K\n\nhypervisor:\n"
-		      "  load: 0x%llx      # RAM base: where your loader must put partita.bin (check it)\n"
-		      "  memory: 4M\n", (unsigned long long)b->ram[0].base);
+	sb_printf(&y, "page_size: 4K\n\nhypervisor:\n");
+	u64 load = 0;
+	if (b->nram == 0)
+		sb_printf(&y, "  # TODO: the DT states no RAM: %s has size 0, which the board's firmware fills in at\n"
+			      "  # boot. Write the board's RAM banks into that node's reg in board.dts (partita check\n"
+			      "  # refuses it until then), and put the hypervisor in one of them, 2 MiB aligned, where\n"
+			      "  # your loader puts partita.bin.\n"
+			      "  load: TODO\n", b->ram_unsized ? b->ram_unsized : "/memory");
+	else if (load_fact(b, 4ull << 20, &load))
+		sb_printf(&y, "  # The lowest 2 MiB-aligned RAM clear of reserved memory: where your loader must put\n"
+			      "  # partita.bin. Check it against your boot flow (docs/boards.md).\n"
+			      "  load: 0x%llx\n", (unsigned long long)load);
+	else
+		sb_printf(&y, "  # TODO: no 2 MiB-aligned 4 MiB of RAM clear of the DT's reserved memory.\n"
+			      "  load: TODO\n");
+	sb_printf(&y, "  memory: 4M\n");
 	if (con)
 		sb_printf(&y, "  console: %s      # %s, %s\n", con, con_path, why);
 	else
 		sb_printf(&y, "  # TODO: no UART in the DT that the hypervisor drives (PL011: arm,pl011, arm,sbsa-uart;\n"
-			      "  # Cadence: cdns,uart-r1p12, xlnx,xuartps).\n"
+			      "  # Cadence: cdns,uart-r1p12, xlnx,xuartps; i.MX: fsl,imx6q-uart, fsl,imx21-uart). Add a\n"
+			      "  # driver for yours (docs/boards.md, \"Adding a UART driver\").\n"
 			      "  console: TODO\n");
 	if (smmu[0])
 		sb_printf(&y, "\n# The board has an SMMU (%s); Partita does not program it yet, so bus masters see\n"
@@ -334,6 +382,7 @@ int board_import_main(int argc, char **argv)
 	struct board *b = xcalloc(1, sizeof *b);
 	b->name = xstrdup("imported");
 	b->gic_offset = -1;
+	b->ram_from_firmware = true;   /* a /memory of size 0 is a TODO of board.yaml, not an error */
 	/* A GICv3, or a GICv2 with its virtualization frames (GICH, GICV): board_read_dtb says
 	 * which is missing. */
 	bool ok = size >= 40 && fdt_check_full(blob, size) == 0;
@@ -355,9 +404,11 @@ int board_import_main(int argc, char **argv)
 		char *full = xasprintf("%s%s", header, labeled);
 		if (mkdir_p(out, &err) && write_file_atomic(d, full, strlen(full), &err) &&
 		    write_file_atomic(y, yaml, strlen(yaml), &err)) {
-			printf("partita: board imported into %s: %zu CPUs, %zu RAM bank%s, %zu devices, %zu labels\n"
+			printf("partita: board imported into %s: %zu CPUs, %zu RAM bank%s%s, %zu devices, %zu labels\n"
 			       "         fill in the TODOs of %s, then: partita check SYSTEM.yaml --board-dir %s/..\n",
-			       out, b->ncpus, b->nram, b->nram == 1 ? "" : "s", b->ndevs, nl, y, out);
+			       out, b->ncpus, b->nram, b->nram == 1 ? "" : "s",
+			       b->nram ? "" : " (its /memory has size 0: the firmware fills it in; see board.yaml)",
+			       b->ndevs, nl, y, out);
 			status = 0;
 		} else {
 			fprintf(stderr, "partita: %s\n", err);

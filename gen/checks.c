@@ -42,7 +42,7 @@ const struct rule rules[] = {
 	{ "device-reserved", "a device the hypervisor keeps for itself (GIC, its console)" },
 	{ "device-conflict", "a device given to two VMs, or twice to one" },
 	{ "qemu-text", "QEMU command-line text (a device backend, the board's qemu facts) with characters QEMU options do not use" },
-	{ "console-device", "the hypervisor console is not a UART the hypervisor has a driver for (PL011, Cadence)" },
+	{ "console-device", "the hypervisor console is not a UART the hypervisor has a driver for (PL011, Cadence, i.MX)" },
 	{ "irq-conflict", "an interrupt owned by two VMs through their devices" },
 	{ "align", "a base, size or physical address that is not 4 KiB aligned" },
 	{ "mem-outside-ram", "fixed or identity memory outside the board's RAM banks" },
@@ -272,7 +272,8 @@ static void check_devices_reserved(struct m_system *s, const char *rule)
 {
 	struct board *b = s->board;
 	const char *console = s->hyp_console ? s->hyp_console : b->console;
-	struct loc at = s->hyp_console ? s->at_hyp_console : (struct loc){ b->facts_src, 0, 0 };
+	struct loc at = s->hyp_console ? s->at_hyp_console :
+			b->console_at.src ? b->console_at : (struct loc){ b->facts_src, 0, 0 };
 	if (console) {
 		s->hyp_console_dev = board_find_device(b, console);
 		if (s->hyp_console_dev < 0) {
@@ -287,8 +288,9 @@ static void check_devices_reserved(struct m_system *s, const char *rule)
 			struct diag *d = diag_error(at, "console-device", "hypervisor console %s (compatible \"%s\") is not "
 						    "a UART the hypervisor has a driver for", con->path,
 						    con->compatible ? con->compatible : "none");
-			diag_hint(d, "the hypervisor drives PL011 (arm,pl011, arm,sbsa-uart) and Cadence (cdns,uart-r1p12, "
-				  "xlnx,xuartps) UARTs; on this board: %s", b->console ? b->console : "uart0");
+			diag_hint(d, "the hypervisor drives PL011 (arm,pl011, arm,sbsa-uart), Cadence (cdns,uart-r1p12, "
+				  "xlnx,xuartps) and i.MX (fsl,imx6q-uart, fsl,imx21-uart) UARTs; on this board: %s",
+				  b->console ? b->console : "uart0");
 			s->hyp_console_dev = -1;
 		} else if (b->devs[s->hyp_console_dev].reserved) {
 			diag_error(at, rule, "hypervisor console: %s is the interrupt controller, not a UART",

@@ -170,9 +170,14 @@ static bool write_values(struct emit_ctx *ctx, struct strbuf *b, char **err)
 		bool v2 = bd->gic_version == PT_GIC_V2;
 		ok &= def(b, "board_gic_version", v2 ? "PT_GIC_V2" : "PT_GIC_V3", err);
 		ok &= def(b, "board_gic_driver", v2 ? "gicv2" : "gicv3", err);
-		bool cdns = s->console_uart == PT_UART_CADENCE;
-		ok &= def(b, "board_console_uart", cdns ? "PT_UART_CADENCE" : "PT_UART_PL011", err);
-		ok &= def(b, "board_uart_driver", cdns ? "cdns" : "pl011", err);
+		/* The enum value for config.c and the driver for system.mk (hypervisor/drivers/NAME_uart.c). */
+		const char *kind = "PT_UART_PL011", *driver = "pl011";
+		if (s->console_uart == PT_UART_CADENCE)
+			kind = "PT_UART_CADENCE", driver = "cdns";
+		else if (s->console_uart == PT_UART_IMX)
+			kind = "PT_UART_IMX", driver = "imx";
+		ok &= def(b, "board_console_uart", kind, err);
+		ok &= def(b, "board_uart_driver", driver, err);
 	}
 	defx(b, "board_gicd_pa", bd->gicd_base);
 	defx(b, "board_gicr_pa", bd->gicr_base);

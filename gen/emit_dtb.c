@@ -22,9 +22,17 @@ struct dt {
 	void *fdt;
 	int err;
 	uint32_t next_phandle;
-	/* Board phandles already copied (clock providers), and their guest phandles. */
+	/* Board phandles copied or being copied (clock providers), and their guest phandles (0 while
+	 * a provider is being copied and nothing has referred to it yet). */
 	uint32_t copied_from[16], copied_to[16];
 	size_t ncopied;
+	/* The VM's own devices: one of them may be another's clock provider (a VM given the
+	 * Raspberry Pi's mini UART and the AUX block that clocks it). It is copied once, as the
+	 * device it is, with a phandle when something refers to it. */
+	const struct board_device **own;
+	size_t nown;
+	unsigned char *own_state;   /* 0: not copied yet, 1: being copied, 2: copied */
+	uint32_t *own_ph;           /* its guest phandle, 0 while nothing refers to it */
 };
 
 static int sub(struct dt *d, int parent, const char *name)
@@ -82,7 +90,8 @@ static char *node_name(const char *base, u64 addr)
 
 /*
  * Properties that point at board nodes a VM does not get (power domains and resets run by the
- * board's firmware, pin controllers, IOMMUs, PHYs, DMA engines, mailboxes, regulators, GPIOs...):
+ * board's firmware, pin controllers (and a GPIO block's `gpio-ranges` into one), IOMMUs, PHYs, DMA
+ * engines, mailboxes, regulators, GPIOs...):
  * left out of a copied node, whose guest DT would otherwise hold dangling phandles. `clocks` is
  * kept, its providers copied along; interrupts are rewritten for the VM's GIC.
  */
@@ -94,7 +103,7 @@ static bool board_only(const char *name)
 		"phys", "phy-names", "phy-handle", "dmas", "dma-names", "mboxes", "mbox-names",
 		"nvmem-cells", "nvmem-cell-names", "assigned-clocks", "assigned-clock-parents",
 		"assigned-clock-rates", "interconnects", "interconnect-names", "operating-points-v2",
-		"msi-parent", "gpios", NULL,
+		"msi-parent", "gpios", "gpio-ranges", NULL,
 	};
 	for (size_t i = 0; names[i]; i++)
 		if (!strcmp(name, names[i]))
@@ -109,42 +118,78 @@ static bool board_only(const char *name)
 enum { MAX_PROVIDER_DEPTH = 4 };
 
 static void copy_clocks(struct dt *d, const struct board *b, int dst, const fdt32_t *val, int len, int depth);
+static void copy_device(struct dt *d, const struct board *b, size_t k);
 
 /* Copy a board node that a device references by phandle (a clock provider) to the guest root,
- * once, with the providers of its own clocks; returns the guest phandle (0: not copied). */
+ * once, with the providers of its own clocks; returns the guest phandle (0: not copied).
+ * A provider with registers of its own (an MMIO clock controller: the Raspberry Pi's cprman, the
+ * i.MX's CCM) is not the VM's: it keeps its place in the clock tree, so that the device's
+ * references stay valid, but with `status = "disabled"` (the VM's OS must not drive it), its
+ * `reg` translated to CPU addresses as a device's is (the bus it sits on is not copied), and
+ * without its interrupts and address ranges. */
 static uint32_t copy_provider(struct dt *d, const struct board *b, uint32_t board_phandle, int depth)
 {
 	for (size_t i = 0; i < d->ncopied; i++)
-		if (d->copied_from[i] == board_phandle)
+		if (d->copied_from[i] == board_phandle) {
+			/* A cycle back to a provider being copied (the Raspberry Pi's cprman takes clocks
+			 * from the DSI blocks it clocks): it gets its phandle now. */
+			if (!d->copied_to[i])
+				d->copied_to[i] = d->next_phandle++;
 			return d->copied_to[i];
+		}
 	int src = fdt_node_offset_by_phandle(b->fdt, board_phandle);
+	for (size_t k = 0; src >= 0 && k < d->nown; k++)
+		if (d->own[k]->offset == src) {   /* the VM's own device: copied as such */
+			if (d->own_ph[k])
+				return d->own_ph[k];
+			d->own_ph[k] = d->next_phandle++;
+			if (d->own_state[k] == 0) {
+				copy_device(d, b, k);   /* writes the phandle */
+			} else if (d->own_state[k] == 2) {
+				/* Copied already, without one. Only a device's first pass over its
+				 * providers gets here, before its own node exists: no offset held
+				 * by a caller moves. */
+				int node = fdt_subnode_offset(d->fdt, 0, fdt_get_name(b->fdt, src, NULL));
+				if (node >= 0)
+					prop_u32(d, node, "phandle", d->own_ph[k]);
+			}                          /* 1: copy_device writes it when it is done */
+			return d->own_ph[k];
+		}
 	if (src < 0 || d->ncopied == 16 || depth > MAX_PROVIDER_DEPTH)
 		return 0;
+	size_t me = d->ncopied++;
+	d->copied_from[me] = board_phandle;
+	d->copied_to[me] = 0;
 	int len;
 	/* Its own providers first: adding nodes moves the offsets of nodes added before. */
 	const fdt32_t *clocks = fdt_getprop(b->fdt, src, "clocks", &len);
 	if (clocks)
 		copy_clocks(d, b, -1, clocks, len, depth + 1);
-	for (size_t i = 0; i < d->ncopied; i++) /* a cycle back to this provider copied it */
-		if (d->copied_from[i] == board_phandle)
-			return d->copied_to[i];
-	if (d->ncopied == 16)
-		return 0;
 	int dst = sub(d, 0, fdt_get_name(b->fdt, src, NULL));
+	bool mmio = fdt_getprop(b->fdt, src, "reg", NULL) != NULL;
 	int p;
 	fdt_for_each_property_offset(p, b->fdt, src) {
 		const char *name;
 		const void *val = fdt_getprop_by_offset(b->fdt, p, &name, &len);
+		if (mmio && (!strcmp(name, "reg") || !strcmp(name, "status") || !strcmp(name, "ranges") ||
+			     !strcmp(name, "dma-ranges") || !strcmp(name, "interrupts") ||
+			     !strcmp(name, "interrupt-names")))
+			continue;
 		if (!strcmp(name, "clocks"))
 			copy_clocks(d, b, dst, val, len, depth + 1);
 		else if (!board_only(name))
 			prop(d, dst, name, val, len);
 	}
-	uint32_t ph = d->next_phandle++;
-	prop_u32(d, dst, "phandle", ph);
-	d->copied_from[d->ncopied] = board_phandle;
-	d->copied_to[d->ncopied++] = ph;
-	return ph;
+	if (mmio) {
+		for (size_t i = 0; i < b->ndevs; i++)
+			if (b->devs[i].offset == src && b->devs[i].nregs)
+				prop_reg(d, dst, b->devs[i].regs, b->devs[i].nregs);
+		prop_str(d, dst, "status", "disabled");
+	}
+	if (!d->copied_to[me])
+		d->copied_to[me] = d->next_phandle++;
+	prop_u32(d, dst, "phandle", d->copied_to[me]);
+	return d->copied_to[me];
 }
 
 /* The `clocks` property, with each provider copied and its phandle rewritten (dst < 0: only
@@ -170,9 +215,14 @@ static void copy_clocks(struct dt *d, const struct board *b, int dst, const fdt3
 		prop_cells(d, dst, "clocks", cells, n);
 }
 
-static void copy_device(struct dt *d, const struct board *b, const struct board_device *bd)
+/* The VM's k-th device (d->own[k]), once. */
+static void copy_device(struct dt *d, const struct board *b, size_t k)
 {
+	const struct board_device *bd = d->own[k];
 	int p, len;
+	if (d->own_state[k])
+		return;
+	d->own_state[k] = 1;
 	/* Providers first: adding nodes moves the offsets of nodes added before. */
 	const fdt32_t *clocks = fdt_getprop(b->fdt, bd->offset, "clocks", &len);
 	if (clocks)
@@ -191,8 +241,17 @@ static void copy_device(struct dt *d, const struct board *b, const struct board_
 		else
 			prop(d, dst, name, val, len);
 	}
+	/* An interrupt controller (a GPIO block that interrupts for its lines) states the
+	 * #address-cells an interrupt-map would use; the board's often leave it out, which dtc
+	 * warns about. Its children are not copied: 0. */
+	if (fdt_getprop(b->fdt, bd->offset, "interrupt-controller", NULL) &&
+	    !fdt_getprop(b->fdt, bd->offset, "#address-cells", NULL))
+		prop_u32(d, dst, "#address-cells", 0);
 	if (bd->nirqs)
 		prop_u32(d, dst, "interrupt-parent", GIC_PHANDLE);
+	if (d->own_ph[k])
+		prop_u32(d, dst, "phandle", d->own_ph[k]);
+	d->own_state[k] = 2;
 }
 
 /*
@@ -374,8 +433,19 @@ static bool build_dtb(struct emit_ctx *ctx, struct m_vm *vm, void *buf, char **e
 		prop_u32(&d, n, "current-speed", 115200);
 	}
 
+	d.nown = vm->ndevs;
+	d.own = xcalloc(vm->ndevs + 1, sizeof *d.own);
+	d.own_state = xcalloc(vm->ndevs + 1, 1);
+	d.own_ph = xcalloc(vm->ndevs + 1, sizeof *d.own_ph);
 	for (size_t i = 0; i < vm->ndevs; i++)
-		copy_device(&d, b, &b->devs[vm->devs[i].dev]);
+		d.own[i] = &b->devs[vm->devs[i].dev];
+	for (size_t i = 0; i < vm->ndevs; i++)
+		copy_device(&d, b, i);
+	free(d.own);
+	free(d.own_state);
+	free(d.own_ph);
+	d.own = NULL;
+	d.nown = 0;
 
 	/* Channel ends in the order config.c lists them for this VM: `partita,index` is the number
 	 * the guest passes to PT_HVC_CHANNEL_NOTIFY. */

@@ -32,10 +32,17 @@ out=$BUILD/bench/one
 [ -x "$PARTITA" ] || make -s -C "$TOP" tool >/dev/null
 make -s -C "$TOP/samples/guests/baremetal" O="$BUILD/guests" >/dev/null
 
-# system YAML DIR: generate and build a hypervisor image for YAML in DIR.
+# system YAML DIR [BOARD]: generate and build a hypervisor image for YAML in DIR (for BOARD
+# instead of the YAML's own board: a copy next to it, so that its relative paths still hold).
 system() {
+	local yaml=$1
 	rm -rf "$2" && mkdir -p "$2"
-	"$PARTITA" gen "$1" -o "$2" >/dev/null
+	if [ -n "${3:-}" ]; then
+		yaml=$(dirname "$1")/.$(basename "$1" .yaml)@$3.yaml
+		sed "s/^board: .*/board: $3/" "$1" >"$yaml"
+	fi
+	"$PARTITA" gen "$yaml" -o "$2" >/dev/null
+	[ -z "${3:-}" ] || rm -f "$yaml"
 	make -s -j2 -C "$TOP/hypervisor" CONFIG_DIR="$2" O="$2/hyp" >/dev/null
 }
 system "$TOP/hypervisor/bench/one.yaml" "$out"
@@ -174,3 +181,51 @@ if [ -f "$BUILD/guests/linux/Image" ] && [ -f "$BUILD/guests/linux/initramfs.cpi
 else
 	echo "  (Linux <-> bare-metal: build the Linux guest first, make linux-guest)"
 fi
+
+# The same boot and interrupt figures on the ZCU102 (QEMU xlnx-zcu102: GIC-400, Cortex-A53).
+echo "== zcu102 (QEMU xlnx-zcu102: GICv2, Cadence UART; -icount shift=0)"
+zo=$BUILD/bench/zcu102-one
+system "$TOP/hypervisor/bench/one.yaml" "$zo" zcu102
+"$zo/run.sh" --icount --timeout 60 </dev/null 2>/dev/null | tr -d '\r' >"$zo/console.log" || true
+if line=$(grep -m1 'timing: entry' "$zo/console.log"); then
+	entry=$(sed -E 's/.*entry ([0-9]+) ticks.*/\1/' <<<"$line")
+	first=$(sed -E 's/.*first char ([0-9]+) ticks.*/\1/' <<<"$line")
+	printf "  reset -> guest first instruction: %8d ticks = ~%d instructions\n" "$entry" $((entry * 16))
+	printf "  reset -> guest first console char: %7d ticks = ~%d instructions\n" "$first" $((first * 16))
+else
+	echo "  no timing line:"; sed 's/^/    /' "$zo/console.log"
+fi
+zl=$BUILD/bench/zcu102-latency
+system "$TOP/hypervisor/bench/latency.yaml" "$zl" zcu102
+znative() {
+	timeout 60 qemu-system-aarch64 -M xlnx-zcu102 -m 4G -nographic -audiodev none,id=snd0 \
+		-icount shift=0,align=off,sleep=off \
+		-kernel "$BUILD/guests/baremetal-native-zcu102.elf" </dev/null 2>/dev/null
+}
+zpartita() { "$zl/run.sh" --icount --timeout 60 </dev/null 2>/dev/null; }
+for who in znative zpartita; do
+	[ "$who" = zpartita ] || [ -f "$BUILD/guests/baremetal-native-zcu102.elf" ] || continue
+	"$who" | tr -d '\r' >"$zl/$who.log" || true
+	log=$zl/$who.log
+	if [ -z "$(field "$log" insn_median)" ]; then
+		echo "  ${who#z}: no latency line"; sed 's/^/    /' "$log"; continue
+	fi
+	printf "  %-8s n=%d  ticks min/median/max %d/%d/%d  instructions (exact) %d/%d/%d\n" \
+		"${who#z}" "$(field "$log" n)" "$(field "$log" min)" "$(field "$log" median)" "$(field "$log" max)" \
+		"$(field "$log" insn_min)" "$(field "$log" insn_median)" "$(field "$log" insn_max)"
+done
+if [ -n "$(field "$zl/znative.log" insn_median 2>/dev/null)" ] && [ -n "$(field "$zl/zpartita.log" insn_median)" ]; then
+	for k in median max; do
+		printf "  added by Partita on the GIC-400, %-6s exact: +%d instructions\n" "$k:" \
+			$(($(field "$zl/zpartita.log" insn_$k) - $(field "$zl/znative.log" insn_$k)))
+	done
+fi
+printf "  %-10s %9s %9s %9s\n" path native partita added
+for name in hvc doorbell gicd vuart sgi-rtt; do
+	n=$(cost "$name" "$zl/znative.log" 2>/dev/null || true) p=$(cost "$name" "$zl/zpartita.log")
+	if [ -z "$n" ] || [ -z "$p" ]; then
+		printf "  %-10s %9s %9s %9s\n" "$name" "${n:-?}" "${p:-?}" "?"
+	else
+		printf "  %-10s %9s %9s %+9.2f\n" "$name" "$n" "$p" "$(awk -v a="$p" -v b="$n" 'BEGIN { print a - b }')"
+	fi
+done

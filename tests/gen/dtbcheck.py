@@ -74,6 +74,28 @@ def reg_of(fdt, node, ac, sc):
     return [(num(c[i:i + ac]), num(c[i + ac:i + ac + sc])) for i in range(0, len(c), ac + sc)]
 
 
+def cpu_address(fdt, node, addr):
+    """A bus address of `node`'s reg as the CPU sees it: through the `ranges` of every bus above
+    it (the Raspberry Pi 4's GIC sits at 0x40041000 on /soc, 0xff841000 for the CPU)."""
+    bus = fdt.parent_offset(node)
+    while bus > 0:
+        up = fdt.parent_offset(bus)
+        raw = props(fdt, bus).get("ranges")
+        if raw:
+            ca = (cells(fdt, bus, "#address-cells") or [2])[0]
+            cs = (cells(fdt, bus, "#size-cells") or [1])[0]
+            pa = (cells(fdt, up, "#address-cells") or [2])[0]
+            r = cells(fdt, bus, "ranges")
+            num = lambda v: sum(x << (32 * (len(v) - 1 - i)) for i, x in enumerate(v))
+            for i in range(0, len(r), ca + pa + cs):
+                child, parent, size = num(r[i:i + ca]), num(r[i + ca:i + ca + pa]), num(r[i + ca + pa:i + ca + pa + cs])
+                if child <= addr < child + size:
+                    addr = parent + addr - child
+                    break
+        bus = up
+    return addr
+
+
 def gic_checks(guest, board, tag, ncpus):
     """The VM's GIC is the board's kind at the board's addresses; GICv2 timer PPIs name its vCPUs."""
     bgic = next(((n, p) for n, p in walk(board) if any(c == "arm,gic-v3" for c in compatibles(board, n))), None)
@@ -85,7 +107,7 @@ def gic_checks(guest, board, tag, ncpus):
         return
     parent = board.parent_offset(bgic[0])
     bac, bsc = (cells(board, parent, "#address-cells") or [2])[0], (cells(board, parent, "#size-cells") or [1])[0]
-    breg = reg_of(board, bgic[0], bac, bsc)   # the GIC's buses map 1:1 on the boards tested
+    breg = [(cpu_address(board, bgic[0], a), s) for a, s in reg_of(board, bgic[0], bac, bsc)]
     gics = [n for n, p in walk(guest) if p.startswith("/intc@") and cells(guest, n, "interrupt-controller") is not None]
     check(len(gics) == 1, f"{tag}: one GIC")
     if len(gics) != 1:
@@ -170,18 +192,29 @@ def main():
         owned.add(ref.rsplit("/", 1)[-1])
     synthetic = re.compile(r"^/(memory@|cpus|intc@|channel@|timer$|psci$|chosen$|aliases$|apb-pclk$)")
     vuart = props(guest, guest.path_offset("/chosen")).get("stdout-path", b"").rstrip(b"\0").decode() or None
-    strangers = []
+    strangers, providers = [], []
+    clocked = {c[0] for n, _ in walk(guest) for c in [cells(guest, n, "clocks")] if c}
     for node, path in walk(guest):
         if path == "/" or path == vuart or synthetic.match(path) or cells(guest, node, "reg") is None:
             continue
         name = path.rsplit("/", 1)[-1]
         if name not in owned:
+            # A clock controller with registers that an owned device's clocks lead to (the
+            # Raspberry Pi's cprman, the i.MX's CCM): in the tree, but disabled: not the VM's.
+            ph = cells(guest, node, "phandle")
+            status = props(guest, node).get("status", b"").rstrip(b"\0")
+            if ph and ph[0] in clocked and cells(guest, node, "#clock-cells") is not None:
+                providers.append((path, status))
+                continue
             strangers.append(path)
             continue
         bnode = next((n for n, p in walk(board) if p.rsplit("/", 1)[-1] == name), None)
         check(bnode is not None and cells(guest, node, "interrupts") == cells(board, bnode, "interrupts"),
               f"{tag}: {path} interrupts equal the board's")
     check(not strangers, f"{tag}: no device the VM does not own {strangers}")
+    if providers:
+        check(all(s == b"disabled" for _, s in providers),
+              f"{tag}: the clock controllers with registers its devices lead to are disabled {providers}")
     check(len(owned) == sum(1 for _, p in walk(guest) if p.rsplit("/", 1)[-1] in owned),
           f"{tag}: every owned device is present")
 

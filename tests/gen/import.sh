@@ -38,6 +38,14 @@ sed -i 's/cache: { size: TODO, ways: TODO, line: 64 }/cache: { size: 1M, ways: 1
 	"$W/boards/imported/board.yaml"
 "$PARTITA" check "$W/sys.yaml" --board-dir "$W/boards" >"$W/check2" 2>&1
 iexpect '[ $? = 0 ]' "once filled in, a system on the imported board checks"
+# A console the importer could not name (no UART with a driver) is a TODO too: located.
+mkdir -p "$W/todo-boards"
+cp -r "$W/boards/imported" "$W/todo-boards/"
+sed -i 's/^  console: .*/  console: TODO/' "$W/todo-boards/imported/board.yaml"
+"$PARTITA" check "$W/sys.yaml" --board-dir "$W/todo-boards" >"$W/check-con" 2>&1
+rc=$?
+iexpect '[ $rc = 1 ] && grep -q "board.yaml:16:12: error: hypervisor console: no device .TODO. on board .imported. \[device-unknown\]" "$W/check-con"' \
+	"a console: TODO stops partita check, located at the board.yaml value"
 "$PARTITA" gen "$W/sys.yaml" --board-dir "$W/boards" -o "$W/out-gen" >/dev/null 2>&1
 iexpect '[ $? = 0 ] && [ -f "$W/out-gen/config.c" ]' "and generates"
 "$W/out-gen/run.sh" >"$W/run.out" 2>&1
@@ -97,6 +105,39 @@ iexpect 'grep -q "^  console: uart0 .*/axi/serial@ff000000, the DT.s stdout-path
 	"its console is the Cadence UART of stdout-path (serial0), by its label"
 iexpect 'grep -q "SMMU (/axi/iommu@fd800000)" "$W/boards/zcu/board.yaml" && grep -q "xlnx,zynqmp-dma-1.0" "$W/boards/zcu/board.yaml"' \
 	"its SMMU is noted and its DMA channels listed as bus masters"
+
+# The Raspberry Pi 4's DT as Linux ships it: its /memory has size 0 (the firmware fills it in).
+# Imported, with a TODO for the load address instead of an address in no RAM; partita check then
+# refuses the board, saying where and why, until the RAM is written in.
+sed 's/reg = <0x00 0x00 0x3b400000 0x00 0x40000000 0xbc000000>;/reg = <0x00 0x00 0x00>;/' \
+	"$TOP/boards/rpi4/board.dts" >"$W/rpi4-fw.dts"
+dtc -q -@ -I dts -O dtb -o "$W/rpi4-fw.dtb" "$W/rpi4-fw.dts"
+"$PARTITA" board import "$W/rpi4-fw.dtb" -o "$W/boards/rpifw" >"$W/rpifw.out" 2>&1
+iexpect '[ $? = 0 ] && grep -q "0 RAM banks (its /memory has size 0" "$W/rpifw.out" &&
+	grep -q "^  load: TODO$" "$W/boards/rpifw/board.yaml" && grep -q "/memory@0 has size 0" "$W/boards/rpifw/board.yaml"' \
+	"a DT whose /memory the firmware fills in (size 0) imports, its load address a TODO saying why"
+sed -e 's/board: imported/board: rpifw/' -e 's/base: 0x40000000/base: 0x10000000/' "$W/sys.yaml" >"$W/sys-rpifw.yaml"
+sed -i 's/load: TODO/load: 0x10000000/' "$W/boards/rpifw/board.yaml"
+"$PARTITA" check "$W/sys-rpifw.yaml" --board-dir "$W/boards" >"$W/rpifw.check" 2>&1
+rc=$?
+iexpect '[ $rc = 1 ] && grep -q "board.yaml:[0-9]*:[0-9]*: error: board .rpifw.: its device tree: /memory@0: reg states no RAM (size 0: the board.s firmware fills it in at boot); write the RAM the board has into it \[board-invalid\]" "$W/rpifw.check"' \
+	"partita check refuses it, located, until the RAM is written into /memory"
+# With the RAM written in (boards/rpi4): the default load address skips TF-A's reservation.
+dtc -q -@ -I dts -O dtb -o "$W/rpi4.dtb" "$TOP/boards/rpi4/board.dts"
+"$PARTITA" board import "$W/rpi4.dtb" -o "$W/boards/rpi" >"$W/rpi.out" 2>&1
+iexpect '[ $? = 0 ] && grep -q "4 CPUs, 2 RAM banks" "$W/rpi.out" && grep -q "^  load: 0x200000$" "$W/boards/rpi/board.yaml"' \
+	"the load address it proposes is the lowest 2 MiB-aligned RAM clear of reserved memory (TF-A: 0-512 KiB)"
+iexpect 'grep -q "^  console: uart0 .*/soc/serial@7e201000, the first UART the hypervisor drives" "$W/boards/rpi/board.yaml"' \
+	"its console is the PL011: stdout-path names the mini UART, which the hypervisor has no driver for"
+# The i.MX 8M Mini EVK: a GICv3 and an i.MX UART console.
+dtc -q -@ -I dts -O dtb -o "$W/imx8mm.dtb" "$TOP/boards/imx8mm-evk/board.dts"
+"$PARTITA" board import "$W/imx8mm.dtb" -o "$W/boards/imx" >"$W/imx.out" 2>&1
+iexpect '[ $? = 0 ] && grep -q "^  console: uart2 .*serial@30890000, the DT.s stdout-path" "$W/boards/imx/board.yaml" &&
+	grep -q "^cache: { size: 524288, ways: 16, line: 64 }" "$W/boards/imx/board.yaml"' \
+	"the i.MX 8M Mini EVK: its console is the i.MX UART of stdout-path, its L2 512 KiB 16-way"
+iexpect 'grep -q "^dma: .*\"fsl,imx8mm-fec\".*\"fsl,imx8mm-pcie\"" "$W/boards/imx/board.yaml" &&
+	! grep -q "ethernet-phy\|pcie-phy" "$W/boards/imx/board.yaml"' \
+	"its bus masters are listed (FEC, PCIe), their PHYs are not"
 
 # Not a DTB at all.
 head -c 4096 /dev/urandom >"$W/junk.dtb"

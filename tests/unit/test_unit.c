@@ -12,6 +12,7 @@
 #include "../../gen/util.h"
 #include "../../gen/yaml.h"
 #include "check.h"
+#include "test_imx_uart.h"
 #include "test_mux.h"
 #include "test_ptchan.h"
 
@@ -190,5 +191,6 @@ int main(void)
 	test_yaml_locations();
 	failures += test_mux();
 	failures += test_ptchan();
+	failures += test_imx_uart();
 	return failures ? 1 : 0;
 }

@@ -1,8 +1,8 @@
 /*
  * The hypervisor console's UART (pt_config.console_pa), polled for output. One driver is built
- * in, chosen from the board (hypervisor/Makefile: PARTITA_UART): drivers/pl011.c or
- * drivers/cdns_uart.c. Firmware leaves the UART at a usable baud rate; the hypervisor never
- * programs it beyond enabling its transmitter and receiver, so it prints from its first
+ * in, chosen from the board (hypervisor/Makefile: PARTITA_UART): drivers/pl011_uart.c,
+ * drivers/cdns_uart.c or drivers/imx_uart.c (untested on hardware). Firmware leaves the UART at a
+ * usable baud rate; the hypervisor never programs it beyond enabling its transmitter and receiver, so it prints from its first
  * instruction on.
  */
 #ifndef HYP_UART_H

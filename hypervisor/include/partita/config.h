@@ -49,6 +49,7 @@ enum pt_gic_version {
 enum pt_uart_kind {
 	PT_UART_PL011   = 1, /* arm,pl011 / arm,sbsa-uart */
 	PT_UART_CADENCE = 2, /* cdns,uart-r1p12 / xlnx,xuartps (Zynq, ZynqMP) */
+	PT_UART_IMX     = 3, /* fsl,imx6q-uart / fsl,imx8mm-uart and the other i.MX 8M (NXP i.MX) */
 };
 
 enum pt_fault_policy {
