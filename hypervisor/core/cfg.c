@@ -6,6 +6,8 @@
 #include <hyp/cpu.h>
 #include <hyp/gic.h>
 #include <hyp/mmu.h>
+#include <hyp/sched.h>
+#include <hyp/timer.h>
 #include <hyp/vm.h>
 
 extern char __hyp_start[], __hyp_end[];   /* linker.ld.S */
@@ -14,7 +16,7 @@ void cfg_check(void)
 {
 	const struct pt_config *c = &pt_config;
 	uint64_t start = (uint64_t)(uintptr_t)__hyp_start, end = (uint64_t)(uintptr_t)__hyp_end;
-	uint32_t used = 0;
+	uint32_t used = 0, shared = 0, nvcpus = 0;
 
 	if (c->version != PT_CONFIG_VERSION)
 		panic("config.c is for configuration version %u, this hypervisor reads version %u",
@@ -34,6 +36,35 @@ void cfg_check(void)
 	if (c->nvms == 0 || c->nvms > PT_MAX_CPUS)
 		panic("%u VMs configured; need 1..%u (one pCPU each at least)", c->nvms, PT_MAX_CPUS);
 
+	if (c->nschedules > PT_MAX_CPUS)
+		panic("%u schedules; at most one per CPU", c->nschedules);
+	for (unsigned s = 0; s < c->nschedules; s++) {
+		const struct pt_schedule *sc = &c->schedules[s];
+		uint64_t sum = 0;
+
+		if (sc->cpu >= c->ncpus || (shared & (1u << sc->cpu)))
+			panic("schedule %u is for cpu %u: not a CPU of the board, or scheduled twice", s,
+			      sc->cpu);
+		if (sc->nwindows == 0 || sc->nwindows > SCHED_MAX_WINDOWS)
+			panic("schedule of cpu %u has %u windows (1..%u)", sc->cpu, sc->nwindows,
+			      SCHED_MAX_WINDOWS);
+		for (unsigned w = 0; w < sc->nwindows; w++) {
+			const struct pt_window *win = &sc->windows[w];
+			if (win->vm >= c->nvms || win->vcpu >= c->vms[win->vm].ncpus ||
+			    c->vms[win->vm].cpus[win->vcpu] != sc->cpu || win->length_ns == 0 ||
+			    win->length_ns > SCHED_MAX_NS)
+				panic("schedule of cpu %u: window %u is not a vCPU of cpu %u or has a bad "
+				      "length", sc->cpu, w, sc->cpu);
+			sum += win->length_ns;
+		}
+		if (sum > sc->period_ns || sc->period_ns > SCHED_MAX_NS)
+			panic("schedule of cpu %u: windows of %lu ns in a period of %lu ns", sc->cpu, sum,
+			      sc->period_ns);
+		shared |= 1u << sc->cpu;
+	}
+	if (c->nschedules && c->counter_hz != timer_freq())
+		panic("the schedule assumes a %lu Hz counter, CNTFRQ_EL0 says %lu Hz", c->counter_hz,
+		      timer_freq());
 	for (unsigned i = 0; i < c->nvms; i++) {
 		const struct pt_vm *vm = &c->vms[i];
 
@@ -46,9 +77,11 @@ void cfg_check(void)
 			if (p >= c->ncpus)
 				panic("vm '%s' vcpu %u is on cpu %u, the board has %u", vm->name, v, p,
 				      c->ncpus);
-			if (used & (1u << p))
+			if ((used & (1u << p)) && !(shared & (1u << p)))
 				panic("cpu %u is given to more than one vCPU (vm '%s')", p, vm->name);
 			used |= 1u << p;
+			if (++nvcpus > PT_MAX_VCPUS)
+				panic("more than %u vCPUs", PT_MAX_VCPUS);
 		}
 		for (unsigned r = 0; r < vm->nregions; r++) {
 			const struct pt_region *g = &vm->regions[r];

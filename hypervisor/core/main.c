@@ -7,6 +7,7 @@
 #include <hyp/cpu.h>
 #include <hyp/gic.h>
 #include <hyp/mmu.h>
+#include <hyp/sched.h>
 #include <hyp/vm.h>
 
 /* Stacks are outside .bss: nothing needs them zeroed. */
@@ -29,6 +30,7 @@ static void __noreturn primary_main(void)
 	gic_init_dist();
 	cpu_init_el2(me);
 	vms_init();
+	sched_init();
 
 	for (unsigned i = 0; i < pt_config.ncpus; i++) {
 		if (i == me->index || !pcpus[i].vcpu)
@@ -39,6 +41,7 @@ static void __noreturn primary_main(void)
 			panic("firmware CPU_ON of cpu %u (MPIDR 0x%lx) failed: %ld", i,
 			      pt_config.cpu_mpidr[i], r);
 	}
+	sched_cpu_start();
 	vcpu_idle();
 }
 
@@ -64,5 +67,6 @@ void boot_primary(void)
 void boot_secondary(uint64_t index)
 {
 	cpu_init_el2(&pcpus[index]);
+	sched_cpu_start();
 	stack_switch(idle_sp(&pcpus[index]), vcpu_idle);
 }

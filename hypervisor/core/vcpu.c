@@ -5,6 +5,7 @@
 #include <hyp/console.h>
 #include <hyp/cpu.h>
 #include <hyp/gic.h>
+#include <hyp/sched.h>
 #include <hyp/vgic.h>
 #include <hyp/vm.h>
 
@@ -21,12 +22,19 @@ static void idle_drain(void)
 
 	while ((intid = gic_ack()) < INTID_SPURIOUS) {
 		gic_eoi(intid);
+		if (intid == pt_config.htimer_intid)
+			sched_idle_timer();   /* a shared pCPU's window ended */
 		if (intid < SGI_CARRIERS) {
 			/* A virtual SGI for a vCPU not (yet) in the guest: it waits, as before. */
 			struct vcpu *v = this_cpu()->vcpu;
 			if (v)
 				vgic_post(v->vm, v->index, intid);
 		} else if (!hyp_device_irq(intid)) {
+			if (this_cpu()->sched && intid >= 32 && this_cpu()->vcpu) {
+				/* A switched-out VM's SPI: it waits, active, for its window. */
+				vgic_phys_irq_shared(this_cpu()->vcpu, intid);
+				continue;
+			}
 			if (intid == pt_config.vtimer_intid)
 				sysreg_write(cntv_ctl_el0, 0);
 			else if (intid >= 32)
@@ -38,14 +46,14 @@ static void idle_drain(void)
 
 void vcpu_idle(void)
 {
-	struct vcpu *v = this_cpu()->vcpu;
-
 	for (;;) {
 		/*
 		 * Acknowledge kicks before looking at the state: a kick sent after this point stays
-		 * pending and makes the WFI below return at once, so no wake-up is lost.
+		 * pending and makes the WFI below return at once, so no wake-up is lost. On a shared
+		 * pCPU the vCPU is the current window's (it changes in idle_drain).
 		 */
 		idle_drain();
+		struct vcpu *v = this_cpu()->vcpu;
 		if (v) {
 			struct vm *vm = v->vm;
 
@@ -54,8 +62,16 @@ void vcpu_idle(void)
 				v->state = VCPU_ON;
 				v->running = 1;
 				spin_unlock(&vm->lock);
+				sched_discard(v);   /* a state saved before its VM restarted */
 				vcpu_arch_enter(v, v->entry, v->context);
 			}
+			if (sched_resume_ok(v)) {
+				v->running = 1;
+				spin_unlock(&vm->lock);
+				sched_resume(v);
+			}
+			if (v->state == VCPU_OFF)
+				sched_discard(v);
 			spin_unlock(&vm->lock);
 		}
 		cpu_idle_wait();

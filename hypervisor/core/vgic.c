@@ -265,3 +265,29 @@ void vgic_phys_irq(struct vcpu *v, uint32_t intid)
 	}
 	vgic_post(vm, target, slot);
 }
+
+/*
+ * A physical interrupt taken on a shared pCPU while `v` runs (core/sched.c): its own as above;
+ * a passed-through SPI of a VM switched out on this pCPU waits in its target vCPU's set, its
+ * physical line active, until that vCPU's window (no kick: the target is not in the guest, and
+ * the window switch flushes its set).
+ */
+void vgic_phys_irq_shared(struct vcpu *v, uint32_t intid)
+{
+	unsigned owner;
+	struct vm *vm;
+
+	if (intid == pt_config.vtimer_intid || intid < 32 || intid > GIC_MAX_INTID ||
+	    !spi_owner[intid] || spi_owner[intid] == v->vm->index + 1) {
+		vgic_phys_irq(v, intid);
+		return;
+	}
+	owner = spi_owner[intid] - 1u;
+	vm = &vms[owner];
+	if (READ_ONCE(vm->state) != VM_RUNNING) {
+		gic_set_enable(intid, 0, false);
+		gic_deactivate(intid);
+		return;
+	}
+	vgic_post(vm, READ_ONCE(vm->vgic.spi[spi_slot[intid] - VGIC_PRIV].target), spi_slot[intid]);
+}

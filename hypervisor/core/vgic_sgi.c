@@ -20,14 +20,15 @@
 /*
  * SGI `intid` to vCPU `c`: to another vCPU, the physical SGI of the same number carries it to
  * that vCPU's pCPU, whose IRQ vector puts it into a list register (vectors.S); only SGI 15, whose
- * physical number is the kick, goes through the target's pending set. To ourselves, straight
- * into our own pending set.
+ * physical number is the kick, goes through the target's pending set, and so does any SGI for a
+ * vCPU on a shared pCPU (t->ctx: it may be switched out, and a carrier would reach whichever
+ * vCPU runs there). To ourselves, straight into our own pending set.
  */
 static void send(struct vm *vm, struct vcpu *self, unsigned c, unsigned intid)
 {
 	struct vcpu *t = &vm->vcpus[c];
 
-	if (t != self && intid < SGI_CARRIERS)
+	if (t != self && intid < SGI_CARRIERS && !t->ctx)
 		gic_send_sgi(t->pcpu, intid);
 	else
 		vgic_post(vm, c, intid);

@@ -14,7 +14,7 @@
 #include <hyp/vm.h>
 
 struct vm vms[PT_MAX_CPUS];
-static struct vcpu vcpu_pool[PT_MAX_CPUS];
+static struct vcpu vcpu_pool[PT_MAX_VCPUS];
 void vuart_init(void);
 void vm_finish_reset(struct vm *vm);
 
@@ -42,7 +42,7 @@ void vms_init(void)
 		vm->index = i;
 		vm->vttbr = stage2_build(cfg);
 		vm->vcpus = &vcpu_pool[next];
-		next += cfg->ncpus;   /* cfg_check: every pCPU used once, so this fits */
+		next += cfg->ncpus;   /* cfg_check: at most PT_MAX_VCPUS in all */
 		for (unsigned c = 0; c < cfg->ncpus; c++) {
 			struct vcpu *v = &vm->vcpus[c];
 			v->vm = vm;

@@ -90,6 +90,30 @@ hyp_vectors:
 	vector	guest_bad_mode
 	vector	guest_bad_mode
 
+/*
+ * The vectors of a pCPU shared by several vCPUs (core/sched.c): the same but for interrupts,
+ * which save the whole frame, so that a window's end can switch the vCPU out.
+ */
+	.balign	0x800
+	.global hyp_vectors_shared
+hyp_vectors_shared:
+	vector	hyp_bad_exception
+	vector	hyp_bad_exception
+	vector	hyp_bad_exception
+	vector	hyp_bad_exception
+	vector	hyp_bad_exception
+	vector	hyp_bad_exception
+	vector	hyp_bad_exception
+	vector	hyp_bad_exception
+	vector	guest_sync
+	vector	guest_irq_shared
+	vector	guest_irq_shared
+	vector	guest_serror
+	vector	guest_bad_mode
+	vector	guest_bad_mode
+	vector	guest_bad_mode
+	vector	guest_bad_mode
+
 	.text
 /*
  * A physical interrupt while the guest runs: the GIC's entry (guest_irq_entry in

@@ -22,6 +22,7 @@
 #include <hyp/gic.h>
 #include <hyp/sysreg.h>
 #include <hyp/vgic.h>
+#include <hyp/sched.h>
 #include <hyp/vm.h>
 #include <vgic_hw.h>   /* the board's GIC: arch/aarch64/gicv2/ or gicv3/ */
 
@@ -339,5 +340,61 @@ void vgic_lr_deactivate(uint32_t vintid)
 			lr &= ~LR_ACTIVE;
 		}
 		lr_write(n, lr);
+	}
+}
+
+/*
+ * A vCPU switched out on a shared pCPU (core/sched.c). Its list registers, active priorities,
+ * VMCR and HCR go into its context and the LRs are left empty for the next vCPU. One LR cannot
+ * wait there: the virtual timer's, whose physical PPI belongs to the pCPU and stays active until
+ * that LR is deactivated, which would silence the next vCPU's timer. It is dropped and the PPI
+ * deactivated; the timer's state (CNTV_CTL/CVAL, saved with the vCPU) raises it again at the
+ * vCPU's next window if it still holds. Passed-through SPIs wait in their LRs (physically
+ * active, so they cannot fire again meanwhile).
+ */
+void vgic_lr_save(struct vcpu *v)
+{
+	struct vcpu_ctx *x = v->ctx;
+
+	for (unsigned n = 0; n < MAX_LRS; n++)
+		x->lr[n] = 0;
+	for (unsigned n = 0; n < nr_lrs(); n++) {
+		uint64_t lr = lr_read(n);
+
+		if ((lr >> LR_STATE_SHIFT) && (lr & LR_HW) && LR_PINTID(lr) == pt_config.vtimer_intid) {
+			gic_deactivate(LR_PINTID(lr));
+			lr = 0;
+		}
+		x->lr[n] = lr;
+		lr_write(n, 0);
+	}
+	x->apr = vgic_hw_apr_read();
+	x->vmcr = vgic_hw_vmcr_read();
+	x->hcr = v->vgic.hcr;
+	vgic_hw_apr_write(0);
+	set_hcr(v, ICH_HCR_EN);
+}
+
+void vgic_lr_restore(struct vcpu *v)
+{
+	struct vcpu_ctx *x = v->ctx;
+
+	for (unsigned n = 0; n < nr_lrs(); n++)
+		lr_write(n, x->lr[n]);
+	vgic_hw_apr_write(x->apr);
+	vgic_hw_vmcr_write(x->vmcr);
+	v->vgic.hcr = ~0u;   /* force the write */
+	set_hcr(v, x->hcr);
+}
+
+/* A saved state that will never run again (its VM stopped or restarted): end what it holds. */
+void vgic_lr_discard(struct vcpu *v)
+{
+	struct vcpu_ctx *x = v->ctx;
+
+	for (unsigned n = 0; n < MAX_LRS; n++) {
+		if ((x->lr[n] >> LR_STATE_SHIFT) && (x->lr[n] & LR_HW))
+			gic_deactivate(LR_PINTID(x->lr[n]));
+		x->lr[n] = 0;
 	}
 }

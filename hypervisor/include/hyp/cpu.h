@@ -34,6 +34,7 @@
 #include <hyp/layout.h>
 
 struct vcpu;
+struct sched_cpu;
 
 struct pcpu {
 	const volatile uint64_t *pending;
@@ -43,7 +44,9 @@ struct pcpu {
 	uint8_t direct_prio[PCPU_DIRECT_N];
 	uint32_t index;        /* index into pt_config.cpu_mpidr */
 	uint64_t stack_top;
-	struct vcpu *vcpu;     /* the one vCPU this pCPU runs, or NULL */
+	struct vcpu *vcpu;     /* the vCPU this pCPU runs (on a shared pCPU: the current window's), or NULL */
+	struct sched_cpu *sched;   /* its time-partitioning schedule (core/sched.c), or NULL */
+	uint64_t timer_console, timer_sched;   /* EL2 timer deadlines (core/timer.c), 0 = none */
 };
 _Static_assert(__builtin_offsetof(struct pcpu, pending) == PCPU_PENDING, "PCPU_PENDING");
 _Static_assert(__builtin_offsetof(struct pcpu, lr_empty) == PCPU_LR_EMPTY, "PCPU_LR_EMPTY");

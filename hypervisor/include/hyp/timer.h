@@ -1,6 +1,7 @@
 /*
  * The hypervisor's own time: the physical counter and the EL2 physical timer (CNTHP), whose PPI
- * the console multiplexer uses to print a line that went idle (core/conmux.c).
+ * the console multiplexer uses to print a line that went idle (core/conmux.c) and a shared pCPU
+ * to end its schedule's windows (core/sched.c).
  */
 #ifndef HYP_TIMER_H
 #define HYP_TIMER_H
@@ -11,18 +12,13 @@
 static inline uint64_t timer_now(void) { return sysreg_read(cntpct_el0); }
 static inline uint64_t timer_freq(void) { return sysreg_read(cntfrq_el0); }
 
-/* Fire this pCPU's EL2 timer interrupt once the counter reaches cval (replacing an earlier one). */
-static inline void timer_arm(uint64_t cval)
-{
-	sysreg_write(cnthp_cval_el2, cval);
-	sysreg_write(cnthp_ctl_el2, 1);   /* ENABLE, not masked */
-	isb();
-}
-
-static inline void timer_disarm(void)
-{
-	sysreg_write(cnthp_ctl_el2, 0);
-	isb();
-}
+/*
+ * This pCPU's EL2 timer serves two deadlines (core/timer.c): the console's idle flush and, on a
+ * shared pCPU, the end of the current schedule window. It fires at the earlier one; each owner
+ * looks at its own when the interrupt comes.
+ */
+void timer_arm(uint64_t cval);        /* the console's deadline (replacing an earlier one) */
+void timer_disarm(void);
+void timer_arm_sched(uint64_t cval);  /* the schedule's */
 
 #endif

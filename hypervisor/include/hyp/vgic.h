@@ -88,6 +88,7 @@ void vgic_vm_quiesce(struct vm *vm);    /* the VM stopped: its physical SPIs go 
 void vgic_vcpu_reset(struct vcpu *v);   /* on its pCPU, before it enters the guest afresh */
 void vgic_vcpu_stop(struct vcpu *v);    /* on its pCPU, when it leaves the guest for good */
 void vgic_phys_irq(struct vcpu *v, uint32_t intid);  /* a guest's physical interrupt, at EL2 */
+void vgic_phys_irq_shared(struct vcpu *v, uint32_t intid);   /* the same on a shared pCPU */
 void vgic_post(struct vm *vm, unsigned vcpu, unsigned slot);   /* make pending, kick if remote */
 void vgic_set_level(struct vm *vm, unsigned slot, bool high);  /* a virtual level SPI's line */
 int vgic_spi_index(const struct vm *vm, uint32_t intid);      /* -1: not the VM's */
@@ -124,6 +125,10 @@ void vgic_sync(struct vcpu *v);         /* pending LRs go back to the pending se
 void vgic_flush_lrs(struct vcpu *v);    /* the work of vgic_flush() (hyp/vm.h) */
 void vgic_lr_clear(struct vcpu *v);     /* drop every LR; HW ones deactivate the physical INTID */
 uint32_t vgic_lr_active(struct vcpu *v, uint32_t first_intid);  /* active bits, 32 INTIDs */
+/* Shared pCPUs: the vCPU interface into v->ctx and the LRs emptied; back again; dropped. */
+void vgic_lr_save(struct vcpu *v);
+void vgic_lr_restore(struct vcpu *v);
+void vgic_lr_discard(struct vcpu *v);
 void vgic_lr_deactivate(uint32_t vintid);
 
 /* arch/aarch64/sysreg_trap.c: EC 0x18 */

@@ -1,9 +1,10 @@
 /*
  * VMs and vCPUs: the run-time state behind each pt_vm of the configuration.
  *
- * Static partitioning: every vCPU is pinned to its own pCPU for the lifetime of the system, so a
+ * Static partitioning: every vCPU is pinned to its pCPU for the lifetime of the system, so a
  * vCPU's general-purpose registers live in the trap frame at the top of its pCPU's stack and its
- * EL1 system registers simply stay in the hardware. A vCPU changes state only under its VM's lock;
+ * EL1 system registers simply stay in the hardware. A pCPU shared by several vCPUs (a time
+ * partitioning schedule, hyp/sched.h) moves them into the vCPU's context when it switches. A vCPU changes state only under its VM's lock;
  * a pCPU that must notice a change made by another pCPU is kicked with an SGI.
  */
 #ifndef HYP_VM_H
@@ -66,6 +67,7 @@ enum log_kind {
 #define LOG_LIMIT 4
 
 struct vm;
+struct vcpu_ctx;
 
 struct vcpu {
 	struct vm *vm;
@@ -75,6 +77,7 @@ struct vcpu {
 	uint32_t running;      /* its pCPU is in (or about to enter) the guest, under vm->lock */
 	uint64_t entry, context;  /* where VCPU_ON_PENDING starts, and its x0 */
 	uint32_t emul_hint;    /* index of the emulated window it last accessed (core/emul.c) */
+	struct vcpu_ctx *ctx;  /* on a shared pCPU: its state while switched out (hyp/sched.h) */
 	struct vgic_cpu vgic;
 };
 
@@ -98,6 +101,7 @@ struct vm {
 };
 
 extern struct vm vms[PT_MAX_CPUS];
+#define PT_MAX_VCPUS (2 * PT_MAX_CPUS)   /* with time partitioning a pCPU runs several */
 
 /* The slot view of hyp/vgic.h, inline: the list-register paths ask it for every interrupt. */
 static inline uint32_t vgic_slot_intid(const struct vm *vm, unsigned slot)

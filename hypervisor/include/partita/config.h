@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 /* Bumped whenever a structure below changes shape; config.c records the version it was made for. */
-#define PT_CONFIG_VERSION 3
+#define PT_CONFIG_VERSION 4
 
 /* Upper bounds the hypervisor sizes its static tables with. The generator rejects larger systems. */
 #define PT_MAX_CPUS   8   /* physical CPUs on a board */
@@ -153,6 +153,26 @@ struct pt_vm {
 	uint32_t shell_control;/* 1 when the hypervisor shell may stop, start and restart it */
 };
 
+/*
+ * Time partitioning: a physical CPU shared by several VMs runs their vCPUs in a fixed cyclic
+ * schedule, the major frame `period` repeated for ever, window after window from the frame's
+ * start. Time in the frame after the last window (period - sum of lengths) is idle. Lengths are
+ * in nanoseconds; the generator checked that each is a whole number of counter ticks at
+ * pt_config.counter_hz and that each window's VM owns the CPU.
+ */
+struct pt_window {
+	uint32_t vm;           /* index into pt_config.vms */
+	uint32_t vcpu;         /* that VM's vCPU pinned to this CPU */
+	uint64_t length_ns;
+};
+
+struct pt_schedule {
+	uint32_t cpu;          /* physical CPU index */
+	uint32_t nwindows;     /* >= 1 */
+	uint64_t period_ns;    /* >= the sum of the window lengths */
+	const struct pt_window *windows;
+};
+
 struct pt_config {
 	uint32_t version;      /* PT_CONFIG_VERSION */
 	const char *system;    /* the system's name */
@@ -187,6 +207,11 @@ struct pt_config {
 	const struct pt_vm *vms;
 	uint32_t nchannels;
 	const struct pt_channel *channels;
+
+	/* Shared CPUs (`schedule:` in the description); a CPU not listed runs at most one vCPU. */
+	uint64_t counter_hz;   /* the board's counter frequency the schedule was checked against */
+	uint32_t nschedules;
+	const struct pt_schedule *schedules;
 };
 
 #define PT_PAGE_SIZE 4096u

@@ -82,4 +82,10 @@ static inline void vgic_hw_apr_clear(void)
 	*gich(GICH_APR) = 0;
 }
 
+/* The interface's state of a vCPU switched out on a shared pCPU. */
+static inline uint32_t vgic_hw_vmcr_read(void) { return *gich(GICH_VMCR); }
+static inline void vgic_hw_vmcr_write(uint32_t v) { *gich(GICH_VMCR) = v; }
+static inline uint32_t vgic_hw_apr_read(void) { return *gich(GICH_APR); }
+static inline void vgic_hw_apr_write(uint32_t v) { *gich(GICH_APR) = v; }
+
 #endif

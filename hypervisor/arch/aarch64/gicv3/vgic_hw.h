@@ -96,4 +96,11 @@ static inline void vgic_hw_apr_clear(void)
 	}
 }
 
+/* The interface's state of a vCPU switched out on a shared pCPU: VMCR and the group-1 active
+ * priorities (5 priority bits: one APR register; group 0 is unused). */
+static inline uint32_t vgic_hw_vmcr_read(void) { return (uint32_t)sysreg_read(ich_vmcr_el2); }
+static inline void vgic_hw_vmcr_write(uint32_t v) { sysreg_write(ich_vmcr_el2, v); }
+static inline uint32_t vgic_hw_apr_read(void) { return (uint32_t)sysreg_read(ich_ap1r0_el2); }
+static inline void vgic_hw_apr_write(uint32_t v) { sysreg_write(ich_ap1r0_el2, v); }
+
 #endif

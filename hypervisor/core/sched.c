@@ -1,0 +1,227 @@
+/*
+ * Time partitioning: a pCPU shared by several vCPUs runs them in the fixed cyclic schedule of
+ * pt_config.schedules (docs/scheduling.md). The major frame repeats for ever; window w of a frame
+ * starting at counter value S covers [S + end[w-1], S + end[w]) and belongs to one vCPU; what the
+ * windows leave of the period is idle. Window boundaries are absolute counter values, so a late
+ * switch never shifts the schedule: windows are neither shortened nor lengthened by a guest
+ * (only entered late by the few hundred instructions a switch takes).
+ *
+ * The EL2 timer (core/timer.c) fires at each boundary. A shared pCPU takes its interrupts
+ * through hyp_vectors_shared, whose IRQ entry (guest_irq_shared) saves the whole frame: when the
+ * window ends, the running vCPU's state goes into its vcpu_ctx (arch/aarch64/vcpu_ctx.c) and the
+ * pCPU returns to its idle loop, which resumes (or first enters) the next window's vCPU, or
+ * sleeps through an idle stretch or a window whose vCPU is off.
+ *
+ * Interrupts for a vCPU that is switched out wait: a passed-through SPI is made pending in its
+ * set (its physical line stays active, so it cannot interrupt the running window again); SGIs
+ * and doorbells are posted to its set by their senders; its virtual timer's state is restored
+ * with it and fires at once if it fell due meanwhile.
+ *
+ * Nothing here runs on a dedicated pCPU.
+ */
+#include <hyp/console.h>
+#include <hyp/cpu.h>
+#include <hyp/gic.h>
+#include <hyp/sched.h>
+#include <hyp/timer.h>
+#include <hyp/vgic.h>
+#include <hyp/vm.h>
+
+struct sched_cpu {
+	const struct pt_schedule *cfg;
+	struct vcpu *vcpu[SCHED_MAX_WINDOWS];
+	uint64_t end[SCHED_MAX_WINDOWS + 1];   /* counter ticks from the frame start; [n] = period */
+	uint64_t frame_start;
+	uint64_t deadline;                      /* absolute end of the current window */
+	uint64_t switches;
+	unsigned win;                           /* current window; nwindows: the idle rest */
+};
+
+/* Filled by sched_init() for the shared pCPUs only: not zeroed at boot (.noinit). */
+static struct sched_cpu sched_cpus[PT_MAX_CPUS] __section(".noinit.sched");
+static struct vcpu_ctx ctx_pool[PT_MAX_VCPUS] __section(".noinit.sched");
+
+extern char hyp_vectors_shared[];   /* arch/aarch64/vectors.S */
+
+static uint64_t ns_to_ticks(uint64_t ns)
+{
+	/* ns <= SCHED_MAX_NS (cfg_check) and the frequency < 2^32: no overflow. */
+	return ns * pt_config.counter_hz / 1000000000ull;
+}
+
+void sched_init(void)
+{
+	unsigned nctx = 0;
+
+	for (unsigned s = 0; s < pt_config.nschedules; s++) {
+		const struct pt_schedule *cfg = &pt_config.schedules[s];
+		struct sched_cpu *sc = &sched_cpus[cfg->cpu];
+		uint64_t t = 0;
+
+		sc->cfg = cfg;
+		for (unsigned w = 0; w < cfg->nwindows; w++) {
+			struct vcpu *v = &vms[cfg->windows[w].vm].vcpus[cfg->windows[w].vcpu];
+
+			sc->vcpu[w] = v;
+			t += ns_to_ticks(cfg->windows[w].length_ns);
+			sc->end[w] = t;
+			if (!v->ctx) {
+				v->ctx = &ctx_pool[nctx++];   /* cfg_check: at most PT_MAX_VCPUS */
+				v->ctx->saved = 0;
+			}
+		}
+		sc->end[cfg->nwindows] = ns_to_ticks(cfg->period_ns);
+		sc->switches = 0;
+		pcpus[cfg->cpu].sched = sc;
+		pcpus[cfg->cpu].vcpu = sc->vcpu[0];
+	}
+}
+
+/* Window `win` of the frame begun at frame_start is current: its vCPU, its deadline. */
+static void enter_window(struct sched_cpu *sc)
+{
+	sc->deadline = sc->frame_start + sc->end[sc->win];
+	timer_arm_sched(sc->deadline);
+}
+
+void sched_cpu_start(void)
+{
+	struct pcpu *c = this_cpu();
+	struct sched_cpu *sc = c->sched;
+
+	if (!sc)
+		return;
+	sysreg_write(vbar_el2, (uint64_t)(uintptr_t)hyp_vectors_shared);
+	isb();
+	sc->frame_start = timer_now();
+	sc->win = 0;
+	c->vcpu = sc->vcpu[0];
+	enter_window(sc);
+}
+
+/*
+ * Move to the window the counter is in now (normally the next one; several if the pCPU was
+ * held up for longer than a window, which only skips them: the schedule never shifts).
+ */
+bool sched_timer(struct pcpu *c)
+{
+	struct sched_cpu *sc = c->sched;
+	unsigned n = sc->cfg->nwindows;
+	uint64_t now = timer_now();
+
+	if (now < sc->deadline)
+		return false;   /* the console's deadline, not ours */
+	while (now >= sc->deadline) {
+		if (++sc->win > n || (sc->win == n && sc->end[n] == sc->end[n - 1])) {
+			sc->win = 0;
+			sc->frame_start += sc->end[n];
+		}
+		sc->deadline = sc->frame_start + sc->end[sc->win];
+	}
+	timer_arm_sched(sc->deadline);
+	sc->switches++;
+	return true;
+}
+
+static struct vcpu *window_vcpu(const struct sched_cpu *sc)
+{
+	return sc->win < sc->cfg->nwindows ? sc->vcpu[sc->win] : NULL;
+}
+
+void sched_idle_timer(void)
+{
+	struct pcpu *c = this_cpu();
+
+	if (c->sched && sched_timer(c))
+		c->vcpu = window_vcpu(c->sched);
+}
+
+/*
+ * The running vCPU `v` reached the end of its window (f: its frame, complete). Switch it out
+ * unless the new window is its own again; a vCPU asked to stop meanwhile leaves instead.
+ */
+static void preempt(struct vcpu *v, struct frame *f)
+{
+	struct pcpu *c = this_cpu();
+	struct vm *vm = v->vm;
+	struct vcpu *next = window_vcpu(c->sched);
+
+	if (next == v)
+		return;
+	spin_lock(&vm->lock);
+	if (v->state != VCPU_ON) {
+		spin_unlock(&vm->lock);
+		c->vcpu = next;
+		vcpu_leave(v);
+	}
+	v->running = 0;
+	spin_unlock(&vm->lock);
+	vcpu_ctx_save(v, f);
+	c->vcpu = next;
+	stack_switch(c->stack_top - FRAME_SIZE, vcpu_idle);
+}
+
+/* A physical interrupt while a vCPU of a shared pCPU runs (hyp_vectors_shared). */
+void guest_irq_shared(struct frame *f)
+{
+	struct pcpu *c = this_cpu();
+	struct vcpu *v = c->vcpu;
+	uint32_t intid = gic_ack();
+	bool ended = false;
+
+	if (!v)
+		panic_frame("interrupt from a guest on a pCPU without a vCPU", f);
+	if (intid >= INTID_SPURIOUS) {
+		/* nothing */
+	} else if (intid == pt_config.htimer_intid) {
+		gic_eoi(intid);
+		ended = sched_timer(c);
+		hyp_device_irq(intid);   /* the console's idle flush shares the timer */
+		gic_deactivate(intid);
+	} else if (intid < 16) {
+		/* Kicks; senders post SGIs for a shared pCPU's vCPUs into their sets (vgic_sgi.c). */
+		gic_eoi(intid);
+		gic_deactivate(intid);
+	} else if (intid == pt_config.maint_intid) {
+		gic_eoi(intid);
+		gic_deactivate(intid);
+		vgic_sync(v);
+	} else {
+		gic_eoi(intid);
+		dsb(sy);
+		if (hyp_device_irq(intid))
+			gic_deactivate(intid);
+		else
+			vgic_phys_irq_shared(v, intid);
+	}
+	if (ended)
+		preempt(v, f);
+	vcpu_after_trap(v);
+}
+
+bool sched_resume_ok(struct vcpu *v)
+{
+	return v->ctx && v->ctx->saved && v->state == VCPU_ON && !v->running;
+}
+
+void sched_resume(struct vcpu *v)
+{
+	struct frame *f = (struct frame *)(uintptr_t)(this_cpu()->stack_top - FRAME_SIZE);
+
+	vcpu_ctx_restore(v, f);
+	vgic_flush(v);   /* what was posted to it while it was out */
+	guest_enter(f);
+}
+
+void sched_discard(struct vcpu *v)
+{
+	if (v->ctx && v->ctx->saved) {
+		vgic_lr_discard(v);
+		v->ctx->saved = 0;
+	}
+}
+
+uint64_t sched_switches(unsigned cpu)
+{
+	return cpu < PT_MAX_CPUS && pcpus[cpu].sched ? pcpus[cpu].sched->switches : 0;
+}
