@@ -9,9 +9,11 @@
  * the difference of the two `insn` figures is what the hypervisor adds to the operation.
  *
  *   loop      an empty iteration (the loop's own cost, the same in both runs)
- *   hvc       PSCI_VERSION by HVC: the hypervisor's PSCI (natively: QEMU's)
- *   doorbell  PT_HVC_CHANNEL_NOTIFY of channel end 0 (natively: an unknown HVC)
- *   gicd      a GICD_ISENABLER1 write enabling INTID 33, already enabled (trapped, emulated)
+ *   hvc       PSCI_VERSION by HVC: the hypervisor's PSCI (natively: QEMU's; "smc" where the
+ *             PSCI conduit is SMC, as natively on the ZCU102)
+ *   doorbell  PT_HVC_CHANNEL_NOTIFY of channel end 0 (natively: an unknown HVC, or SMC)
+ *   gicd      a GICD_ISENABLER write enabling the UART's interrupt (INTID 33 on virt), already
+ *             enabled (trapped, emulated)
  *   vuart     a data register write of the (v)UART: '.' characters, N of them, then a newline
  *   sgi-rtt   a round trip: SGI 1 to vCPU 1, whose handler answers with SGI 2; vCPU 0 waits in
  *             WFI. Needs a second vCPU; skipped without one. Both vCPUs' instructions count:
@@ -22,9 +24,7 @@
 #include "uart.h"
 
 #define PT_HVC_CHANNEL_NOTIFY 0xc6000001u
-#define UART_DR_ADDR 0x09000000ul
-#define GICD_ISENABLER1 0x104
-#define INTID_UART 33
+#define CDNS_FIFO 0x30   /* a Cadence UART's data register */
 
 /* Ticks for n iterations of body, counter read right before and after. */
 #define MEASURE(n, body) ({ \
@@ -51,7 +51,10 @@ extern volatile uint64_t irq_pongs;   /* irq.c: SGI 2 interrupts taken */
 
 void cost(uint64_t n)
 {
-	volatile uint32_t *dr = (volatile uint32_t *)UART_DR_ADDR;
+	volatile uint32_t *dr = (volatile uint32_t *)(uart_base + (uart_cadence ? CDNS_FIFO : 0));
+	volatile uint32_t *isenabler = gicd(GICD_ISENABLER + 4 * (uart_intid / 32));
+	uint32_t bit = 1u << (uart_intid % 32);
+	void (*sgi_to)(unsigned, unsigned) = gic_v2 ? gic2_sgi_to : gic3_sgi_to;
 	uint64_t t;
 
 	if (!n)
@@ -59,13 +62,20 @@ void cost(uint64_t n)
 	irq_setup();
 	t = MEASURE(n, (void)0);
 	report("loop", n, t);
-	t = MEASURE(n, hvc_call(PSCI_VERSION, 0, 0, 0));
-	report("hvc", n, t);
-	t = MEASURE(n, hvc_call(PT_HVC_CHANNEL_NOTIFY, 0, 0, 0));
+	/* Natively on a board whose PSCI conduit is SMC, an HVC would be UNDEFINED. */
+	if (psci_smc) {
+		t = MEASURE(n, smc_call(PSCI_VERSION, 0, 0, 0));
+		report("smc", n, t);
+		t = MEASURE(n, smc_call(PT_HVC_CHANNEL_NOTIFY, 0, 0, 0));
+	} else {
+		t = MEASURE(n, hvc_call(PSCI_VERSION, 0, 0, 0));
+		report("hvc", n, t);
+		t = MEASURE(n, hvc_call(PT_HVC_CHANNEL_NOTIFY, 0, 0, 0));
+	}
 	report("doorbell", n, t);
-	gic_enable(0, INTID_UART, 0x80);
-	t = MEASURE(n, *gicd(GICD_ISENABLER1) = 1u << (INTID_UART - 32));
-	gic_disable(0, INTID_UART);
+	gic_enable(0, uart_intid, 0x80);
+	t = MEASURE(n, *isenabler = bit);
+	gic_disable(0, uart_intid);
 	report("gicd", n, t);
 	t = MEASURE(n, *dr = '.');
 	putc('\n');
@@ -78,7 +88,7 @@ void cost(uint64_t n)
 	irq_pongs = 0;
 	irqs_off();
 	t = MEASURE(n, ({
-		gic_sgi_to(1, 1);
+		sgi_to(1, 1);
 		while (irq_pongs <= __i)
 			wait_irq(), irqs_on(), irqs_off();
 	}));

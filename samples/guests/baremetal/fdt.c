@@ -4,7 +4,8 @@
  * The blob comes from outside this program, so every offset and length is checked against the
  * blob's own totalsize and block sizes before use, and strings count only if NUL-terminated inside
  * their block. Values are big-endian and may be unaligned with respect to 8 bytes: read bytewise
- * (we run with the MMU off, where unaligned accesses fault).
+ * (we run with the MMU off, where unaligned accesses fault). Besides /chosen, /cpus and the
+ * channels, the one walk finds the console UART, the GIC and the PSCI conduit (plat.c uses them).
  */
 #include "fdt.h"
 
@@ -45,6 +46,307 @@ static long bounded_strlen(const uint8_t *p, const uint8_t *end)
 	return -1;
 }
 
+/*
+ * Device discovery. The walk keeps, for each depth (the root is 1, its children 2), the node's
+ * name, the #address-cells/#size-cells and `ranges` it gives its children, and what the node
+ * itself may be (by its compatible string), with pointers to its reg and interrupts; the node is
+ * judged at its end, when all its properties have been seen. Nodes deeper than MAX_DEPTH are
+ * walked over but not looked at. Everything is static: fdt_read() runs once, on vCPU 0 (whose
+ * stack is small), before anything else; and not zeroed at entry (NOINIT: every field is written
+ * before it is read), which would cost more than the reading.
+ */
+#define NOINIT       __attribute__((section(".noinit.fdt")))
+#define MAX_DEPTH    8
+#define MAX_UARTS    4
+#define MAX_ALIASES  8
+
+struct level {
+	const char *name;
+	uint32_t addr_cells, size_cells;     /* for its children (defaults 2 and 1) */
+	const uint8_t *ranges;               /* NULL: no ranges property (children untranslatable) */
+	uint32_t ranges_len;
+	enum fdt_kind kind;
+	int disabled, psci;
+	const uint8_t *reg, *irq;
+	uint32_t reg_len, irq_len;
+	const char *method;
+};
+
+struct uart_cand {
+	struct fdt_dev dev;
+	unsigned depth;
+	const char *names[MAX_DEPTH + 1];    /* names[2..depth]: the path from the root */
+};
+
+static NOINIT struct level lv[MAX_DEPTH + 1];
+static NOINIT struct uart_cand uarts[MAX_UARTS];
+static NOINIT unsigned nuarts, naliases;
+static NOINIT const char *alias_name[MAX_ALIASES], *alias_path[MAX_ALIASES];
+
+/*
+ * What a compatible string names. The vendor prefix first: this runs for every compatible
+ * string of the tree before the first character can be printed (hypervisor/bench.sh).
+ */
+static enum fdt_kind kind_of(const char *s, int *psci)
+{
+	if (starts_with(s, "arm,")) {
+		s += 4;
+		switch (s[0]) {
+		case 'p':
+			if (streq(s, "pl011"))
+				return FDT_PL011;
+			if (starts_with(s, "psci"))
+				*psci = 1;   /* and no device: classify() stops */
+			break;
+		case 's':
+			return streq(s, "sbsa-uart") ? FDT_PL011 : FDT_NONE;
+		case 'g':
+			return streq(s, "gic-v3") ? FDT_GICV3 : streq(s, "gic-400") ? FDT_GICV2 : FDT_NONE;
+		case 'c':
+			return streq(s, "cortex-a15-gic") || streq(s, "cortex-a7-gic") ? FDT_GICV2 : FDT_NONE;
+		}
+	} else if (s[0] == 'c' || s[0] == 'x') {
+		if (streq(s, "cdns,uart-r1p12") || streq(s, "cdns,uart-r1p8") ||
+		    streq(s, "xlnx,xuartps"))
+			return FDT_CADENCE;
+	}
+	return FDT_NONE;
+}
+
+/*
+ * The first string of a compatible list (len bytes at val, NUL-terminated: so is every string
+ * in it) that names a kind we know.
+ */
+static void classify(struct level *l, const uint8_t *val, uint32_t len)
+{
+	const uint8_t *end = val + len;
+
+	for (const uint8_t *s = val; s < end; s++) {
+		l->kind = kind_of((const char *)s, &l->psci);
+		if (l->kind != FDT_NONE || l->psci)
+			return;
+		while (*s)   /* to the next string */
+			s++;
+	}
+}
+
+/* n cells (0..2) at p, big-endian. */
+static uint64_t cells(const uint8_t *p, uint32_t n)
+{
+	uint64_t v = 0;
+
+	for (uint32_t i = 0; i < n; i++)
+		v = v << 32 | be32(p + 4 * i);
+	return v;
+}
+
+/*
+ * Translate address a of a node at depth d up to the root's address space (IPAs), through each
+ * ancestor bus's `ranges`. 0 if it cannot be translated (then *a is unusable).
+ */
+static int translate(uint64_t *a, unsigned d)
+{
+	for (unsigned b = d - 1; b >= 2; b--) {   /* b: the bus the address is in */
+		const struct level *bus = &lv[b];
+		uint32_t ca = bus->addr_cells, cs = bus->size_cells, pa = lv[b - 1].addr_cells;
+		uint32_t entry = 4 * (ca + pa + cs);
+		int hit = 0;
+
+		if (!bus->ranges)
+			return 0;
+		if (!bus->ranges_len)
+			continue;   /* `ranges;`: the same address space */
+		if (ca > 2 || pa > 2 || cs > 2 || !ca || !pa)
+			return 0;
+		for (uint32_t off = 0; off + entry <= bus->ranges_len; off += entry) {
+			const uint8_t *r = bus->ranges + off;
+			uint64_t child = cells(r, ca), parent = cells(r + 4 * ca, pa);
+			uint64_t size = cells(r + 4 * (ca + pa), cs);
+			if (*a >= child && *a - child < size) {
+				*a = parent + (*a - child);
+				hit = 1;
+				break;
+			}
+		}
+		if (!hit)
+			return 0;
+	}
+	return 1;
+}
+
+/* A node we know ends at depth d: read its reg (two entries at most) and first interrupt. */
+static int device(unsigned d, struct fdt_dev *dev)
+{
+	const struct level *l = &lv[d], *parent = &lv[d - 1];
+	uint32_t ac = parent->addr_cells, sc = parent->size_cells, entry = 4 * (ac + sc);
+
+	if (!l->reg || ac < 1 || ac > 2 || sc > 2 || l->reg_len < entry)
+		return 0;
+	dev->kind = l->kind;
+	dev->nreg = 0;
+	dev->base[1] = dev->size[1] = 0;
+	for (uint32_t off = 0; off + entry <= l->reg_len && dev->nreg < 2; off += entry) {
+		uint64_t base = cells(l->reg + off, ac);
+		if (!translate(&base, d))
+			return 0;
+		dev->base[dev->nreg] = base;
+		dev->size[dev->nreg++] = cells(l->reg + off + 4 * ac, sc);
+	}
+	dev->intid = 0;
+	if (l->irq && l->irq_len >= 12) {   /* <type number flags>, the GIC's binding */
+		uint32_t type = be32(l->irq), num = be32(l->irq + 4);
+		if (type == 0 && num < 988)
+			dev->intid = num + 32;
+		else if (type == 1 && num < 16)
+			dev->intid = num + 16;
+	}
+	return 1;
+}
+
+/* The property names node_prop() looks at. */
+enum { P_OTHER, P_COMPATIBLE, P_REG, P_RANGES, P_INTERRUPTS, P_ADDR_CELLS, P_SIZE_CELLS,
+       P_STATUS, P_METHOD };
+
+/* By length and first letter first: most names are none of these. */
+static unsigned name_id(const char *n, long len)
+{
+	switch (len) {
+	case 3:
+		return streq(n, "reg") ? P_REG : P_OTHER;
+	case 6:
+		return n[0] == 'r' ? (streq(n, "ranges") ? P_RANGES : P_OTHER) :
+		       n[0] == 's' ? (streq(n, "status") ? P_STATUS : P_OTHER) :
+		       n[0] == 'm' ? (streq(n, "method") ? P_METHOD : P_OTHER) : P_OTHER;
+	case 10:
+		return n[0] == 'c' ? (streq(n, "compatible") ? P_COMPATIBLE : P_OTHER) :
+		       n[0] == 'i' ? (streq(n, "interrupts") ? P_INTERRUPTS : P_OTHER) : P_OTHER;
+	case 11:
+		return n[0] == '#' && streq(n, "#size-cells") ? P_SIZE_CELLS : P_OTHER;
+	case 14:
+		return n[0] == '#' && streq(n, "#address-cells") ? P_ADDR_CELLS : P_OTHER;
+	}
+	return P_OTHER;
+}
+
+/* A property of a node we may want. */
+static void node_prop(struct level *l, unsigned id, const uint8_t *val, uint32_t len, int is_str)
+{
+	switch (id) {
+	case P_COMPATIBLE:
+		if (is_str)
+			classify(l, val, len);
+		break;
+	case P_REG:
+		l->reg = val, l->reg_len = len;
+		break;
+	case P_RANGES:
+		l->ranges = val, l->ranges_len = len;
+		break;
+	case P_INTERRUPTS:
+		l->irq = val, l->irq_len = len;
+		break;
+	case P_ADDR_CELLS:
+		if (len == 4)
+			l->addr_cells = be32(val);
+		break;
+	case P_SIZE_CELLS:
+		if (len == 4)
+			l->size_cells = be32(val);
+		break;
+	case P_STATUS:
+		if (is_str)
+			l->disabled = !streq((const char *)val, "okay") && !streq((const char *)val, "ok");
+		break;
+	case P_METHOD:
+		if (is_str)
+			l->method = (const char *)val;
+		break;
+	}
+}
+
+static void node_end(unsigned d, struct fdt_info *info)
+{
+	struct level *l = &lv[d];
+
+	if (l->psci && l->method)
+		info->psci_smc = streq(l->method, "smc") ? 1 : streq(l->method, "hvc") ? 0 : -1;
+	if (l->kind == FDT_NONE || l->disabled)
+		return;
+	if (l->kind == FDT_GICV3 || l->kind == FDT_GICV2) {
+		if (info->gic.kind == FDT_NONE && !device(d, &info->gic))
+			info->gic.kind = FDT_NONE;
+	} else if (nuarts < MAX_UARTS) {
+		struct uart_cand *c = &uarts[nuarts];
+		if (!device(d, &c->dev))
+			return;
+		nuarts++;
+		c->depth = d;
+		for (unsigned i = 2; i <= d; i++)
+			c->names[i] = lv[i].name;
+	}
+}
+
+/* Field by field: a structure assignment may become a call to memcpy, which we do not have. */
+static void dev_copy(struct fdt_dev *to, const struct fdt_dev *from)
+{
+	to->kind = from->kind;
+	to->nreg = from->nreg;
+	for (unsigned i = 0; i < 2; i++)
+		to->base[i] = from->base[i], to->size[i] = from->size[i];
+	to->intid = from->intid;
+}
+
+/*
+ * Does a path ("/a/b@1", maybe followed by ":options") name the node with these names? A path
+ * component may leave out the unit address ("/serial" for serial@9000000).
+ */
+static int path_is(const char *p, const struct uart_cand *c)
+{
+	for (unsigned i = 2; i <= c->depth; i++) {
+		const char *n = c->names[i];
+		if (*p++ != '/')
+			return 0;
+		while (*p && *p != '/' && *p != ':' && *p == *n)
+			p++, n++;
+		if ((*p && *p != '/' && *p != ':') || (*n && *n != '@'))
+			return 0;
+	}
+	return !*p || *p == ':';
+}
+
+/*
+ * The console: the UART stdout-path names (itself or through an alias), else the first PL011
+ * (a VM's vUART: a passed-through Cadence UART may come before it), else the first UART.
+ */
+static void pick_uart(const char *stdout_path, struct fdt_info *info)
+{
+	const char *p = stdout_path;
+
+	if (p && *p != '/') {
+		const char *alias = p;
+		p = 0;
+		for (unsigned i = 0; i < naliases && !p; i++) {
+			const char *a = alias, *n = alias_name[i];
+			while (*n && *a == *n)
+				a++, n++;
+			if (!*n && (!*a || *a == ':'))
+				p = alias_path[i];
+		}
+	}
+	for (unsigned i = 0; p && i < nuarts; i++)
+		if (path_is(p, &uarts[i])) {
+			dev_copy(&info->uart, &uarts[i].dev);
+			return;
+		}
+	for (unsigned i = 0; i < nuarts; i++)
+		if (uarts[i].dev.kind == FDT_PL011) {
+			dev_copy(&info->uart, &uarts[i].dev);
+			return;
+		}
+	if (nuarts)
+		dev_copy(&info->uart, &uarts[0].dev);
+}
+
 int fdt_read(const void *blob, struct fdt_info *info)
 {
 	const uint8_t *b = blob;
@@ -59,9 +361,13 @@ int fdt_read(const void *blob, struct fdt_info *info)
 
 	const uint8_t *p = b + off_struct, *end = p + size_struct;
 	const uint8_t *strings = b + off_strings, *strings_end = strings + size_strings;
+	const char *stdout_path = 0;
 	int depth = 0;
-	enum { OTHER, CHOSEN, CPUS, CHANNEL } in = OTHER;   /* the depth-1 node we are inside */
+	enum { OTHER, CHOSEN, CPUS, CHANNEL, ALIASES } in = OTHER;   /* the depth-2 node we are in */
 
+	nuarts = naliases = 0;
+	info->uart.kind = info->gic.kind = FDT_NONE;
+	info->psci_smc = -1;
 	while (p + 4 <= end) {
 		uint32_t tok = be32(p);
 		p += 4;
@@ -74,6 +380,7 @@ int fdt_read(const void *blob, struct fdt_info *info)
 			depth++;
 			if (depth == 2) {
 				in = streq(name, "chosen") ? CHOSEN : streq(name, "cpus") ? CPUS :
+				     streq(name, "aliases") ? ALIASES :
 				     starts_with(name, "channel@") ? CHANNEL : OTHER;
 				if (in == CHANNEL && info->nchannels < FDT_MAX_CHANNELS)
 					info->nchannels++;
@@ -82,12 +389,28 @@ int fdt_read(const void *blob, struct fdt_info *info)
 			}
 			else if (depth == 3 && in == CPUS && starts_with(name, "cpu@"))
 				info->ncpus++;
+			if (depth <= MAX_DEPTH) {
+				struct level *l = &lv[depth];
+				l->name = name;
+				l->addr_cells = 2;
+				l->size_cells = 1;
+				l->ranges = 0;
+				l->ranges_len = 0;
+				l->kind = FDT_NONE;
+				l->disabled = l->psci = 0;
+				l->reg = l->irq = 0;
+				l->reg_len = l->irq_len = 0;
+				l->method = 0;
+			}
 			p += (n + 1 + 3) & ~3ul;
 			break;
 		}
 		case FDT_END_NODE:
-			if (--depth < 0)
+			if (depth < 1)
 				return -1;
+			if (depth <= MAX_DEPTH && depth >= 2)
+				node_end((unsigned)depth, info);
+			depth--;
 			break;
 		case FDT_PROP: {
 			if (p + 8 > end)
@@ -97,8 +420,11 @@ int fdt_read(const void *blob, struct fdt_info *info)
 			if (len > (uint32_t)(end - val) || nameoff >= size_strings)
 				return -1;
 			const char *pname = (const char *)strings + nameoff;
-			if (bounded_strlen(strings + nameoff, strings_end) < 0)
+			long nlen = bounded_strlen(strings + nameoff, strings_end);
+			if (nlen < 0)
 				return -1;
+			if (depth < 1)
+				return -1;   /* a property outside any node */
 			/* A string property counts only if it ends inside its own value. */
 			int is_str = len > 0 && val[len - 1] == 0;
 			if (depth == 2 && in == CHOSEN && is_str) {
@@ -106,6 +432,14 @@ int fdt_read(const void *blob, struct fdt_info *info)
 					info->vm_name = (const char *)val;
 				else if (streq(pname, "bootargs"))
 					info->bootargs = (const char *)val;
+				else if (streq(pname, "stdout-path") ||
+					 (streq(pname, "linux,stdout-path") && !stdout_path))
+					stdout_path = (const char *)val;
+			}
+			if (depth == 2 && in == ALIASES && is_str && val[0] == '/' &&
+			    naliases < MAX_ALIASES) {
+				alias_name[naliases] = pname;
+				alias_path[naliases++] = (const char *)val;
 			}
 			if (depth == 2 && in == CHANNEL) {
 				/* reg: two address and two size cells (Partita's device trees). */
@@ -121,13 +455,21 @@ int fdt_read(const void *blob, struct fdt_info *info)
 					c->endpoint = be32(val);
 				}
 			}
+			if (depth <= MAX_DEPTH) {
+				unsigned id = name_id(pname, nlen);
+				if (id != P_COMPATIBLE || depth >= 2)   /* the root is no device */
+					node_prop(&lv[depth], id, val, len, is_str);
+			}
 			p = val + ((len + 3) & ~3u);
 			break;
 		}
 		case FDT_NOP:
 			break;
 		case FDT_END:
-			return depth == 0 ? 0 : -1;
+			if (depth != 0)
+				return -1;
+			pick_uart(stdout_path, info);
+			return 0;
 		default:
 			return -1;
 		}

@@ -14,15 +14,35 @@ struct fdt_channel {
 	unsigned endpoint;      /* partita,endpoint: 0 or 1 */
 };
 
+/* What a device node of interest is. */
+enum fdt_kind { FDT_NONE, FDT_PL011, FDT_CADENCE, FDT_GICV3, FDT_GICV2 };
+
+/* A device found by its compatible string: its first two reg entries, translated to IPAs. */
+struct fdt_dev {
+	enum fdt_kind kind;     /* FDT_NONE: not found */
+	unsigned nreg;          /* reg entries read (at most 2) */
+	uint64_t base[2], size[2];
+	unsigned intid;         /* its first interrupt (SPI + 32, PPI + 16), 0 if none or unknown */
+};
+
 struct fdt_info {
 	const char *vm_name;    /* /chosen/partita,vm-name, or NULL */
 	const char *bootargs;   /* /chosen/bootargs, or NULL */
 	unsigned ncpus;         /* cpu@N nodes under /cpus */
 	unsigned nchannels;     /* channel@ nodes under /, in order (at most FDT_MAX_CHANNELS) */
 	struct fdt_channel channels[FDT_MAX_CHANNELS];
+	/*
+	 * The hardware, valid only when fdt_read() returned 0: the console UART (the node
+	 * /chosen/stdout-path names, directly or through /aliases; else the first enabled arm,pl011
+	 * or arm,sbsa-uart; else the first Cadence UART), the interrupt controller (arm,gic-v3: reg
+	 * GICD, GICR; arm,gic-400 / arm,cortex-a15-gic / arm,cortex-a7-gic: reg GICD, GICC) and the
+	 * PSCI conduit. Addresses are translated through the buses' `ranges`.
+	 */
+	struct fdt_dev uart, gic;
+	int psci_smc;           /* /psci method: 1 "smc", 0 "hvc", -1 not said */
 };
 
-/* 0 on success, -1 if the blob is not a sane FDT (fields then stay as they were). */
+/* 0 on success, -1 if the blob is not a sane FDT (then only some fields may have been set). */
 int fdt_read(const void *blob, struct fdt_info *info);
 
 #endif

@@ -25,6 +25,11 @@ uint64_t number(const char *s, const char **end);
 void line(const char *a, uint64_t n, int hex, const char *b);
 int64_t hvc_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
 int64_t smc_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
+extern uint8_t psci_smc;        /* the PSCI conduit is SMC (plat.c), not HVC */
+static inline int64_t psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	return psci_smc ? smc_call(fn, a1, a2, a3) : hvc_call(fn, a1, a2, a3);
+}
 void secondary_start(void);   /* PSCI CPU_ON entry of this guest, x0 = CPU number */
 
 extern unsigned ncpus;          /* vCPUs of this VM, from the device tree */

@@ -19,9 +19,13 @@
  *   smc=FID       SMC #0 likewise
  *   maxboots=K    a VM that restarts: from boot K on (PT_HVC_VM_BOOTS), skip the rest and power off
  *   timing        print the counter at entry and at the first character (see hypervisor/bench.sh)
+ *   platform      print the GIC, UART and PSCI conduit in use (plat.c)
  *   off           PSCI SYSTEM_OFF          reset   PSCI SYSTEM_RESET
  *   and the interrupt commands of irq.c (tick=, pingpong=, prio16, latency=, ...), the
  *   victim of the attack tests (victim.c: victim=N) and the attacks themselves (attack.c)
+ *
+ * Its devices (console UART, GIC v3 or v2, PSCI conduit) are where the DTB says, else at QEMU
+ * virt's addresses (plat.c): they are found before the first character is printed.
  *
  * Addresses are guest-physical (IPAs): a guest cannot name a physical address at all. Misbehaving
  * commands are how the isolation tests provoke the hypervisor. Without an `off`, vCPU 0 ends in
@@ -33,6 +37,7 @@
 #include "gic.h"
 #include "guest.h"
 #include "irq.h"
+#include "plat.h"
 #include "uart.h"
 #include "victim.h"
 
@@ -125,7 +130,7 @@ int word_is(const char *w, const char *key, const char **arg)
 
 static void power(uint32_t fn)
 {
-	hvc_call(fn, 0, 0, 0);
+	psci_call(fn, 0, 0, 0);
 	puts("psci call returned!\n");   /* should never get here */
 }
 
@@ -185,7 +190,7 @@ static void run(const char *cmd, uint64_t entry_ticks)
 			((void (*)(void))addr)();
 		} else if (word_is(w, "cpu_on=", &a)) {
 			uint64_t mpidr = number(a, &a);
-			int64_t r = hvc_call(PSCI_CPU_ON, mpidr, (uint64_t)secondary_start, mpidr);
+			int64_t r = psci_call(PSCI_CPU_ON, mpidr, (uint64_t)secondary_start, mpidr);
 			line("cpu_on ", mpidr, 1, "");
 			line(" -> ", (uint64_t)r, 0, "\n");
 		} else if (word_is(w, "hvc=", &a) || word_is(w, "smc=", &a)) {
@@ -236,6 +241,8 @@ static void run(const char *cmd, uint64_t entry_ticks)
 		} else if (word_is(w, "timing", &a)) {
 			line("timing: entry ", entry_ticks, 0, " ticks");
 			line(", first char ", first_char_ticks, 0, " ticks\n");
+		} else if (word_is(w, "platform", &a)) {
+			plat_print();
 		} else if (word_is(w, "off", &a)) {
 			power(PSCI_SYSTEM_OFF);
 		} else if (word_is(w, "reset", &a)) {
@@ -262,7 +269,15 @@ void main(const void *dtb, uint64_t entry_ticks)
 	if (frq >= 1000)
 		ticks_per_ms = frq / 1000;
 
+#ifdef NATIVE_DTB
+	/* A test build: a DTB loaded at a fixed address (Makefile: NATIVE_DTB), when there is one. */
+	const uint8_t *at = (const uint8_t *)NATIVE_DTB;
+	if (!dtb && at[0] == 0xd0 && at[1] == 0x0d && at[2] == 0xfe && at[3] == 0xed)
+		dtb = at;
+#endif
 	int bad = dtb && fdt_read(dtb, &guest_dt) != 0;
+	/* Nothing may be printed before this: the console may not be where the defaults say. */
+	plat_setup(dtb && !bad ? &guest_dt : 0);
 #ifdef NATIVE_BOOTARGS
 	/* The native build runs on bare QEMU at EL1, entered as an ELF without a DTB. */
 	if (!guest_dt.bootargs)
@@ -278,7 +293,7 @@ void main(const void *dtb, uint64_t entry_ticks)
 	if (ncpus > MAX_CPUS)
 		ncpus = MAX_CPUS;
 	for (unsigned c = 1; c < ncpus; c++) {
-		int64_t r = hvc_call(PSCI_CPU_ON, c, (uint64_t)secondary_start, c);
+		int64_t r = psci_call(PSCI_CPU_ON, c, (uint64_t)secondary_start, c);
 		if (r != 0) {
 			line("cpu_on ", c, 0, "");
 			line(" failed: ", (uint64_t)r, 0, "\n");

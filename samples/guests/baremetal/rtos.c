@@ -5,16 +5,18 @@
  *
  *   1. priority bits: write 0xff to INTID 32's priority byte and shift what reads back until
  *      bit 0 is set (FreeRTOS's configuration check, which never ends on a GIC that reads 0);
- *   2. binary point: write 0 to ICC_BPR1_EL1, read back the smallest the interface allows;
- *   3. running priority: ICC_RPR_EL1 reads idle (0xff) in thread mode and the handler's
- *      priority inside it;
+ *   2. binary point: write 0 to ICC_BPR1_EL1 (GICv2: GICC_BPR), read back the smallest the
+ *      interface allows;
+ *   3. running priority: ICC_RPR_EL1 (GICC_RPR) reads idle (0xff) in thread mode and the
+ *      handler's priority inside it;
  *   4. preemption: inside the handler of SGI 8 (priority 0xc0), with interrupts unmasked as an
  *      RTOS does for nesting, SGI 9 (0x40) is taken at once and SGI 10 (0xe0) only after SGI 8's
  *      EOI;
  *   5. group priority: a handler at 0xd0 and SGI 11 at 0xc0, with binary points 3, 4, 5: SGI 11
- *      preempts only while their group priorities (ICC_BPR1: bits [7:BPR]) differ;
- *   6. priority mask: with ICC_PMR_EL1 at 0x80 (an RTOS critical section) a 0xc0 interrupt
- *      waits; it is taken as soon as the mask is lowered;
+ *      preempts only while their group priorities (ICC_BPR1: bits [7:BPR]) differ; on a GICv2
+ *      the same with GICC_BPR 2, 3, 4 (group 0: bits [7:BPR+1]);
+ *   6. priority mask: with ICC_PMR_EL1 (GICC_PMR) at 0x80 (an RTOS critical section) a 0xc0
+ *      interrupt waits; it is taken as soon as the mask is lowered;
  *   7. a periodic tick (virtual timer, 1 ms, priority 0xa0) driving two tasks with their own
  *      stacks: the tick asks for a switch, the running task yields to the other at its next
  *      check. N ticks, then each task's share.
@@ -49,7 +51,7 @@ static void mark(char c, unsigned id)
 
 static uint64_t rpr(void)
 {
-	return SYSREG_READ(icc_rpr_el1) & 0xff;
+	return gic_rpr();
 }
 
 /*
@@ -213,10 +215,9 @@ void rtos(uint64_t n, uint64_t tpm)
 	line(v ? ", " : ", no priority bits", v ? 8 - bits : 0, 0, v ? " priority bits\n" : "\n");
 
 	/* 2. Binary point: ask for 0, get the interface's smallest. */
-	SYSREG_WRITE(icc_bpr1_el1, 0);
-	ISB();
-	bpr = SYSREG_READ(icc_bpr1_el1);
-	line("rtos: icc_bpr1 0 reads ", bpr, 0, "\n");
+	gic_set_bpr(0);
+	bpr = gic_bpr();
+	line(gic_v2 ? "rtos: gicc_bpr 0 reads " : "rtos: icc_bpr1 0 reads ", bpr, 0, "\n");
 
 	/* 3, 4. Running priority and preemption. */
 	line("rtos: rpr idle ", rpr(), 1, "\n");
@@ -231,31 +232,28 @@ void rtos(uint64_t n, uint64_t tpm)
 	line(", nested 09 ", rpr_seen[SGI_HIGH], 1, "");
 	line(", 10 after 08 ", rpr_seen[SGI_LOWER], 1, "\n");
 
-	/* 5. Group priority: 0xc0 against a handler at 0xd0, binary point 3 then 4. */
+	/* 5. Group priority: 0xc0 against a handler at 0xd0, binary point 3, 4, then 5. */
 	gic_enable(0, SGI_OUTER, 0xd0);
 	gic_enable(0, SGI_GROUP, 0xc0);
-	for (uint64_t b = 3; b <= 5; b++) {
-		SYSREG_WRITE(icc_bpr1_el1, b);
-		ISB();
+	for (unsigned b = 3; b <= 5; b++) {
+		/* GICC_BPR N (group 0): group priority [7:N+1]; ICC_BPR1 N: [7:N] */
+		char v3[] = "bpr1 N, 12 at 0xd0, 11 at 0xc0", v2[] = "bpr N, 12 at 0xd0, 11 at 0xc0";
+		gic_set_bpr(gic_v2 ? b - 1 : b);
 		norder = 0;
 		gic_sgi_to(0, SGI_OUTER);
 		settle();
-		char what[] = "bpr1 N, 12 at 0xd0, 11 at 0xc0";
-		what[5] = (char)('0' + (SYSREG_READ(icc_bpr1_el1) & 7));
-		show_order(what);
+		v3[5] = v2[4] = (char)('0' + gic_bpr());
+		show_order(gic_v2 ? v2 : v3);
 	}
-	SYSREG_WRITE(icc_bpr1_el1, 0);
-	ISB();
+	gic_set_bpr(0);
 
 	/* 6. Priority mask: a critical section holds a 0xc0 interrupt back. */
-	SYSREG_WRITE(icc_pmr_el1, 0x80);
-	ISB();
+	gic_set_pmr(0x80);
 	norder = 0;
 	gic_sgi_to(0, SGI_GROUP);
 	settle();
 	line("rtos: pmr 0x80: 0xc0 interrupt taken ", norder / 3, 0, " times");
-	SYSREG_WRITE(icc_pmr_el1, 0xff);
-	ISB();
+	gic_set_pmr(0xff);
 	settle();
 	line(", after pmr 0xff ", norder / 3, 0, " times\n");
 	norder = 0;

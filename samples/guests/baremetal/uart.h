@@ -1,10 +1,19 @@
-/* Console output on the PL011 at 0x09000000 (Partita's vUART), and tiny formatting helpers. */
+/*
+ * The console: a PL011 (or SBSA UART: Partita's vUART) or a Cadence UART (the ZCU102's), where the
+ * device tree says (plat.c), else at the build's default (QEMU virt's PL011 at 0x09000000); and
+ * tiny formatting helpers.
+ */
 #ifndef BM_UART_H
 #define BM_UART_H
 
 #include <stdint.h>
 
 extern uint64_t first_char_ticks;   /* counter value just before the first character */
+extern uint64_t uart_base;          /* plat.c */
+extern uint8_t uart_cadence;        /* 1: a Cadence UART, 0: a PL011 */
+extern unsigned uart_intid;         /* its interrupt */
+
+void uart_setup(void);               /* once the UART is known: enable it if it needs that */
 
 void putc(char c);
 void puts(const char *s);            /* no newline added */

@@ -10,6 +10,9 @@
  * and at the end read everything again. The forged bytes would point the victim's vCPU at a fake struct vm in this
  * VM's RAM, assuming the test layout (hypervisor at PA 0x40000000, 6 MiB; this VM's RAM right
  * after it, PA = IPA + 0x600000): the low three bytes 0xf00000 name IPA 0x40900000.
+ *
+ * On a GICv2 there are no redistributors (the SGI/PPI priorities are banked distributor
+ * registers): the gicr-prio attacks say so and stop; sgi-garbage and sgi-storm use GICD_SGIR.
  */
 #include "attack.h"
 #include "gic.h"
@@ -22,6 +25,8 @@
 #define PRIO_FROM    0x41cul
 #define FAKE_VM_IPA  0x40900000ul
 #define FAKE_PTR_LOW 0xf00000ull  /* low 3 bytes of FAKE_VM_IPA's PA in the test layout */
+#define GICR_CHECKS  "that accesses at GICR SGI_base + 0x41c..0x420, past a vCPU's priority " \
+		     "array, read 0 before and after writes, leaked 0x0"
 
 static const unsigned sizes[] = { 4, 1, 2, 8 };   /* 4 first: the size of the old leak */
 
@@ -72,6 +77,8 @@ static void prio_overflow(unsigned frame)
 void atk_gicr_prio(const char *arg)
 {
 	(void)arg;
+	if (atk_no_gicr("gicr-prio", GICR_CHECKS))
+		return;
 	prio_overflow(ncpus - 1);
 }
 
@@ -89,6 +96,8 @@ void atk_gicr_prio_2vcpu(const char *arg)
 	uint64_t calls = 0, prio0 = GICR_WINDOW + SGI_BASE + 0x400;
 
 	(void)arg;
+	if (atk_no_gicr("gicr-prio-2vcpu", GICR_CHECKS " from vCPU 1 while vCPU 0 is busy"))
+		return;
 	if (ncpus < 2) {
 		puts("gicr-prio-2vcpu: needs 2 vCPUs\n");
 		return;
@@ -127,6 +136,25 @@ static const uint64_t sgi_patterns[] = {
 };
 #define NPATTERNS (sizeof(sgi_patterns) / sizeof(sgi_patterns[0]))
 
+/*
+ * GICD_SGIR (GICv2): target list filter 01 (all but me), the reserved filter 11, target lists
+ * naming CPU interfaces 1..7 only, with NSATT and the reserved bits [14:4] and [31:26] too. The
+ * SGI number is or-ed in.
+ */
+static const uint32_t sgir_patterns[] = {
+	1u << 24,                                /* everybody but me */
+	(1u << 24) | (0xffu << 16),
+	3u << 24,                                /* reserved filter */
+	(3u << 24) | (0xffu << 16),
+	0xfeu << 16,                             /* CPUs 1..7 */
+	(0xfeu << 16) | (1u << 15),              /* NSATT */
+	(0xfeu << 16) | (0x7ffu << 4),           /* reserved bits */
+	(0x3fu << 26) | (0xfeu << 16),
+	0xfffffff0u & ~(1u << 16) & ~(3u << 24), /* all ones, but me */
+	(0x3fu << 26) | (1u << 24) | 0xfff0u,
+};
+#define NSGIR (sizeof(sgir_patterns) / sizeof(sgir_patterns[0]))
+
 void atk_sgi_garbage(const char *arg)
 {
 	uint64_t n = 0;
@@ -135,10 +163,13 @@ void atk_sgi_garbage(const char *arg)
 	irq_setup();
 	for (unsigned k = 0; k < 16; k++)
 		gic_enable(0, k, 0x80);
-	for (unsigned i = 0; i < NPATTERNS; i++)
+	for (unsigned i = 0; gic_v2 && i < NSGIR; i++)
+		for (uint32_t k = 0; k < 16; k++, n++)
+			gic_sgir(sgir_patterns[i] | k);
+	for (unsigned i = 0; !gic_v2 && i < NPATTERNS; i++)
 		for (uint64_t k = 0; k < 16; k++, n++)
 			gic_sgi((sgi_patterns[i] & ~(0xfull << 24)) | k << 24);
-	for (unsigned i = 0; i < NPATTERNS; i++, n += 2) {
+	for (unsigned i = 0; !gic_v2 && i < NPATTERNS; i++, n += 2) {
 		uint64_t v = sgi_patterns[i] | 1;   /* ...and myself, in group 0 */
 		__asm__ volatile("msr icc_asgi1r_el1, %0; isb" : : "r"(v));
 		__asm__ volatile("msr icc_sgi0r_el1, %0; isb" : : "r"(v));
@@ -163,6 +194,8 @@ static void storm_count(unsigned intid)
 
 static void storm_send(uint64_t cpu)
 {
+	if (gic_v2)   /* its SGIs' enables are banked: only it reaches its own */
+		gic_enable((unsigned)cpu, SGI_STORM, 0x80);
 	for (uint64_t i = 0; i < storm_n; i++)
 		gic_sgi_to((unsigned)!cpu, SGI_STORM);
 	storm_done++;
@@ -180,7 +213,8 @@ void atk_sgi_storm(const char *arg)
 	irq_setup();
 	irq_ack_hook = storm_count;
 	gic_enable(0, SGI_STORM, 0x80);
-	gic_enable(1, SGI_STORM, 0x80);
+	if (!gic_v2)
+		gic_enable(1, SGI_STORM, 0x80);
 	storm_done = 0;
 	run_on(1, storm_send);
 	storm_send(0);

@@ -18,6 +18,7 @@
  */
 #include "attack.h"
 #include "exc.h"
+#include "gic.h"
 #include "guest.h"
 #include "irq.h"
 #include "regcheck.h"
@@ -157,7 +158,7 @@ void atk_restart_regs(const char *arg)
 static void fault_in_irq(unsigned intid)
 {
 	(void)intid;
-	line("restart-irq: in the handler, running priority ", SYSREG_READ(icc_rpr_el1), 1, "\n");
+	line("restart-irq: in the handler, running priority ", gic_rpr(), 1, "\n");
 	fault("restart-irq");
 }
 
@@ -172,6 +173,12 @@ void atk_restart_irq(const char *arg)
 		puts("restart-irq: no interrupt came\n");
 		break;
 	case 2:
+		if (gic_v2) {   /* the same from the GICv2 CPU interface (group 0) */
+			line("restart-irq: boot 2, rpr ", *gicc(GICC_RPR), 1, "");
+			line(" apr0 ", *gicc(GICC_APR0), 1, "");
+			line(" hppir ", *gicc(GICC_HPPIR) & 0x3ff, 1, "\n");
+			break;
+		}
 		SYSREG_WRITE(icc_sre_el1, 7);
 		ISB();
 		line("restart-irq: boot 2, rpr ", SYSREG_READ(icc_rpr_el1), 1, "");

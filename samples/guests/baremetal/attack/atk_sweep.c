@@ -107,8 +107,12 @@ void atk_sweep(const char *arg)
 
 	if (word_is(arg, "gicd", &name))
 		name = "gicd", base = GICD_WINDOW, size = GICD_SIZE;
-	else if (word_is(arg, "gicr", &name))
+	else if (word_is(arg, "gicr", &name)) {
+		if (atk_no_gicr("sweep gicr", "that no read of any GICR frame offset, size or alignment "
+			       "gives a misaligned nonzero value or an address"))
+			return;
 		name = "gicr", base = GICR_WINDOW, size = GICR_FRAME * ncpus;
+	}
 	else if (word_is(arg, "vuart", &name))
 		name = "vuart", base = VUART_WINDOW, size = VUART_SIZE;
 	else {

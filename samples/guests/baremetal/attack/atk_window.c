@@ -33,7 +33,8 @@ void atk_cm_window(const char *arg)
 	__asm__ volatile("stlr %w0, [%1]" : : "r"((uint64_t)'S'), "r"(VUART_WINDOW) : "memory");
 	puts("]\n");
 	__asm__ volatile("prfm pldl1keep, [%0]; prfm pstl1strm, [%1]; prfm pldl2keep, [%2]"
-			 : : "r"(GICD_WINDOW), "r"(VUART_WINDOW), "r"(GICR_WINDOW) : "memory");
+			 : : "r"(GICD_WINDOW), "r"(VUART_WINDOW), "r"(gic_v2 ? gicc_base : GICR_WINDOW)
+			 : "memory");
 	puts("cm-window: prfm done\n");
 	line("cm-window: ldp at ", GICD_WINDOW, 1, "\n");
 	__asm__ volatile("ldp %0, %1, [%2]" : "=r"(lo), "=r"(hi) : "r"(GICD_WINDOW) : "memory");

@@ -2,8 +2,10 @@
  * Dispatch of the attack commands. Most are one word; those with '=' take an argument:
  *
  *   gicr-prio           over-long accesses at the end of its last vCPU's SGI priority array
+ *                       (these and sweep=gicr say they are skipped on a GICv2: no GICR)
  *   gicr-prio-2vcpu     the same from vCPU 1 while vCPU 0 keeps the hypervisor busy
- *   sgi-garbage         ICC_SGI1R/ASGI1R/SGI0R with every odd bit pattern; count strays
+ *   sgi-garbage         ICC_SGI1R/ASGI1R/SGI0R (GICv2: GICD_SGIR) with every odd bit pattern;
+ *                       count strays
  *   sgi-storm=N         vCPUs 0 and 1 send each other N SGIs as fast as they can
  *   sweep=WINDOW        every offset x every size of gicd, gicr or vuart, MMU on (Normal memory)
  *   cm-window           cache maintenance, acquire/release and prefetch on emulated windows,
@@ -27,6 +29,7 @@
  */
 #include "attack.h"
 #include "guest.h"
+#include "uart.h"
 
 static const struct {
 	const char *word;
@@ -58,6 +61,17 @@ static const struct {
 	{ "s1ptw=", atk_s1ptw },   /* arg: after the '=' */
 	{ "s1ptw", atk_s1ptw },    /* arg: the word's end */
 };
+
+int atk_no_gicr(const char *who, const char *what)
+{
+	if (!gic_v2)
+		return 0;
+	puts(who);
+	puts(": skipped, a GICv2 has no redistributor (it would check ");
+	puts(what);
+	puts(")\n");
+	return 1;
+}
 
 int attack_command(const char *w, const char **a, uint64_t period, uint64_t tpm)
 {

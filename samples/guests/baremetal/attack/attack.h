@@ -10,13 +10,18 @@
 /* One command word; 1 if it was an attack. *arg as for word_is(). */
 int attack_command(const char *w, const char **arg, uint64_t period_ms, uint64_t tpm);
 
-/* The emulated windows every VM has (at the board's addresses). */
-#define GICD_WINDOW   0x08000000ul
-#define GICD_SIZE     0x10000ul
-#define GICR_WINDOW   0x080a0000ul
+/* The emulated windows every VM has, where its device tree says (plat.c). */
+#include "gic.h"
+#include "uart.h"
+#define GICD_WINDOW   gicd_base
+#define GICD_SIZE     gicd_size     /* 64 KiB (GICv3), or as the device tree says */
+#define GICR_WINDOW   gicr_base     /* GICv3 only */
 #define GICR_FRAME    0x20000ul     /* per vCPU */
-#define VUART_WINDOW  0x09000000ul
+#define VUART_WINDOW  uart_base
 #define VUART_SIZE    0x1000ul
+
+/* The GICR attacks on a GICv2 (no redistributors): say so and what they would check. */
+int atk_no_gicr(const char *who, const char *what);
 
 /* Each takes the text after its '=' (or the word's end) and prints its findings. */
 void atk_gicr_prio(const char *arg);

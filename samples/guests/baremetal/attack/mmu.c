@@ -4,8 +4,10 @@
  * memory on purpose: that is what a hostile guest would do to make misaligned and odd-sized
  * accesses to emulated windows legal at stage 1.
  */
+#include "gic.h"
 #include "guest.h"
 #include "mmu.h"
+#include "uart.h"
 
 #define MAIR_NORMAL_WB  0xffull           /* attribute index 0 */
 #define BLOCK(pa)       ((pa) | (1ull << 10) /* AF */ | (3ull << 8) /* inner shareable */ | \
@@ -35,10 +37,20 @@ void mmu_on_with(uint64_t ttbr)
 	ISB();
 }
 
+/* The GiB of a device window above the first (another board's), as Normal memory too. */
+static void map_window(uint64_t addr)
+{
+	if (addr < (4ull << 30))
+		l1[addr >> 30] = BLOCK(addr & ~((1ull << 30) - 1));
+}
+
 void mmu_on(void)
 {
 	l1[0] = BLOCK(0x00000000ull);   /* devices, as Normal memory */
 	l1[1] = BLOCK(0x40000000ull);   /* RAM */
+	map_window(gicd_base);
+	map_window(gic_v2 ? gicc_base : gicr_base);
+	map_window(uart_base);
 	mmu_on_with((uint64_t)l1);
 }
 
