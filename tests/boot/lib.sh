@@ -59,7 +59,7 @@ build_system() {
 		return 1
 	fi
 	if [ -n "${BOOT_BOARD:-}" ] && ! grep -q "^board: *$BOOT_BOARD *\$" "$yaml"; then
-		if grep -qE '^ +devices:' "$yaml"; then
+		if grep -qE '^ +devices: *(\[ *[^] ]|$)' "$yaml"; then
 			echo "# $NAME: not on $BOOT_BOARD (it passes through devices of its own board)"
 			return 1
 		fi
