@@ -7,6 +7,7 @@
  */
 #include <hyp/cpu.h>
 #include <hyp/mmu.h>
+#include <hyp/timer.h>
 #include <hyp/vm.h>
 
 /*
@@ -162,4 +163,33 @@ void image_scrub(const struct pt_vm *vm)
 	for (unsigned i = 0; i < vm->nregions; i++)
 		if (vm->regions[i].kind == PT_REGION_RAM)
 			ram_write(vm, PT_REGION_RAM, vm->regions[i].ipa, vm->regions[i].size, NULL);
+}
+
+#define SCRUB_CHUNK (64 * 1024)
+
+bool image_scrub_some(const struct pt_vm *vm, uint64_t *done, uint64_t until)
+{
+	for (;;) {
+		uint64_t base = 0;
+		const struct pt_region *r = NULL;
+
+		for (unsigned i = 0; i < vm->nregions && !r; i++) {
+			if (vm->regions[i].kind != PT_REGION_RAM)
+				continue;
+			if (*done < base + vm->regions[i].size)
+				r = &vm->regions[i];
+			else
+				base += vm->regions[i].size;
+		}
+		if (!r)
+			return true;
+		uint64_t off = *done - base, n = r->size - off;
+
+		if (n > SCRUB_CHUNK)
+			n = SCRUB_CHUNK;
+		ram_write(vm, PT_REGION_RAM, r->ipa + off, n, NULL);
+		*done += n;
+		if (timer_now() >= until)
+			return false;
+	}
 }

@@ -225,3 +225,24 @@ uint64_t sched_switches(unsigned cpu)
 {
 	return cpu < PT_MAX_CPUS && pcpus[cpu].sched ? pcpus[cpu].sched->switches : 0;
 }
+
+/*
+ * The idle loop of a shared pCPU, in the window of vCPU 0 of a VM whose reset was deferred
+ * (vm_finish_reset): scrub its RAM until the window ends, and once all of it is done, boot it.
+ */
+void sched_idle_work(void)
+{
+	struct pcpu *c = this_cpu();
+	struct vcpu *v = c->vcpu;
+	struct vm *vm;
+
+	if (!c->sched || !v)
+		return;
+	vm = v->vm;
+	if (!READ_ONCE(vm->reset_deferred) || v != &vm->vcpus[0])
+		return;
+	if (image_scrub_some(vm->cfg, &vm->scrub_done, c->sched->deadline)) {
+		vm->reset_deferred = 0;
+		vm_reset_complete(vm);
+	}
+}

@@ -53,6 +53,7 @@ void vcpu_idle(void)
 		 * pCPU the vCPU is the current window's (it changes in idle_drain).
 		 */
 		idle_drain();
+		sched_idle_work();
 		struct vcpu *v = this_cpu()->vcpu;
 		if (v) {
 			struct vm *vm = v->vm;

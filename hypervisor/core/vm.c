@@ -162,10 +162,26 @@ void vm_reset(struct vm *vm)
 	vm_log_summary(vm, false);
 }
 
-/* The last vCPU of a resetting VM has left the guest: reload and boot it again. */
+/*
+ * The last vCPU of a resetting VM has left the guest: reload and boot it again. Scrubbing its
+ * RAM takes milliseconds; on a shared pCPU that must not eat the other VMs' windows, so it is
+ * done there in the VM's own windows, a chunk at a time (core/sched.c), and completed there.
+ */
 void vm_finish_reset(struct vm *vm)
 {
+	if (pcpus[vm->vcpus[0].pcpu].sched) {
+		vm->scrub_done = 0;
+		WRITE_ONCE(vm->reset_deferred, 1);
+		dsb(ish);
+		vcpu_kick(&vm->vcpus[0]);
+		return;
+	}
 	image_scrub(vm->cfg);
+	vm_reset_complete(vm);
+}
+
+void vm_reset_complete(struct vm *vm)
+{
 	image_load(vm->cfg);
 	vgic_vm_reset(vm);
 	vuart_vm_reset(vm);

@@ -98,6 +98,8 @@ struct vm {
 	uint64_t irqs;         /* interrupts made pending by the slow paths (the fast path counts
 				  per pCPU: pcpu.direct_irqs) */
 	uint32_t log_count[LOG_KINDS];   /* under lock */
+	uint32_t reset_deferred;   /* RESETTING on a shared pCPU: scrubbed in its own windows */
+	uint64_t scrub_done;       /* bytes of its RAM scrubbed so far (core/sched.c) */
 };
 
 extern struct vm vms[PT_MAX_CPUS];
@@ -133,6 +135,7 @@ static inline void vgic_flush(struct vcpu *v)
 
 /* core/vm.c */
 void vms_init(void);
+void vm_reset_complete(struct vm *vm);   /* RAM scrubbed: load the images, boot vCPU 0 */
 void vcpu_kick(struct vcpu *v);
 struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, uint64_t vmpidr);
 /* Stop every vCPU of `vm` and put it into `to` (VM_HALTED or VM_OFF); or reload and reboot it. */
@@ -158,6 +161,8 @@ static inline void vcpu_after_trap(struct vcpu *v)
 void image_check(const struct pt_vm *vm);
 void image_load(const struct pt_vm *vm);
 void image_scrub(const struct pt_vm *vm);   /* zero all of the VM's RAM */
+/* Zero more of it from byte *done on, until it is all done (true) or the counter reaches until. */
+bool image_scrub_some(const struct pt_vm *vm, uint64_t *done, uint64_t until);
 void image_zero_channels(const struct pt_vm *vm, unsigned vm_index);   /* at boot, once */
 
 /*

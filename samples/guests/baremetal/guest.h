@@ -36,6 +36,7 @@ extern unsigned ncpus;          /* vCPUs of this VM, from the device tree */
 struct fdt_info;
 extern struct fdt_info guest_dt;   /* what fdt_read() found (fdt.h) */
 int chan_command(const char *w, const char **arg, uint64_t ticks_per_ms);   /* chan.c */
+int partition_command(const char *w, const char **arg, uint64_t ticks_per_ms);   /* partition.c */
 extern uint64_t entry_sp;       /* SP_EL1 as the hypervisor handed it to vCPU 0 */
 extern volatile uint32_t cpu_up[MAX_CPUS];
 

@@ -21,6 +21,13 @@
  *   timing        print the counter at entry and at the first character (see hypervisor/bench.sh)
  *   platform      print the GIC, UART and PSCI conduit in use (plat.c)
  *   off           PSCI SYSTEM_OFF          reset   PSCI SYSTEM_RESET
+ *   share=MS      spin MS ms reading the counter; print the share of the time this vCPU ran
+ *                 (steps under 20 us), the gaps (switch-outs) and the loop iterations:
+ *                 "share: ran R us of T us (P.P%), G gaps, work W" (partition.c)
+ *   regs=MS       plant distinct values in v0..v31, FPCR, FPSR, x3..x30 and the EL0/EL1 system
+ *                 registers a switch saves, spin MS ms with interrupts masked, compare:
+ *                 "regs: N registers checked over G switch-outs, D differ" (partition.c)
+ *   seed=N        regs= derives its values from N (default: a hash of the VM's name)
  *   and the interrupt commands of irq.c (tick=, pingpong=, prio16, latency=, ...), the
  *   victim of the attack tests (victim.c: victim=N) and the attacks themselves (attack.c)
  *
@@ -249,6 +256,7 @@ static void run(const char *cmd, uint64_t entry_ticks)
 			power(PSCI_SYSTEM_RESET);
 		} else if (!irq_command(w, &a, period, ticks_per_ms) &&
 			   !chan_command(w, &a, ticks_per_ms) &&
+			   !partition_command(w, &a, ticks_per_ms) &&
 			   !victim_command(w, &a, period, ticks_per_ms) &&
 			   !attack_command(w, &a, period, ticks_per_ms)) {
 			puts("unknown command: ");
