@@ -231,3 +231,18 @@ for name in hvc doorbell gicd vuart sgi-rtt; do
 		printf "  %-10s %9s %9s %+9.2f\n" "$name" "$n" "$p" "$(awk -v a="$p" -v b="$n" 'BEGIN { print a - b }')"
 	fi
 done
+
+echo "== time partitioning (hypervisor/bench/sched.yaml: two VMs share CPU 0, 4/4/2 ms in 10 ms; -icount shift=0)"
+sb=$BUILD/bench/sched
+system "$TOP/hypervisor/bench/sched.yaml" "$sb"
+"$sb/run.sh" --icount --timeout 60 </dev/null 2>/dev/null | tr -d '\r' >"$sb/console.log" || true
+grep -E '^\[[ab]\] share:' "$sb/console.log" | sed 's/^/  /'
+if line=$(grep -m1 -E '^partita: cpu 0: [0-9]+ window starts' "$sb/console.log"); then
+	read -r lo hi mean < <(sed -E 's/.* ([0-9]+)\.\.([0-9]+) ticks after the window start \(mean ([0-9]+)\)/\1 \2 \3/' <<<"$line")
+	echo "  ${line#partita: }"
+	printf "  window start -> its vCPU back in the guest: %d..%d ticks = ~%d..%d instructions (mean ~%d):\n" \
+		"$lo" "$hi" $((lo * 16)) $((hi * 16)) $((mean * 16))
+	echo "  the switch's cost (save, idle loop, restore); the spread is the jitter of the window start"
+else
+	echo "  no schedule report:"; sed 's/^/    /' "$sb/console.log"
+fi

@@ -34,6 +34,7 @@ struct sched_cpu {
 	uint64_t frame_start;
 	uint64_t deadline;                      /* absolute end of the current window */
 	uint64_t switches;
+	uint64_t resumes, lat_min, lat_max, lat_sum;   /* window start -> vCPU back in the guest */
 	unsigned win;                           /* current window; nwindows: the idle rest */
 };
 
@@ -72,6 +73,8 @@ void sched_init(void)
 		}
 		sc->end[cfg->nwindows] = ns_to_ticks(cfg->period_ns);
 		sc->switches = 0;
+		sc->resumes = sc->lat_sum = sc->lat_max = 0;
+		sc->lat_min = ~0ull;
 		pcpus[cfg->cpu].sched = sc;
 		pcpus[cfg->cpu].vcpu = sc->vcpu[0];
 	}
@@ -206,11 +209,36 @@ bool sched_resume_ok(struct vcpu *v)
 
 void sched_resume(struct vcpu *v)
 {
-	struct frame *f = (struct frame *)(uintptr_t)(this_cpu()->stack_top - FRAME_SIZE);
+	struct sched_cpu *sc = this_cpu()->sched;
+	struct frame *f = (struct frame *)(uintptr_t)(sc ? this_cpu()->stack_top - FRAME_SIZE : 0);
+	uint64_t start, lat;
 
+	if (!sc)
+		panic("resume of vm '%s' vcpu %u on a pCPU without a schedule", v->vm->cfg->name,
+		      v->index);
 	vcpu_ctx_restore(v, f);
 	vgic_flush(v);   /* what was posted to it while it was out */
+	/* How late the window's vCPU is back in the guest: the switch's cost, for make bench. */
+	start = sc->frame_start + (sc->win ? sc->end[sc->win - 1] : 0);
+	lat = timer_now() - start;
+	sc->resumes++;
+	sc->lat_sum += lat;
+	sc->lat_min = lat < sc->lat_min ? lat : sc->lat_min;
+	sc->lat_max = lat > sc->lat_max ? lat : sc->lat_max;
 	guest_enter(f);
+}
+
+void sched_report(void)
+{
+	for (unsigned c = 0; c < PT_MAX_CPUS && c < pt_config.ncpus; c++) {
+		const struct sched_cpu *sc = pcpus[c].sched;
+
+		if (!sc || !sc->resumes)
+			continue;
+		printk("partita: cpu %u: %lu window starts, %lu resumes %lu..%lu ticks after the "
+		       "window start (mean %lu)\n", c, sc->switches, sc->resumes, sc->lat_min,
+		       sc->lat_max, sc->lat_sum / sc->resumes);
+	}
 }
 
 void sched_discard(struct vcpu *v)

@@ -11,6 +11,7 @@
 #include <hyp/cpu.h>
 #include <hyp/gic.h>
 #include <hyp/mmu.h>
+#include <hyp/sched.h>
 #include <hyp/vm.h>
 
 struct vm vms[PT_MAX_CPUS];
@@ -210,6 +211,7 @@ void vm_check_all_down(void)
 		return;
 	for (unsigned i = 0; i < pt_config.nvms; i++)
 		vm_log_summary(&vms[i], true);
+	sched_report();
 	printk("partita: no VM left running — system off\n");
 	psci_fw_system_off();
 }

@@ -40,7 +40,8 @@ bool sched_resume_ok(struct vcpu *v);        /* vcpu_idle: resume v's saved stat
 void __noreturn sched_resume(struct vcpu *v); /* restore it and enter the guest */
 void sched_discard(struct vcpu *v);  /* drop a saved state the vCPU will never resume */
 uint64_t sched_switches(unsigned cpu);
-void sched_idle_work(void);          /* a deferred VM reset, in that VM's own windows */       /* window switches so far (the shell's info) */
+void sched_idle_work(void);
+void sched_report(void);             /* at system off: switches and their latency per shared pCPU */          /* a deferred VM reset, in that VM's own windows */       /* window switches so far (the shell's info) */
 
 /* arch/aarch64/vcpu_ctx.c, fpsimd.S */
 void vcpu_ctx_save(struct vcpu *v, const struct frame *f);
