@@ -28,7 +28,8 @@
 #include "yaml.h"
 #include "../hypervisor/include/partita/config.h"
 
-static const char *const facts_keys[] = { "dts", "cache", "page_size", "hypervisor", "iommu", "dma", "qemu", NULL };
+static const char *const facts_keys[] = { "dts", "cache", "page_size", "counter_hz", "hypervisor", "iommu",
+					   "dma", "qemu", NULL };
 static const char *const facts_required[] = { "dts", "cache", "hypervisor", NULL };
 static const char *const cache_keys[] = { "size", "ways", "line", NULL };
 static const char *const hyp_keys[] = { "load", "memory", "console", NULL };
@@ -1054,6 +1055,21 @@ static bool read_facts(struct board *b, struct ydoc *y, char **dts)
 	b->page_size = 4096;
 	if ((v = ymap_get(y, root, "page_size")))
 		yread_size(y, v, "page size", &b->page_size);
+	b->counter_hz = BOARD_DEFAULT_COUNTER_HZ;
+	if ((v = ymap_get(y, root, "counter_hz"))) {
+		u64 hz = 0;
+		if (yread_u64(y, v, "counter frequency", &hz)) {
+			if (hz == 0 || hz > BOARD_MAX_COUNTER_HZ) {
+				char *msg = xasprintf("counter_hz %llu is not a counter frequency (1 Hz to 1 GHz)",
+						      (unsigned long long)hz);
+				board_invalid(b, yloc(y, v), msg);
+				free(msg);
+			} else {
+				b->counter_hz = hz;
+				b->counter_hz_at = yloc(y, v);
+			}
+		}
+	}
 	if ((v = ymap_get(y, root, "hypervisor")) && ymap_check(y, v, &K_HYP)) {
 		if ((w = ymap_get(y, v, "load")))
 			yread_u64(y, w, "hypervisor load", &b->hyp_load);

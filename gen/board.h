@@ -98,12 +98,23 @@ struct board {
 	char *qemu_binary, *qemu_machine, *qemu_cpu, *qemu_extra;
 	unsigned qemu_smp;
 	u64 qemu_memory;
+	/* The generic timer's frequency, what the firmware writes to CNTFRQ_EL0 and the hypervisor
+	 * reads there at boot (it refuses a configuration made for another): schedule lengths are
+	 * whole ticks of it. counter_hz_at: where board.yaml states it (src NULL: the default). */
+	u64 counter_hz;
+	struct loc counter_hz_at;
 	struct loc llc_at;         /* where the LLC geometry is stated */
 	struct loc console_at;     /* where hypervisor.console is stated (errors about the default) */
 };
 
 /* Load boards/NAME from `boards_dir`. Reports problems (with `at` the `board:` value) and returns
  * NULL when the board is unknown or broken. */
+/* The counter frequency a board.yaml without `counter_hz` has: QEMU's generic timer (virt,
+ * xlnx-zcu102; its Cortex-A57 and A53 models). */
+#define BOARD_DEFAULT_COUNTER_HZ 62500000ull
+/* At most 1 GHz: Armv8.6 fixes the counter at 1 GHz, earlier cores run it slower. */
+#define BOARD_MAX_COUNTER_HZ 1000000000ull
+
 struct board *board_load(const char *boards_dir, const char *name, struct loc at);
 void board_free(struct board *b);
 

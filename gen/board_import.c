@@ -297,6 +297,24 @@ static bool load_fact(const struct board *b, u64 size, u64 *load)
 	return found;
 }
 
+/* counter_hz: the timer node's clock-frequency, where the DT states one; else a comment. */
+static void counter_fact(const void *fdt, struct strbuf *y)
+{
+	int len = 0, t = fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-timer");
+	const fdt32_t *hz = t >= 0 ? fdt_getprop(fdt, t, "clock-frequency", &len) : NULL;
+	uint32_t v = hz && len == 4 ? fdt32_to_cpu(*hz) : 0;
+
+	if (v && v <= BOARD_MAX_COUNTER_HZ)
+		sb_printf(y, "\n# The generic counter's frequency: the DT's timer clock-frequency. It must be what the\n"
+			     "# firmware writes to CNTFRQ_EL0, which the hypervisor checks at boot.\n"
+			     "counter_hz: %u\n", (unsigned)v);
+	else
+		sb_printf(y, "\n# counter_hz: the generic counter's frequency, what the firmware writes to CNTFRQ_EL0\n"
+			     "# (the hypervisor checks it at boot; Linux prints it: \"arch_timer: ... running at\").\n"
+			     "# The DT does not say: until it is stated here, the default, %llu (QEMU's), applies.\n",
+			  BOARD_DEFAULT_COUNTER_HZ);
+}
+
 static char *facts(const void *fdt, const struct board *b, const char *dtb, const struct label *l,
 		   size_t nl)
 {
@@ -340,6 +358,7 @@ static char *facts(const void *fdt, const struct board *b, const char *dtb, cons
 			      "  # Cadence: cdns,uart-r1p12, xlnx,xuartps; i.MX: fsl,imx6q-uart, fsl,imx21-uart). Add a\n"
 			      "  # driver for yours (docs/boards.md, \"Adding a UART driver\").\n"
 			      "  console: TODO\n");
+	counter_fact(fdt, &y);
 	if (smmu[0])
 		sb_printf(&y, "\n# The board has an SMMU (%s); Partita does not program it yet, so bus masters see\n"
 			      "# physical addresses and their VMs need identity-mapped memory.\n", smmu);

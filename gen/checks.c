@@ -30,6 +30,7 @@ const struct rule rules[] = {
 	{ "schema-integer", "a value is not a decimal, hex or binary integer" },
 	{ "schema-size", "a size is malformed (integer with optional K/M/G suffix)" },
 	{ "schema-zero-size", "a size is 0" },
+	{ "schema-duration", "a duration is not an integer with a unit ns, us, ms or s, is 0, or exceeds 2^63 - 1 ns" },
 	{ "schema-enum", "a value is not one of the allowed words" },
 	{ "schema-name", "a name uses characters outside [a-z0-9_-]" },
 	{ "image-key", "an image key that does not apply to its format (entry/load: raw; initrd: linux; bootargs: dtb auto)" },
@@ -37,7 +38,12 @@ const struct rule rules[] = {
 	{ "board-unknown", "the board folder does not exist" },
 	{ "board-invalid", "the board's facts or device tree are broken" },
 	{ "cpu-unknown", "a CPU index that the board does not have" },
-	{ "cpu-conflict", "a CPU given to two VMs, or twice to one" },
+	{ "cpu-conflict", "a CPU given to two VMs (and no schedule shares it), or twice to one" },
+	{ "schedule-duplicate", "a CPU with two schedule entries" },
+	{ "schedule-vm", "a schedule window names a VM that does not exist or has no vCPU on that CPU" },
+	{ "schedule-missing-vm", "a VM runs on a scheduled CPU but has no window in its schedule" },
+	{ "schedule-overfull", "a schedule's windows add up to more than its period" },
+	{ "schedule-tick", "a schedule period or window length that is not a whole number of the board's counter ticks" },
 	{ "device-unknown", "a device reference that matches no board DT node with registers" },
 	{ "device-reserved", "a device the hypervisor keeps for itself (GIC, its console)" },
 	{ "device-conflict", "a device given to two VMs, or twice to one" },
@@ -150,19 +156,274 @@ static bool claim(struct owners *o, size_t i, struct loc at, const char *vm, con
 	return true;
 }
 
+/* ---- time partitioning (schedule:) ----------------------------------------------------------- */
+
+static int vm_by_name(const struct m_system *s, const char *name);
+
+/* The schedule of each board CPU (NULL: the CPU is not shared), from the entries that are not
+ * ignored: the first one for each CPU, once check_schedule_duplicate has run. */
+static const struct m_schedule **schedules_by_cpu(const struct m_system *s)
+{
+	const struct m_schedule **of = xcalloc(s->board->ncpus, sizeof *of);
+	for (size_t i = 0; i < s->nscheds; i++) {
+		const struct m_schedule *sc = &s->scheds[i];
+		if (!sc->ignored && sc->has_cpu && sc->cpu < s->board->ncpus && !of[sc->cpu])
+			of[sc->cpu] = sc;
+	}
+	return of;
+}
+
+/* A schedule's CPU must be the board's (rule cpu-unknown, run with the VMs' CPUs). */
+static void check_schedule_cpu_unknown(struct m_system *s, const char *rule)
+{
+	for (size_t i = 0; i < s->nscheds; i++) {
+		struct m_schedule *sc = &s->scheds[i];
+		if (!sc->has_cpu || sc->cpu < s->board->ncpus)
+			continue;
+		struct diag *d = diag_error(sc->at_cpu, rule, "schedule: board '%s' has no cpu %u",
+					    s->board->name, sc->cpu);
+		diag_hint(d, "the board's cpus are 0 to %zu", s->board->ncpus - 1);
+		sc->ignored = true;
+	}
+}
+
+static void check_schedule_duplicate(struct m_system *s, const char *rule)
+{
+	const struct m_schedule **first = xcalloc(s->board->ncpus, sizeof *first);
+	for (size_t i = 0; i < s->nscheds; i++) {
+		struct m_schedule *sc = &s->scheds[i];
+		if (sc->ignored || !sc->has_cpu || sc->cpu >= s->board->ncpus)
+			continue;
+		if (!first[sc->cpu]) {
+			first[sc->cpu] = sc;
+			continue;
+		}
+		struct diag *d = diag_error(sc->at_cpu, rule, "a second schedule for cpu %u", sc->cpu);
+		diag_note(d, first[sc->cpu]->at_cpu, "the schedule for cpu %u is here", sc->cpu);
+		diag_hint(d, "put all of cpu %u's windows in one entry, in the order they run", sc->cpu);
+		sc->ignored = true;
+	}
+	free(first);
+}
+
+/* Every window names a VM (by name: did-you-mean) that has a vCPU on the schedule's CPU. */
+static void check_schedule_vms(struct m_system *s, const char *rule)
+{
+	const char **names = xmalloc((s->nvms + 1) * sizeof *names);
+	for (size_t v = 0; v < s->nvms; v++)
+		names[v] = s->vms[v].name;
+	for (size_t i = 0; i < s->nscheds; i++) {
+		struct m_schedule *sc = &s->scheds[i];
+		for (size_t k = 0; k < sc->nwin; k++) {
+			struct m_window *w = &sc->win[k];
+			if (!w->vm_name)
+				continue;
+			w->vm = vm_by_name(s, w->vm_name);
+			if (w->vm < 0) {
+				struct diag *d = diag_error(w->at_vm, rule, "schedule window: no vm named '%s'",
+							    w->vm_name);
+				const char *near = closest_word(w->vm_name, names, s->nvms);
+				if (near)
+					diag_hint(d, "did you mean '%s'?", near);
+				else
+					diag_hint(d, "a window names a VM; the time the windows leave free of "
+						  "the period is idle");
+				sc->incomplete = true;
+				continue;
+			}
+			if (sc->ignored || !sc->has_cpu)
+				continue;
+			const struct m_vm *vm = &s->vms[w->vm];
+			size_t c = 0;
+			while (c < vm->ncpus && vm->cpus[c].index != sc->cpu)
+				c++;
+			if (c < vm->ncpus) {
+				w->vcpu = (unsigned)c;
+				continue;
+			}
+			struct diag *d = diag_error(w->at_vm, rule, "schedule for cpu %u: vm '%s' has no vcpu "
+						    "on cpu %u", sc->cpu, vm->name, sc->cpu);
+			diag_note(d, vm->at_cpus.src ? vm->at_cpus : vm->at_name, "vm '%s' cpus declared here",
+				  vm->name);
+			diag_hint(d, "add %u to the cpus of vm '%s', or give the window to a VM that runs on "
+				  "cpu %u", sc->cpu, vm->name, sc->cpu);
+			w->vm = -1;
+		}
+	}
+	free(names);
+}
+
+static int cmp_int(const void *x, const void *y)
+{
+	int a = *(const int *)x, b = *(const int *)y;
+	return (a > b) - (a < b);
+}
+
+/* The VMs schedule `sc` gives a window (sorted), and whether vm `v` is one of them. */
+static int *windowed_vms(const struct m_schedule *sc)
+{
+	int *vms = xcalloc(sc->nwin + 1, sizeof *vms);
+	for (size_t k = 0; k < sc->nwin; k++)
+		vms[k] = sc->win[k].vm;
+	qsort(vms, sc->nwin, sizeof *vms, cmp_int);
+	return vms;
+}
+
+static bool has_window(const struct m_schedule *sc, const int *vms, size_t v)
+{
+	int key = (int)v;
+	return bsearch(&key, vms, sc->nwin, sizeof *vms, cmp_int) != NULL;
+}
+
+/*
+ * CPU ownership. A CPU not in a schedule belongs to the first VM that lists it: a later claim is
+ * an error whose note points at the first. A CPU with a schedule is shared by the VMs its windows
+ * name, and by no other (schedule-missing-vm). Either way a VM lists a CPU once: it has at most
+ * one vCPU on it.
+ */
 static void check_cpu_conflict(struct m_system *s, const char *rule)
 {
 	struct owners o = owners_new(s->board->ncpus);
-	for (size_t v = 0; v < s->nvms; v++)
+	const struct m_schedule **of = schedules_by_cpu(s);
+	int **named = xcalloc(s->board->ncpus, sizeof *named);
+	for (size_t c = 0; c < s->board->ncpus; c++)
+		named[c] = of[c] ? windowed_vms(of[c]) : NULL;
+	const struct m_cpu **mine = xcalloc(s->board->ncpus, sizeof *mine); /* this VM's first entry */
+	for (size_t v = 0; v < s->nvms; v++) {
+		memset(mine, 0, s->board->ncpus * sizeof *mine);
 		for (size_t i = 0; i < s->vms[v].ncpus; i++) {
-			struct m_cpu *c = &s->vms[v].cpus[i];
+			struct m_vm *vm = &s->vms[v];
+			struct m_cpu *c = &vm->cpus[i];
 			if (c->index >= s->board->ncpus)
 				continue;
-			char *what = xasprintf("cpu %u", c->index);
-			claim(&o, c->index, c->at, s->vms[v].name, rule, what);
-			free(what);
+			if (mine[c->index]) {
+				struct diag *d = diag_error(c->at, rule, "cpu %u given to vm '%s' is already taken",
+							    c->index, vm->name);
+				diag_note(d, mine[c->index]->at, "first assigned to vm '%s' here", vm->name);
+				diag_hint(d, "a VM has at most one vCPU on a CPU: list cpu %u once", c->index);
+				continue;
+			}
+			mine[c->index] = c;
+			const struct m_schedule *sc = of[c->index];
+			if (sc) {
+				if (sc->incomplete || has_window(sc, named[c->index], v))
+					continue;
+				struct diag *d = diag_error(c->at, "schedule-missing-vm",
+							    "vm '%s' runs on cpu %u, whose schedule gives it no "
+							    "window", vm->name, c->index);
+				diag_note(d, sc->at_cpu, "the schedule for cpu %u is here", c->index);
+				diag_hint(d, "add a window { vm: %s, length: ... } to it, or give vm '%s' "
+					  "another cpu", vm->name, vm->name);
+				continue;
+			}
+			if (o.vm[c->index]) {
+				struct diag *d = diag_error(c->at, rule, "cpu %u given to vm '%s' is already taken",
+							    c->index, vm->name);
+				diag_note(d, o.at[c->index], "first assigned to vm '%s' here", o.vm[c->index]);
+				diag_hint(d, "give each VM its own cpu, or share cpu %u in time: a schedule "
+					  "entry for it with windows for both VMs", c->index);
+				continue;
+			}
+			o.at[c->index] = c->at;
+			o.vm[c->index] = vm->name;
 		}
+	}
+	free(mine);
+	for (size_t c = 0; c < s->board->ncpus; c++)
+		free(named[c]);
+	free(named);
+	free(of);
 	owners_free(&o);
+}
+
+/* The windows of a frame fit its period. */
+static void check_schedule_overfull(struct m_system *s, const char *rule)
+{
+	for (size_t i = 0; i < s->nscheds; i++) {
+		const struct m_schedule *sc = &s->scheds[i];
+		if (sc->ignored || !sc->period || !sc->nwin)
+			continue;
+		bool lengths = true;
+		for (size_t k = 0; k < sc->nwin; k++)
+			lengths &= sc->win[k].length != 0;
+		if (!lengths)
+			continue;
+		/* Lengths are below 2^63: the sum saturates rather than wraps. */
+		u64 sum = 0;
+		size_t past = sc->nwin;
+		for (size_t k = 0; k < sc->nwin; k++) {
+			sum = sc->win[k].length > UINT64_MAX - sum ? UINT64_MAX : sum + sc->win[k].length;
+			if (sum > sc->period && past == sc->nwin)
+				past = k;
+		}
+		if (sum <= sc->period)
+			continue;
+		char *total = sum == UINT64_MAX ? xstrdup("over 2^64 - 1 ns") : fmt_duration(sum);
+		char *period = fmt_duration(sc->period);
+		struct diag *d = diag_error(sc->at_period, rule, "schedule for cpu %u: the windows add up to "
+					    "%s, more than the period %s", sc->cpu, total, period);
+		diag_note(d, sc->win[past].at, "this window ends past the period");
+		if (sum <= DURATION_MAX) {
+			char *over = fmt_duration(sum - sc->period);
+			diag_hint(d, "make the period %s or longer, or shorten the windows by %s", total, over);
+			free(over);
+		}
+		free(total);
+		free(period);
+	}
+}
+
+static u64 gcd(u64 a, u64 b)
+{
+	while (b) {
+		u64 t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/* A duration that is not a whole number of counter ticks: where, and the nearest that are. */
+static void not_whole_ticks(struct m_system *s, const char *rule, struct loc at, const char *what,
+			    u64 ns, u64 step)
+{
+	const struct board *b = s->board;
+	char *v = fmt_duration(ns), *st = fmt_duration(step);
+	struct diag *d = diag_error(at, rule, "%s %s is not a whole number of ticks of the %llu Hz "
+				    "counter of board '%s'", what, v, (unsigned long long)b->counter_hz, b->name);
+	u64 down = ns / step * step, up = down <= DURATION_MAX - step ? down + step : 0;
+	char *lo = fmt_duration(down), *hi = fmt_duration(up);
+	const char *dflt = b->counter_hz_at.src ? "" : " (the default counter_hz: the board's "
+			   "board.yaml does not state one)";
+	if (down && up)
+		diag_hint(d, "use %s or %s: multiples of %s are whole ticks%s", lo, hi, st, dflt);
+	else
+		diag_hint(d, "use %s: multiples of %s are whole ticks%s", down ? lo : hi, st, dflt);
+	if (b->counter_hz_at.src)
+		diag_note(d, b->counter_hz_at, "the board's counter frequency (CNTFRQ_EL0) is stated here");
+	free(v);
+	free(st);
+	free(lo);
+	free(hi);
+}
+
+/*
+ * The hypervisor counts time in ticks of the generic counter: every period and length must be a
+ * whole number of them at the board's frequency, i.e. ns * hz / 10^9 an integer, i.e. ns a
+ * multiple of 10^9 / gcd(hz, 10^9) (16 ns at 62.5 MHz).
+ */
+static void check_schedule_tick(struct m_system *s, const char *rule)
+{
+	u64 step = 1000000000ull / gcd(s->board->counter_hz, 1000000000ull);
+	for (size_t i = 0; i < s->nscheds; i++) {
+		const struct m_schedule *sc = &s->scheds[i];
+		if (sc->period && sc->period % step)
+			not_whole_ticks(s, rule, sc->at_period, "schedule period", sc->period, step);
+		for (size_t k = 0; k < sc->nwin; k++)
+			if (sc->win[k].length && sc->win[k].length % step)
+				not_whole_ticks(s, rule, sc->win[k].at_length, "window length",
+						sc->win[k].length, step);
+	}
 }
 
 /* ---- devices and interrupts ----------------------------------------------------------------- */
@@ -1255,6 +1516,61 @@ static void check_limits(struct m_system *s, const char *rule)
 }
 
 /*
+ * What the hypervisor's scheduler holds (hypervisor/include/hyp/sched.h, hyp/vm.h; checked again
+ * at boot by core/cfg.c, which stops on a configuration beyond them): windows per shared CPU,
+ * the longest period or window, vCPUs in all (a context each on a shared CPU), and VMs, which the
+ * hypervisor still bounds by its CPU count. Without a schedule the last two follow from every
+ * CPU having one owner (cpu-conflict).
+ */
+#define SCHED_MAX_WINDOWS 16
+#define SCHED_MAX_NS (1000ull * 1000000000ull)
+#define PT_MAX_VCPUS (2 * PT_MAX_CPUS)
+
+static void too_long(struct loc at, const char *rule, const char *what, u64 ns)
+{
+	if (ns <= SCHED_MAX_NS)
+		return;
+	char *v = fmt_duration(ns);
+	struct diag *d = diag_error(at, rule, "%s %s is longer than the hypervisor's scheduler allows "
+				    "(1000s)", what, v);
+	diag_hint(d, "a major frame is usually milliseconds long");
+	free(v);
+}
+
+static void check_schedule_limits(struct m_system *s, const char *rule)
+{
+	if (!s->nscheds)
+		return;
+	for (size_t i = 0; i < s->nscheds; i++) {
+		const struct m_schedule *sc = &s->scheds[i];
+		too_long(sc->at_period, rule, "schedule period", sc->period);
+		for (size_t k = 0; k < sc->nwin; k++)
+			too_long(sc->win[k].at_length, rule, "window length", sc->win[k].length);
+		if (sc->nwin > SCHED_MAX_WINDOWS) {
+			struct diag *d = diag_error(sc->win[SCHED_MAX_WINDOWS].at, rule, "the schedule for cpu %u "
+						    "has %zu windows; the hypervisor supports at most %d per CPU",
+						    sc->cpu, sc->nwin, SCHED_MAX_WINDOWS);
+			diag_hint(d, "merge adjacent windows of the same VM, or lengthen the windows and the period");
+		}
+	}
+	if (s->nvms > PT_MAX_CPUS) {
+		const struct m_vm *vm = &s->vms[PT_MAX_CPUS];
+		struct diag *d = diag_error(vm->at_name.src ? vm->at_name : vm->at, rule, "%zu VMs: the hypervisor "
+					    "supports at most %d, time partitioning or not", s->nvms, PT_MAX_CPUS);
+		diag_hint(d, "merge VMs, or leave some out");
+	}
+	size_t n = 0;
+	for (size_t v = 0; v < s->nvms; v++)
+		for (size_t i = 0; i < s->vms[v].ncpus; i++)
+			if (++n == PT_MAX_VCPUS + 1) {
+				struct diag *d = diag_error(s->vms[v].cpus[i].at, rule, "more than %d vCPUs in all: "
+							    "the hypervisor supports at most %d", PT_MAX_VCPUS,
+							    PT_MAX_VCPUS);
+				diag_hint(d, "give the VMs fewer cpus");
+			}
+}
+
+/*
  * Interrupts per VM: the hypervisor's vGIC keeps PT_MAX_VM_SPIS SPIs per VM in a fixed table and
  * would refuse to boot with more. Counted as it counts them: every SPI of the VM's devices, one
  * doorbell per channel end, and its vUART's interrupt.
@@ -1332,8 +1648,14 @@ static void check_console_settings(struct m_system *s, const char *rule)
 static const struct check checks[] = {
 	{ "duplicate-name", check_duplicate_names, false },
 	{ "limit", check_limits, false },
+	{ "limit", check_schedule_limits, false },
 	{ "cpu-unknown", check_cpu_unknown, true },
+	{ "cpu-unknown", check_schedule_cpu_unknown, true },
+	{ "schedule-duplicate", check_schedule_duplicate, true },
+	{ "schedule-vm", check_schedule_vms, true },
 	{ "cpu-conflict", check_cpu_conflict, true },
+	{ "schedule-overfull", check_schedule_overfull, true },
+	{ "schedule-tick", check_schedule_tick, true },
 	{ "device-unknown", check_devices_known, true },
 	{ "device-reserved", check_devices_reserved, true },
 	{ "device-conflict", check_device_conflict, true },

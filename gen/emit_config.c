@@ -309,6 +309,23 @@ static bool write_values(struct emit_ctx *ctx, struct strbuf *b, char **err)
 		defu(b, NAME("channel_%zu_vm1", c), (u64)s->chans[c].ep[1].vm);
 	}
 
+	/* Time partitioning: the board's counter frequency and the shared CPUs' schedules. */
+	defu(b, "counter_hz", bd->counter_hz);
+	defu(b, "schedule_count", s->nscheds);
+	for (size_t i = 0; i < s->nscheds && ok; i++) {
+		const struct m_schedule *sc = &s->scheds[i];
+		defu(b, NAME("schedule_%zu_cpu", i), sc->cpu);
+		defu(b, NAME("schedule_%zu_period", i), sc->period);
+		defu(b, NAME("schedule_%zu_window_count", i), sc->nwin);
+		for (size_t k = 0; k < sc->nwin; k++) {
+			const struct m_window *w = &sc->win[k];
+			defu(b, NAME("schedule_%zu_window_%zu_vm", i, k), (u64)w->vm);
+			ok &= def(b, NAME("schedule_%zu_window_%zu_name", i, k), s->vms[w->vm].name, err);
+			defu(b, NAME("schedule_%zu_window_%zu_vcpu", i, k), w->vcpu);
+			defu(b, NAME("schedule_%zu_window_%zu_length", i, k), w->length);
+		}
+	}
+
 	/* QEMU. */
 	ok &= def(b, "qemu_binary", bd->qemu_binary ? bd->qemu_binary : "qemu-system-aarch64", err);
 	{

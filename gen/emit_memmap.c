@@ -229,6 +229,216 @@ static int svg_column(struct strbuf *t, const struct m_system *s, const struct r
 	return y - y0;
 }
 
+/* ---- time partitioning ---------------------------------------------------------------------- */
+
+/* The largest of s, ms, us, ns that states every boundary of a frame exactly. */
+static u64 frame_unit(const struct m_schedule *sc, const char **name)
+{
+	static const struct { u64 ns; const char *name; } units[] = {
+		{ 1000000000, "s" }, { 1000000, "ms" }, { 1000, "us" }, { 1, "ns" },
+	};
+	for (size_t u = 0; u < 3; u++) {
+		bool exact = sc->period % units[u].ns == 0;
+		for (size_t k = 0; exact && k < sc->nwin; k++)
+			exact = sc->win[k].length % units[u].ns == 0;
+		if (exact) {
+			*name = units[u].name;
+			return units[u].ns;
+		}
+	}
+	*name = "ns";
+	return 1;
+}
+
+static double percent(u64 part, u64 whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+/* One window of a frame as the text and the drawing show it; vm -1: idle. */
+struct slot {
+	u64 start, length;
+	int vm;
+	unsigned vcpu;
+};
+
+/* The windows of a frame in order, then the idle time after them (if any). The checks saw to it
+ * that the windows fit the period. */
+static size_t frame_slots(const struct m_schedule *sc, struct slot **out)
+{
+	struct slot *sl = xcalloc(sc->nwin + 1, sizeof *sl);
+	size_t n = 0;
+	u64 at = 0;
+	for (size_t k = 0; k < sc->nwin; k++) {
+		sl[n++] = (struct slot){ at, sc->win[k].length, sc->win[k].vm, sc->win[k].vcpu };
+		at += sc->win[k].length;
+	}
+	if (at < sc->period)
+		sl[n++] = (struct slot){ at, sc->period - at, -1, 0 };
+	*out = sl;
+	return n;
+}
+
+/* A duration in counter ticks: exact, as the checks saw to it that it is a whole number of them. */
+static u64 frame_ticks(u64 ns, u64 hz)
+{
+	u64 a = hz, b = 1000000000ull;
+	while (b) {
+		u64 t = a % b;
+		a = b;
+		b = t;
+	}
+	/* ns * hz / 10^9 = (ns / (10^9 / g)) * (hz / g), g = gcd(hz, 10^9): no overflow. */
+	return ns / (1000000000ull / a) * (hz / a);
+}
+
+static void schedule_text(struct strbuf *t, const struct m_system *s, const struct m_schedule *sc)
+{
+	const char *un;
+	u64 unit = frame_unit(sc, &un);
+	char *period = fmt_duration(sc->period);
+	sb_printf(t, "\nSchedule of cpu %u: a major frame of %s, repeated (%llu ticks of the %llu Hz counter)\n",
+		  sc->cpu, period, (unsigned long long)frame_ticks(sc->period, s->board->counter_hz),
+		  (unsigned long long)s->board->counter_hz);
+	free(period);
+	struct slot *sl;
+	size_t n = frame_slots(sc, &sl);
+	for (size_t i = 0; i < n; i++) {
+		char *range = xasprintf("%llu%s-%llu%s", (unsigned long long)(sl[i].start / unit), un,
+					(unsigned long long)((sl[i].start + sl[i].length) / unit), un);
+		char *len = fmt_duration(sl[i].length);
+		if (sl[i].vm >= 0)
+			sb_printf(t, "  %-24s %10s  vm '%s' (vcpu %u)\n", range, len, s->vms[sl[i].vm].name,
+				  sl[i].vcpu);
+		else
+			sb_printf(t, "  %-24s %10s  idle\n", range, len);
+		free(range);
+		free(len);
+	}
+	/* What each VM gets of the CPU, in the order they first appear. */
+	u64 *total = xcalloc(s->nvms + 1, sizeof *total);
+	for (size_t k = 0; k < sc->nwin; k++)
+		total[sc->win[k].vm] += sc->win[k].length;
+	sb_printf(t, "  per frame:");
+	for (size_t k = 0; k < sc->nwin; k++) {
+		size_t v = (size_t)sc->win[k].vm;
+		if (!total[v])
+			continue; /* shown at its first window */
+		char *tt = fmt_duration(total[v]);
+		sb_printf(t, " vm '%s' %s (%.1f%%),", s->vms[v].name, tt, percent(total[v], sc->period));
+		free(tt);
+		total[v] = 0;
+	}
+	free(total);
+	u64 idle = n > sc->nwin ? sl[n - 1].length : 0;
+	char *it = fmt_duration(idle);
+	if (idle)
+		sb_printf(t, " idle %s (%.1f%%)\n", it, percent(idle, sc->period));
+	else
+		sb_printf(t, " no idle time\n");
+	free(it);
+	free(sl);
+}
+
+/* schedule.svg: each shared CPU's major frame as a bar of windows, coloured per VM as in
+ * memmap.svg, with the boundaries' offsets and a legend of the windows. Returns its height. */
+static int schedule_svg(struct strbuf *g, const struct m_system *s, const struct m_schedule *sc, int y)
+{
+	enum { X0 = 20, W = 840, BAR = 44 };
+	const char *un;
+	u64 unit = frame_unit(sc, &un);
+	char *period = fmt_duration(sc->period);
+	sb_printf(g, "<text x='%d' y='%d' font-weight='bold'>cpu %u: major frame %s, repeated</text>\n",
+		  X0, y, sc->cpu, period);
+	free(period);
+	y += 12;
+	struct slot *sl;
+	size_t n = frame_slots(sc, &sl);
+	int last_label = -1000;
+	for (size_t i = 0; i < n; i++) {
+		int x = X0 + (int)((double)W * (double)sl[i].start / (double)sc->period);
+		int x1 = X0 + (int)((double)W * (double)(sl[i].start + sl[i].length) / (double)sc->period);
+		int w = x1 - x < 1 ? 1 : x1 - x;
+		if (sl[i].vm >= 0)
+			sb_printf(g, "<rect x='%d' y='%d' width='%d' height='%d' fill='%s' stroke='#333'/>\n",
+				  x, y, w, BAR, fill_of(sl[i].vm));
+		else
+			sb_printf(g, "<rect x='%d' y='%d' width='%d' height='%d' fill='#ffffff' stroke='#999' "
+				  "stroke-dasharray='4 3'/>\n", x, y, w, BAR);
+		const char *label = sl[i].vm >= 0 ? s->vms[sl[i].vm].name : "idle";
+		char *len = fmt_duration(sl[i].length);
+		/* Inside the window when it is wide enough (7 pixels a character at 11 points). */
+		if ((size_t)w >= 7 * (strlen(label) > strlen(len) ? strlen(label) : strlen(len)) + 8) {
+			sb_printf(g, "<text x='%d' y='%d' font-size='11'%s>", x + 4, y + 18,
+				  sl[i].vm >= 0 && sl[i].vm % 10 != 6 && sl[i].vm % 10 != 9 ? " fill='#fff'" : "");
+			xml_text(g, label);
+			sb_printf(g, "</text>\n<text x='%d' y='%d' font-size='10'%s>%s</text>\n", x + 4, y + 34,
+				  sl[i].vm >= 0 && sl[i].vm % 10 != 6 && sl[i].vm % 10 != 9 ? " fill='#fff'" : "", len);
+		}
+		free(len);
+		/* The offset of each boundary under the bar, unless it would overprint the previous. */
+		if (x - last_label >= 48 || i == 0) {
+			sb_printf(g, "<line x1='%d' y1='%d' x2='%d' y2='%d' stroke='#333'/>\n", x, y + BAR, x,
+				  y + BAR + 5);
+			sb_printf(g, "<text x='%d' y='%d' font-size='9'>%llu%s</text>\n", x, y + BAR + 15,
+				  (unsigned long long)(sl[i].start / unit), un);
+			last_label = x;
+		}
+	}
+	if (X0 + W - last_label >= 48) {
+		sb_printf(g, "<line x1='%d' y1='%d' x2='%d' y2='%d' stroke='#333'/>\n", X0 + W, y + BAR,
+			  X0 + W, y + BAR + 5);
+		sb_printf(g, "<text x='%d' y='%d' font-size='9'>%llu%s</text>\n", X0 + W - 8, y + BAR + 15,
+			  (unsigned long long)(sc->period / unit), un);
+	}
+	y += BAR + 34;
+	/* The legend: every window (and the idle time) with its place in the frame. */
+	for (size_t i = 0; i < n; i++) {
+		sb_printf(g, "<rect x='%d' y='%d' width='12' height='12' fill='%s' stroke='#333'/>\n", X0, y - 10,
+			  sl[i].vm >= 0 ? fill_of(sl[i].vm) : "#ffffff");
+		char *len = fmt_duration(sl[i].length);
+		sb_printf(g, "<text x='%d' y='%d' font-size='11'>%llu%s-%llu%s</text>\n", X0 + 18, y,
+			  (unsigned long long)(sl[i].start / unit), un,
+			  (unsigned long long)((sl[i].start + sl[i].length) / unit), un);
+		sb_printf(g, "<text x='%d' y='%d' font-size='11'>%s</text>\n", X0 + 200, y, len);
+		free(len);
+		sb_printf(g, "<text x='%d' y='%d' font-size='11'>", X0 + 280, y);
+		if (sl[i].vm >= 0) {
+			sb_printf(g, "vm ");
+			xml_text(g, s->vms[sl[i].vm].name);
+			sb_printf(g, " (vcpu %u)</text>\n", sl[i].vcpu);
+		} else
+			sb_printf(g, "idle</text>\n");
+		y += 16;
+	}
+	free(sl);
+	return y + 30;
+}
+
+static bool emit_schedules(struct emit_ctx *ctx, struct strbuf *t, char **err)
+{
+	const struct m_system *s = ctx->s;
+	if (!s->nscheds)
+		return true;
+	struct strbuf g = { 0 };
+	int y = 70;
+	for (size_t i = 0; i < s->nscheds; i++) {
+		schedule_text(t, s, &s->scheds[i]);
+		y = schedule_svg(&g, s, &s->scheds[i], y);
+	}
+	struct strbuf svg = { 0 };
+	sb_printf(&svg, "<?xml version='1.0' encoding='UTF-8'?>\n"
+		  "<svg xmlns='http://www.w3.org/2000/svg' width='900' height='%d' font-family='monospace' font-size='12'>\n"
+		  "<rect width='100%%' height='100%%' fill='white'/>\n"
+		  "<text x='20' y='28' font-size='16' font-weight='bold'>Partita system ", y);
+	xml_text(&svg, s->name);
+	sb_printf(&svg, ": time partitioning of the shared CPUs</text>\n%s</svg>\n", g.p ? g.p : "");
+	bool ok = stage_write(ctx, "schedule.svg", svg.p, svg.len, err);
+	free(g.p);
+	free(svg.p);
+	return ok;
+}
+
 bool emit_memmap(struct emit_ctx *ctx, char **err)
 {
 	const struct m_system *s = ctx->s;
@@ -284,6 +494,11 @@ bool emit_memmap(struct emit_ctx *ctx, char **err)
 		rows_free(&gr);
 	}
 	rows_free(&phys);
+	if (!emit_schedules(ctx, &t, err)) {
+		free(t.p);
+		free(g.p);
+		return false;
+	}
 
 	struct strbuf svg = { 0 };
 	sb_printf(&svg, "<?xml version='1.0' encoding='UTF-8'?>\n"

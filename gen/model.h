@@ -78,6 +78,7 @@ struct m_vm {
 	struct loc at, at_name;
 	struct m_cpu *cpus;
 	size_t ncpus, capcpus;
+	struct loc at_cpus;
 	struct m_mem *mem;
 	size_t nmem, capmem;
 	struct m_color *colors;
@@ -120,6 +121,32 @@ struct m_channel {
 	size_t nep;
 };
 
+/*
+ * Time partitioning (`schedule:`): a physical CPU shared by several VMs runs their vCPUs window
+ * after window in a major frame of `period`, repeated for ever. Durations are in nanoseconds.
+ */
+struct m_window {
+	const char *vm_name;  /* NULL when unreadable (reported) */
+	int vm;               /* index, -1 until resolved by the checks */
+	unsigned vcpu;        /* that VM's vCPU on the schedule's CPU (resolved by the checks) */
+	u64 length;           /* 0 when unreadable (reported) */
+	struct loc at, at_vm, at_length;
+};
+
+struct m_schedule {
+	unsigned cpu;
+	bool has_cpu;         /* the cpu was readable */
+	u64 period;           /* 0 when unreadable (reported) */
+	struct m_window *win;
+	size_t nwin, capwin;
+	/* Which VMs it names is not known: its windows are missing, or one of them could not be
+	 * read or names no VM (reported). schedule-missing-vm skips it. */
+	bool incomplete;
+	/* Not the schedule of its CPU (an unknown CPU, or a second entry for one: reported). */
+	bool ignored;
+	struct loc at, at_cpu, at_period, at_windows;
+};
+
 struct ydoc;
 
 struct m_system {
@@ -157,6 +184,8 @@ struct m_system {
 	size_t nvms, capvms;
 	struct m_channel *chans;
 	size_t nchans, capchans;
+	struct m_schedule *scheds;
+	size_t nscheds, capscheds;
 
 	/* Colored pool (one physically contiguous stretch shared by all colored memory). */
 	u64 pool_pa, pool_size;

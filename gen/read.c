@@ -10,7 +10,7 @@
 #include "model.h"
 #include "yaml.h"
 
-static const char *const top_keys[] = { "system", "board", "hypervisor", "vms", "channels", NULL };
+static const char *const top_keys[] = { "system", "board", "hypervisor", "vms", "channels", "schedule", NULL };
 static const char *const top_required[] = { "system", "board", "vms", NULL };
 static const char *const hyp_keys[] = { "console", "memory", "colors", NULL };
 static const char *const hyp_mem_keys[] = { "size", "phys", NULL };
@@ -30,6 +30,10 @@ static const char *const chan_keys[] = { "name", "size", "phys", "endpoints", NU
 static const char *const chan_required[] = { "name", "size", "endpoints", NULL };
 static const char *const ep_keys[] = { "vm", "base", NULL };
 static const char *const ep_required[] = { "vm", "base", NULL };
+static const char *const sched_keys[] = { "cpu", "period", "windows", NULL };
+static const char *const sched_required[] = { "cpu", "period", "windows", NULL };
+static const char *const window_keys[] = { "vm", "length", NULL };
+static const char *const window_required[] = { "vm", "length", NULL };
 
 static const char *const formats[] = { "raw", "elf", "linux", NULL };
 static const char *const consoles[] = { "vuart", "none", NULL };
@@ -45,6 +49,8 @@ static const struct ykeys K_IMAGE = { "image", image_keys, image_required };
 static const struct ykeys K_DEV = { "device", dev_keys, dev_required };
 static const struct ykeys K_CHAN = { "channel", chan_keys, chan_required };
 static const struct ykeys K_EP = { "channel endpoint", ep_keys, ep_required };
+static const struct ykeys K_SCHED = { "schedule entry", sched_keys, sched_required };
+static const struct ykeys K_WINDOW = { "schedule window", window_keys, window_required };
 
 struct reader {
 	struct ydoc *y;
@@ -280,7 +286,9 @@ static void read_vm(struct reader *r, yaml_node_t *n)
 		vm->at_name = yloc(r->y, v);
 		yread_name(r->y, v, "vm name", &vm->name);
 	}
-	if ((v = ymap_get(r->y, n, "cpus")) && yexpect_seq(r->y, v, "vm cpus")) {
+	if ((v = ymap_get(r->y, n, "cpus")))
+		vm->at_cpus = yloc(r->y, v);
+	if (v && yexpect_seq(r->y, v, "vm cpus")) {
 		if (yseq_len(v) == 0)
 			diag_error(yloc(r->y, v), "schema-missing-key", "vm '%s' has no cpu", vm->name);
 		for (size_t i = 0; i < yseq_len(v); i++) {
@@ -387,6 +395,63 @@ static void read_channel(struct reader *r, yaml_node_t *n)
 	}
 }
 
+/* schedule: - { cpu, period, windows: [{ vm, length }...] } */
+static void read_schedule(struct reader *r, yaml_node_t *n)
+{
+	struct m_system *s = r->s;
+	if (!ymap_check(r->y, n, &K_SCHED))
+		return;
+	struct m_schedule *sc = PUSH(s->scheds, s->nscheds, s->capscheds);
+	memset(sc, 0, sizeof *sc);
+	sc->at = yloc(r->y, n);
+	sc->at_cpu = sc->at_period = sc->at_windows = sc->at;
+	yaml_node_t *v;
+	u64 cpu = 0;
+	if ((v = ymap_get(r->y, n, "cpu"))) {
+		sc->at_cpu = yloc(r->y, v);
+		sc->has_cpu = yread_u64(r->y, v, "schedule cpu", &cpu);
+		sc->cpu = cpu > UINT_MAX ? UINT_MAX : (unsigned)cpu; /* messages show what was written */
+	}
+	if ((v = ymap_get(r->y, n, "period"))) {
+		sc->at_period = yloc(r->y, v);
+		yread_duration(r->y, v, "schedule period", &sc->period);
+	}
+	if (!(v = ymap_get(r->y, n, "windows")) || !yexpect_seq(r->y, v, "schedule windows")) {
+		sc->incomplete = true;
+		return;
+	}
+	sc->at_windows = yloc(r->y, v);
+	if (yseq_len(v) == 0) {
+		struct diag *d = sc->has_cpu ? diag_error(sc->at_windows, "schema-missing-key",
+							  "the schedule for cpu %u has no window", sc->cpu)
+					     : diag_error(sc->at_windows, "schema-missing-key",
+							  "a schedule entry has no window");
+		diag_hint(d, "list the VMs' windows in the frame: - { vm: NAME, length: 4ms }");
+		sc->incomplete = true;
+	}
+	for (size_t i = 0; i < yseq_len(v); i++) {
+		yaml_node_t *item = yseq_at(r->y, v, i), *w;
+		if (!ymap_check(r->y, item, &K_WINDOW)) {
+			sc->incomplete = true;
+			continue;
+		}
+		struct m_window *win = PUSH(sc->win, sc->nwin, sc->capwin);
+		memset(win, 0, sizeof *win);
+		win->at = win->at_vm = win->at_length = yloc(r->y, item);
+		win->vm = -1;
+		if ((w = ymap_get(r->y, item, "vm"))) {
+			win->at_vm = yloc(r->y, w);
+			yread_str(r->y, w, "window vm", &win->vm_name);
+		}
+		if ((w = ymap_get(r->y, item, "length"))) {
+			win->at_length = yloc(r->y, w);
+			yread_duration(r->y, w, "window length", &win->length);
+		}
+		if (!win->vm_name)
+			sc->incomplete = true;
+	}
+}
+
 struct m_system *model_read(const char *path, const char *boards_dir)
 {
 	char *err = NULL;
@@ -438,6 +503,9 @@ struct m_system *model_read(const char *path, const char *boards_dir)
 		if ((v = ymap_get(r.y, root, "channels")) && yexpect_seq(r.y, v, "channels"))
 			for (size_t i = 0; i < yseq_len(v); i++)
 				read_channel(&r, yseq_at(r.y, v, i));
+		if ((v = ymap_get(r.y, root, "schedule")) && yexpect_seq(r.y, v, "schedule"))
+			for (size_t i = 0; i < yseq_len(v); i++)
+				read_schedule(&r, yseq_at(r.y, v, i));
 	}
 	return s;
 }
@@ -461,6 +529,9 @@ void model_free(struct m_system *s)
 	}
 	free(s->vms);
 	free(s->chans);
+	for (size_t i = 0; i < s->nscheds; i++)
+		free(s->scheds[i].win);
+	free(s->scheds);
 	free(s->hyp_colors);
 	free(s->console_control);
 	free(s->at_console_control);

@@ -295,6 +295,53 @@ char *fmt_size(u64 size)
 	return xasprintf("0x%llx", (unsigned long long)size);
 }
 
+enum duration_error parse_duration(const char *s, u64 *ns)
+{
+	static const struct { const char *unit; u64 ns; } units[] = {
+		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 },
+	};
+	u64 v = 0;
+	bool any = false, big = false;
+
+	for (; *s; s++) {
+		if (*s == '_' && any)
+			continue;
+		if (*s < '0' || *s > '9')
+			break;
+		unsigned d = (unsigned)(*s - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			big = true; /* keep reading: the unit may still be malformed */
+		else
+			v = v * 10 + d;
+		any = true;
+	}
+	if (!any)
+		return DURATION_SYNTAX;
+	if (*s == '.' && s[1] >= '0' && s[1] <= '9')
+		return DURATION_FRACTION;
+	if (!*s)
+		return DURATION_NO_UNIT;
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+		if (!strcmp(s, units[i].unit)) {
+			if (big || v > DURATION_MAX / units[i].ns)
+				return DURATION_RANGE;
+			*ns = v * units[i].ns;
+			return DURATION_OK;
+		}
+	return DURATION_UNIT;
+}
+
+char *fmt_duration(u64 ns)
+{
+	if (ns && ns % 1000000000 == 0)
+		return xasprintf("%llus", (unsigned long long)(ns / 1000000000));
+	if (ns && ns % 1000000 == 0)
+		return xasprintf("%llums", (unsigned long long)(ns / 1000000));
+	if (ns && ns % 1000 == 0)
+		return xasprintf("%lluus", (unsigned long long)(ns / 1000));
+	return xasprintf("%lluns", (unsigned long long)ns);
+}
+
 size_t edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);

@@ -53,6 +53,21 @@ bool parse_size(const char *s, u64 *out);
 /* Human form of a size: "64M", "4K", "0x1234" when not a round unit. */
 char *fmt_size(u64 size);
 
+/* Durations (time partitioning): a decimal integer ('_' may separate digits) and a unit, ns, us,
+ * ms or s, in nanoseconds, at most DURATION_MAX. */
+#define DURATION_MAX ((u64)INT64_MAX)
+enum duration_error {
+	DURATION_OK,
+	DURATION_SYNTAX,   /* no leading digit: a sign, a word, a hex number */
+	DURATION_FRACTION, /* 1.5ms */
+	DURATION_NO_UNIT,  /* 10 */
+	DURATION_UNIT,     /* 10min, 4 ms, 4MS */
+	DURATION_RANGE,    /* above DURATION_MAX ns */
+};
+enum duration_error parse_duration(const char *s, u64 *ns);
+/* Human form of a duration in the largest unit that states it exactly: "4ms", "1500us", "16ns". */
+char *fmt_duration(u64 ns);
+
 /* A letter, a digit, or one of `extra`: the characters generated files may carry verbatim. */
 static inline bool plain_char(char c, const char *extra)
 {

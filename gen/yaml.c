@@ -276,6 +276,40 @@ bool yread_size(struct ydoc *y, yaml_node_t *n, const char *what, u64 *out)
 	return true;
 }
 
+bool yread_duration(struct ydoc *y, yaml_node_t *n, const char *what, u64 *out)
+{
+	const char *s = NULL;
+	struct diag *d = NULL;
+	if (!yread_str(y, n, what, &s))
+		return false;
+	switch (parse_duration(s, out)) {
+	case DURATION_OK:
+		if (*out)
+			return true;
+		diag_error(yloc(y, n), "schema-duration", "%s must not be 0", what);
+		return false;
+	case DURATION_FRACTION:
+		d = diag_error(yloc(y, n), "schema-duration", "%s: '%s' has a fraction", what, s);
+		diag_hint(d, "durations are integers: use a smaller unit (1500us, not 1.5ms)");
+		return false;
+	case DURATION_NO_UNIT:
+		d = diag_error(yloc(y, n), "schema-duration", "%s: '%s' has no unit", what, s);
+		diag_hint(d, "add one of the units ns, us, ms or s: %sms, %sus...", s, s);
+		return false;
+	case DURATION_RANGE:
+		d = diag_error(yloc(y, n), "schema-duration", "%s: '%s' is longer than 2^63 - 1 ns "
+			       "(about 292 years)", what, s);
+		diag_hint(d, "durations go up to 9223372036854775807ns (9223372036s)");
+		return false;
+	case DURATION_UNIT:
+	case DURATION_SYNTAX:
+		break;
+	}
+	d = diag_error(yloc(y, n), "schema-duration", "%s: '%s' is not a duration", what, s);
+	diag_hint(d, "write a decimal integer and a unit, ns, us, ms or s, with no space: 4ms, 500us");
+	return false;
+}
+
 int yread_enum(struct ydoc *y, yaml_node_t *n, const char *what, const char *const *choices)
 {
 	const char *s = NULL;

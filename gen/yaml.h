@@ -55,6 +55,8 @@ bool yread_u64(struct ydoc *y, yaml_node_t *n, const char *what, u64 *out);
 /* A size: integer with optional K/M/G suffix; 0 is rejected [schema-zero-size], and so is
  * anything above SIZE_MAX_ANY [schema-size]. */
 bool yread_size(struct ydoc *y, yaml_node_t *n, const char *what, u64 *out);
+/* A duration (parse_duration) in nanoseconds, not 0 and at most DURATION_MAX [schema-duration]. */
+bool yread_duration(struct ydoc *y, yaml_node_t *n, const char *what, u64 *out);
 /* One of `choices` (NULL-terminated); returns the index or -1 [schema-enum]. */
 int yread_enum(struct ydoc *y, yaml_node_t *n, const char *what, const char *const *choices);
 /* A name matching [a-z0-9_-]+ [schema-name]. */

@@ -90,6 +90,21 @@ forloop(`c', 0, last(get(channel, count)), `dnl
 ')dnl
 };
 ')dnl
+ifelse(get(schedule, count), `0', `', `
+/* Shared CPUs: each runs its windows one after the other from the start of its major frame. */
+forloop(`sc', 0, last(get(schedule, count)), `dnl
+static const struct pt_window schedule`'sc`'_windows[] = {
+forloop(`wi', 0, last(get(schedule, sc, window, count)), `dnl
+	{ .vm = get(schedule, sc, window, wi, vm), .vcpu = get(schedule, sc, window, wi, vcpu), .length_ns = get(schedule, sc, window, wi, length) }, /* get(schedule, sc, window, wi, name) */
+')dnl
+};
+')dnl
+static const struct pt_schedule schedules[] = {
+forloop(`sc', 0, last(get(schedule, count)), `dnl
+	{ .cpu = get(schedule, sc, cpu), .nwindows = get(schedule, sc, window, count), .period_ns = get(schedule, sc, period), .windows = schedule`'sc`'_windows },
+')dnl
+};
+')dnl
 
 static const uint64_t cpu_mpidr[] = {forloop(`c', 0, last(get(board, cpu, count)), ` get(board, cpu, c, mpidr),') };
 
@@ -121,4 +136,7 @@ const struct pt_config pt_config = {
 	.vms = vms,
 	.nchannels = get(channel, count),
 	.channels = ifelse(get(channel, count), `0', `0', `channels'),
+	.counter_hz = get(counter_hz),
+	.nschedules = get(schedule, count),
+	.schedules = ifelse(get(schedule, count), `0', `0', `schedules'),
 };

@@ -46,8 +46,9 @@ extern char hyp_vectors_shared[];   /* arch/aarch64/vectors.S */
 
 static uint64_t ns_to_ticks(uint64_t ns)
 {
-	/* ns <= SCHED_MAX_NS (cfg_check) and the frequency < 2^32: no overflow. */
-	return ns * pt_config.counter_hz / 1000000000ull;
+	/* In two parts, so that ns * hz cannot overflow (ns <= SCHED_MAX_NS, hz < 2^32). */
+	return ns / 1000000000ull * pt_config.counter_hz +
+	       ns % 1000000000ull * pt_config.counter_hz / 1000000000ull;
 }
 
 void sched_init(void)

@@ -17,6 +17,12 @@ BOOT_ONLY='^irq-(tick|prio16|pingpong|doorbell)$' "$here/irq.sh" || status=1
 BOOT_ONLY='^isolation-(read|write|exec|isv0|hypervisor|psci|hvc)$' "$here/isolation.sh" || status=1
 # Restarts: a VM that faults and restarts comes back clean, its neighbour untouched.
 BOOT_ONLY='^(restart|restart-reset|colored)$' "$here/restart.sh" || status=1
+# Debian's Linux on the GIC-400 beside a bare-metal VM: boots, loads the channel driver and
+# exchanges 1,300 messages with it, powers off.
+BOOT_ONLY='^linux-chantest$' "$here/channel.sh" || status=1
+# Time partitioning: shares of a shared CPU, register isolation across switches, a restart in a
+# window (the RTOS pair's binary-point lines are GICv3 wording: not here).
+BOOT_ONLY='^sched-(share|regs|fault)$' "$here/schedule.sh" || status=1
 # Attacks: those whose expected lines do not depend on the GIC version or the board's cache, as
 # they are (tests/attack/test.sh); the GICv2 versions of the others below. (The redistributor
 # attacks have no GICv2 counterpart: the guest says so and skips them.)

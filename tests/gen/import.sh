@@ -135,6 +135,9 @@ dtc -q -@ -I dts -O dtb -o "$W/imx8mm.dtb" "$TOP/boards/imx8mm-evk/board.dts"
 iexpect '[ $? = 0 ] && grep -q "^  console: uart2 .*serial@30890000, the DT.s stdout-path" "$W/boards/imx/board.yaml" &&
 	grep -q "^cache: { size: 524288, ways: 16, line: 64 }" "$W/boards/imx/board.yaml"' \
 	"the i.MX 8M Mini EVK: its console is the i.MX UART of stdout-path, its L2 512 KiB 16-way"
+iexpect 'grep -qx "counter_hz: 8000000" "$W/boards/imx/board.yaml" &&
+	! grep -q "^counter_hz" "$W/boards/imported/board.yaml" && grep -q "^# counter_hz: " "$W/boards/imported/board.yaml"' \
+	"counter_hz is the timer node's clock-frequency (i.MX 8M: 8 MHz); a DT without one gets a comment, and the default"
 iexpect 'grep -q "^dma: .*\"fsl,imx8mm-fec\".*\"fsl,imx8mm-pcie\"" "$W/boards/imx/board.yaml" &&
 	! grep -q "ethernet-phy\|pcie-phy" "$W/boards/imx/board.yaml"' \
 	"its bus masters are listed (FEC, PCIe), their PHYs are not"

@@ -131,7 +131,7 @@ expect 'grep -q "m4" "$WORK/broken.err"' "gen with a broken template says m4 fai
 expect '[ "$(cd "$out" && sha256sum ./* | sha256sum)" = "$before" ]' "a failing emitter leaves the output folder unchanged"
 expect '[ -z "$(ls -A "$out" | grep partita-stage)" ]' "no staging folder is left behind"
 # The parts below are sourced: one that does not parse would be skipped without a word.
-for part in gicv2 boards import; do
+for part in gicv2 boards import schedule; do
 	expect 'bash -n "$(dirname "$0")/$part.sh"' "tests/gen/$part.sh parses"
 done
 # GICv2 outputs (samples/zcu102-dual.yaml).
@@ -143,4 +143,7 @@ done
 # partita board import.
 # shellcheck source=tests/gen/import.sh
 . "$(dirname "$0")/import.sh"
+# Time partitioning (samples/tvmm.yaml).
+# shellcheck source=tests/gen/schedule.sh
+. "$(dirname "$0")/schedule.sh"
 exit $status

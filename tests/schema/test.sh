@@ -161,6 +161,7 @@ levels = {
     "mem": ("vms", "[]", "memory", "[]"), "image": ("vms", "[]", "image"),
     "dev": ("vms", "[]", "devices", "[]"), "chan": ("channels", "[]"),
     "ep": ("channels", "[]", "endpoints", "[]"),
+    "sched": ("schedule", "[]"), "window": ("schedule", "[]", "windows", "[]"),
 }
 for prefix, path in levels.items():
     where = "/".join(path) or "the top level"

@@ -62,6 +62,42 @@ static void test_sizes(void)
 	free(s);
 }
 
+static void test_durations(void)
+{
+	u64 v = 7;
+	CHECK(parse_duration("4ms", &v) == DURATION_OK && v == 4000000, "parse_duration 4ms");
+	CHECK(parse_duration("500us", &v) == DURATION_OK && v == 500000, "parse_duration 500us");
+	CHECK(parse_duration("16ns", &v) == DURATION_OK && v == 16, "parse_duration 16ns");
+	CHECK(parse_duration("2s", &v) == DURATION_OK && v == 2000000000, "parse_duration 2s");
+	CHECK(parse_duration("1_000us", &v) == DURATION_OK && v == 1000000, "parse_duration with separators");
+	CHECK(parse_duration("0ms", &v) == DURATION_OK && v == 0, "parse_duration 0 (the reader rejects it)");
+	CHECK(parse_duration("9223372036854775807ns", &v) == DURATION_OK && v == DURATION_MAX,
+	      "parse_duration 2^63 - 1 ns");
+	CHECK(parse_duration("9223372036854775808ns", &v) == DURATION_RANGE, "parse_duration rejects 2^63 ns");
+	CHECK(parse_duration("9223372037s", &v) == DURATION_RANGE, "parse_duration rejects overflow through the unit");
+	CHECK(parse_duration("184467440737095516160000s", &v) == DURATION_RANGE,
+	      "parse_duration rejects a number beyond 64 bits");
+	CHECK(parse_duration("10", &v) == DURATION_NO_UNIT, "parse_duration rejects no unit");
+	CHECK(parse_duration("1.5ms", &v) == DURATION_FRACTION, "parse_duration rejects a fraction");
+	CHECK(parse_duration("10min", &v) == DURATION_UNIT, "parse_duration rejects an unknown unit");
+	CHECK(parse_duration("4 ms", &v) == DURATION_UNIT, "parse_duration rejects a space");
+	CHECK(parse_duration("4MS", &v) == DURATION_UNIT, "parse_duration rejects upper case");
+	CHECK(parse_duration("4msx", &v) == DURATION_UNIT, "parse_duration rejects trailing text");
+	CHECK(parse_duration("-4ms", &v) == DURATION_SYNTAX, "parse_duration rejects a sign");
+	CHECK(parse_duration("ms", &v) == DURATION_SYNTAX, "parse_duration rejects a unit alone");
+	CHECK(parse_duration("_4ms", &v) == DURATION_SYNTAX, "parse_duration rejects a leading separator");
+	CHECK(parse_duration("", &v) == DURATION_SYNTAX, "parse_duration rejects empty");
+	static const struct { u64 ns; const char *text; } f[] = {
+		{ 4000000, "4ms" }, { 1500000, "1500us" }, { 16, "16ns" }, { 0, "0ns" },
+		{ 3000000000ull, "3s" }, { DURATION_MAX, "9223372036854775807ns" },
+	};
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+		char *s = fmt_duration(f[i].ns);
+		CHECK(!strcmp(s, f[i].text), "fmt_duration %s (got %s)", f[i].text, s);
+		free(s);
+	}
+}
+
 static void test_align(void)
 {
 	CHECK(align_up(1, 4096) == 4096 && align_up(4096, 4096) == 4096, "align_up");
@@ -184,6 +220,7 @@ int main(void)
 {
 	test_integers();
 	test_sizes();
+	test_durations();
 	test_align();
 	test_suggestions();
 	test_overlap();

@@ -142,4 +142,7 @@ const struct pt_config pt_config = {
 	.vms = vms,
 	.nchannels = 0,
 	.channels = 0,
+	.counter_hz = 62500000,
+	.nschedules = 0,
+	.schedules = 0,
 };

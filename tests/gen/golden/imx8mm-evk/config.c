@@ -143,4 +143,7 @@ const struct pt_config pt_config = {
 	.vms = vms,
 	.nchannels = 0,
 	.channels = 0,
+	.counter_hz = 8000000,
+	.nschedules = 0,
+	.schedules = 0,
 };

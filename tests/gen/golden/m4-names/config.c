@@ -232,4 +232,7 @@ const struct pt_config pt_config = {
 	.vms = vms,
 	.nchannels = 1,
 	.channels = channels,
+	.counter_hz = 62500000,
+	.nschedules = 0,
+	.schedules = 0,
 };

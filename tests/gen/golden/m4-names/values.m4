@@ -215,6 +215,8 @@ define(`v_channel_0_pa', `0x44600000')dnl
 define(`v_channel_0_size', `0x1000')dnl
 define(`v_channel_0_vm0', `0')dnl
 define(`v_channel_0_vm1', `3')dnl
+define(`v_counter_hz', `62500000')dnl
+define(`v_schedule_count', `0')dnl
 define(`v_qemu_binary', ``qemu-system-aarch64'')dnl
 define(`v_partita_bin', ``@TOP@/build/bin/partita'')dnl
 define(`v_qemu_available', `1')dnl

@@ -85,6 +85,8 @@ define(`v_vm_0_blob_1_path', ``@OUT@/smp.dtb'')dnl
 define(`v_vm_0_dtb_path', ``@OUT@/smp.dtb'')dnl
 define(`v_vm_0_blob_count', `2')dnl
 define(`v_channel_count', `0')dnl
+define(`v_counter_hz', `62500000')dnl
+define(`v_schedule_count', `0')dnl
 define(`v_qemu_binary', ``qemu-system-aarch64'')dnl
 define(`v_partita_bin', ``@TOP@/build/bin/partita'')dnl
 define(`v_qemu_available', `1')dnl

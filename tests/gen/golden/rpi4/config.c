@@ -145,4 +145,7 @@ const struct pt_config pt_config = {
 	.vms = vms,
 	.nchannels = 0,
 	.channels = 0,
+	.counter_hz = 54000000,
+	.nschedules = 0,
+	.schedules = 0,
 };

@@ -215,4 +215,7 @@ const struct pt_config pt_config = {
 	.vms = vms,
 	.nchannels = 2,
 	.channels = channels,
+	.counter_hz = 62500000,
+	.nschedules = 0,
+	.schedules = 0,
 };

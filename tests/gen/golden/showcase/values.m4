@@ -240,6 +240,8 @@ define(`v_channel_1_pa', `0x46630000')dnl
 define(`v_channel_1_size', `0x1000')dnl
 define(`v_channel_1_vm0', `2')dnl
 define(`v_channel_1_vm1', `0')dnl
+define(`v_counter_hz', `62500000')dnl
+define(`v_schedule_count', `0')dnl
 define(`v_qemu_binary', ``qemu-system-aarch64'')dnl
 define(`v_partita_bin', ``@TOP@/build/bin/partita'')dnl
 define(`v_qemu_available', `1')dnl
