@@ -73,19 +73,23 @@ echo "  stacks + table pool (.noinit, not in the image): $(sect .noinit) B"
 echo "  ${CROSS_COMPILE}size partita.elf:"
 "${CROSS_COMPILE}size" "$elf" | sed 's/^/    /'
 
+# boot_time DIR: boot DIR's one-VM system and print the guest's timing line as instructions.
+boot_time() {
+	local log=$1/console.log line entry first
+	"$1/run.sh" --icount --timeout 60 </dev/null 2>/dev/null | tr -d '\r' >"$log" || true
+	if line=$(grep -m1 'timing: entry' "$log"); then
+		entry=$(sed -E 's/.*entry ([0-9]+) ticks.*/\1/' <<<"$line")
+		first=$(sed -E 's/.*first char ([0-9]+) ticks.*/\1/' <<<"$line")
+		printf "  reset -> guest first instruction: %8d ticks = ~%d instructions\n" "$entry" $((entry * 16))
+		printf "  reset -> guest first console char: %7d ticks = ~%d instructions\n" "$first" $((first * 16))
+	else
+		echo "  no timing line in the console output:"
+		sed 's/^/    /' "$log"
+	fi
+}
 echo "== boot time (1 CPU, 1 VM, -icount shift=0)"
-log=$out/console.log
-"$out/run.sh" --icount --timeout 60 </dev/null 2>/dev/null | tr -d '\r' >"$log" || true
-if line=$(grep -m1 'timing: entry' "$log"); then
-	entry=$(sed -E 's/.*entry ([0-9]+) ticks.*/\1/' <<<"$line")
-	first=$(sed -E 's/.*first char ([0-9]+) ticks.*/\1/' <<<"$line")
-	printf "  reset -> guest first instruction: %8d ticks = ~%d instructions\n" "$entry" $((entry * 16))
-	printf "  reset -> guest first console char: %7d ticks = ~%d instructions\n" "$first" $((first * 16))
-	echo "  (reference, Bao: ~426K instructions to guest entry, ~535K to the first UART character)"
-else
-	echo "  no timing line in the console output:"
-	sed 's/^/    /' "$log"
-fi
+boot_time "$out"
+echo "  (reference, Bao: ~426K instructions to guest entry, ~535K to the first UART character)"
 
 echo "== interrupt latency (EL1 virtual timer -> guest IRQ vector, vCPU 1 idle, -icount shift=0)"
 lat=$BUILD/bench/latency
@@ -177,7 +181,7 @@ if [ -f "$BUILD/guests/linux/Image" ] && [ -f "$BUILD/guests/linux/initramfs.cpi
 	system "$TOP/tests/boot/linux-chantest.yaml" "$lc"
 	"$lc/run.sh" --timeout 240 </dev/null 2>/dev/null | tr -d '\r' >"$lc/console.log" || true
 	grep -E '^\[linux\] partita-chan:' "$lc/console.log" | sed 's/^\[linux\] partita-chan: /  Linux <-> bare-metal (wall clock, QEMU TCG): /' |
-		paste -d' ' - <(printf '%s\n' "(1..1000 B)" "(64 B)" "(4 KiB)")
+		paste -d' ' - <(printf '%s\n' "" "(1..1000 B)" "(64 B)" "(4 KiB)")
 else
 	echo "  (Linux <-> bare-metal: build the Linux guest first, make linux-guest)"
 fi
@@ -186,15 +190,7 @@ fi
 echo "== zcu102 (QEMU xlnx-zcu102: GICv2, Cadence UART; -icount shift=0)"
 zo=$BUILD/bench/zcu102-one
 system "$TOP/hypervisor/bench/one.yaml" "$zo" zcu102
-"$zo/run.sh" --icount --timeout 60 </dev/null 2>/dev/null | tr -d '\r' >"$zo/console.log" || true
-if line=$(grep -m1 'timing: entry' "$zo/console.log"); then
-	entry=$(sed -E 's/.*entry ([0-9]+) ticks.*/\1/' <<<"$line")
-	first=$(sed -E 's/.*first char ([0-9]+) ticks.*/\1/' <<<"$line")
-	printf "  reset -> guest first instruction: %8d ticks = ~%d instructions\n" "$entry" $((entry * 16))
-	printf "  reset -> guest first console char: %7d ticks = ~%d instructions\n" "$first" $((first * 16))
-else
-	echo "  no timing line:"; sed 's/^/    /' "$zo/console.log"
-fi
+boot_time "$zo"
 zl=$BUILD/bench/zcu102-latency
 system "$TOP/hypervisor/bench/latency.yaml" "$zl" zcu102
 znative() {
