@@ -233,12 +233,14 @@ sb=$BUILD/bench/sched
 system "$TOP/hypervisor/bench/sched.yaml" "$sb"
 "$sb/run.sh" --icount --timeout 60 </dev/null 2>/dev/null | tr -d '\r' >"$sb/console.log" || true
 grep -E '^\[[ab]\] share:' "$sb/console.log" | sed 's/^/  /'
-if line=$(grep -m1 -E '^partita: cpu 0: [0-9]+ window starts' "$sb/console.log"); then
-	read -r lo hi mean < <(sed -E 's/.* ([0-9]+)\.\.([0-9]+) ticks after the window start \(mean ([0-9]+)\)/\1 \2 \3/' <<<"$line")
-	echo "  ${line#partita: }"
-	printf "  window start -> its vCPU back in the guest: %d..%d ticks = ~%d..%d instructions (mean ~%d):\n" \
-		"$lo" "$hi" $((lo * 16)) $((hi * 16)) $((mean * 16))
-	echo "  the switch's cost (save, idle loop, restore); the spread is the jitter of the window start"
+if grep -qE '^partita: cpu 0: [0-9]+ window starts' "$sb/console.log"; then
+	grep -E '^partita: cpu 0: ' "$sb/console.log" | sed 's/^partita: /  /'
+	while read -r kind lo hi; do
+		printf "  %s: %d..%d ticks = ~%d..%d instructions, jitter %d ticks\n" "$kind" "$lo" "$hi" \
+			$((lo * 16)) $((hi * 16)) $((hi - lo))
+	done < <(sed -nE 's/^partita: cpu 0: [0-9]+ (switches|resumes from idle), back in the guest ([0-9]+)\.\.([0-9]+) ticks.*/\1 \2 \3/p' \
+		"$sb/console.log" | sed 's/^resumes from idle/idle-resume/')
+	echo "  (switch: window start -> the next vCPU back in the guest: save, idle loop, restore)"
 else
 	echo "  no schedule report:"; sed 's/^/    /' "$sb/console.log"
 fi

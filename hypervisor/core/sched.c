@@ -34,7 +34,10 @@ struct sched_cpu {
 	uint64_t frame_start;
 	uint64_t deadline;                      /* absolute end of the current window */
 	uint64_t switches;
-	uint64_t resumes, lat_min, lat_max, lat_sum;   /* window start -> vCPU back in the guest */
+	/* Window start -> the window's vCPU back in the guest, [0] switching from a running vCPU
+	 * (save and restore), [1] resuming from the idle loop (restore only). */
+	uint64_t resumes[2], lat_min[2], lat_max[2], lat_sum[2];
+	bool from_guest;                        /* the current window began with a switch-out */
 	unsigned win;                           /* current window; nwindows: the idle rest */
 };
 
@@ -74,8 +77,11 @@ void sched_init(void)
 		}
 		sc->end[cfg->nwindows] = ns_to_ticks(cfg->period_ns);
 		sc->switches = 0;
-		sc->resumes = sc->lat_sum = sc->lat_max = 0;
-		sc->lat_min = ~0ull;
+		for (unsigned k = 0; k < 2; k++) {
+			sc->resumes[k] = sc->lat_sum[k] = sc->lat_max[k] = 0;
+			sc->lat_min[k] = ~0ull;
+		}
+		sc->from_guest = false;
 		pcpus[cfg->cpu].sched = sc;
 		pcpus[cfg->cpu].vcpu = sc->vcpu[0];
 	}
@@ -136,8 +142,10 @@ void sched_idle_timer(void)
 {
 	struct pcpu *c = this_cpu();
 
-	if (c->sched && sched_timer(c))
+	if (c->sched && sched_timer(c)) {
 		c->vcpu = window_vcpu(c->sched);
+		c->sched->from_guest = false;
+	}
 }
 
 /*
@@ -162,6 +170,7 @@ static void preempt(struct vcpu *v, struct frame *f)
 	spin_unlock(&vm->lock);
 	vcpu_ctx_save(v, f);
 	c->vcpu = next;
+	c->sched->from_guest = true;
 	stack_switch(c->stack_top - FRAME_SIZE, vcpu_idle);
 }
 
@@ -213,6 +222,7 @@ void sched_resume(struct vcpu *v)
 	struct sched_cpu *sc = this_cpu()->sched;
 	struct frame *f = (struct frame *)(uintptr_t)(sc ? this_cpu()->stack_top - FRAME_SIZE : 0);
 	uint64_t start, lat;
+	unsigned k;
 
 	if (!sc)
 		panic("resume of vm '%s' vcpu %u on a pCPU without a schedule", v->vm->cfg->name,
@@ -222,10 +232,12 @@ void sched_resume(struct vcpu *v)
 	/* How late the window's vCPU is back in the guest: the switch's cost, for make bench. */
 	start = sc->frame_start + (sc->win ? sc->end[sc->win - 1] : 0);
 	lat = timer_now() - start;
-	sc->resumes++;
-	sc->lat_sum += lat;
-	sc->lat_min = lat < sc->lat_min ? lat : sc->lat_min;
-	sc->lat_max = lat > sc->lat_max ? lat : sc->lat_max;
+	k = sc->from_guest ? 0 : 1;
+	sc->from_guest = false;
+	sc->resumes[k]++;
+	sc->lat_sum[k] += lat;
+	sc->lat_min[k] = lat < sc->lat_min[k] ? lat : sc->lat_min[k];
+	sc->lat_max[k] = lat > sc->lat_max[k] ? lat : sc->lat_max[k];
 	guest_enter(f);
 }
 
@@ -234,11 +246,15 @@ void sched_report(void)
 	for (unsigned c = 0; c < PT_MAX_CPUS && c < pt_config.ncpus; c++) {
 		const struct sched_cpu *sc = pcpus[c].sched;
 
-		if (!sc || !sc->resumes)
+		if (!sc)
 			continue;
-		printk("partita: cpu %u: %lu window starts, %lu resumes %lu..%lu ticks after the "
-		       "window start (mean %lu)\n", c, sc->switches, sc->resumes, sc->lat_min,
-		       sc->lat_max, sc->lat_sum / sc->resumes);
+		printk("partita: cpu %u: %lu window starts\n", c, sc->switches);
+		for (unsigned k = 0; k < 2; k++)
+			if (sc->resumes[k])
+				printk("partita: cpu %u: %lu %s, back in the guest %lu..%lu ticks after "
+				       "the window start (mean %lu)\n", c, sc->resumes[k],
+				       k ? "resumes from idle" : "switches", sc->lat_min[k],
+				       sc->lat_max[k], sc->lat_sum[k] / sc->resumes[k]);
 	}
 }
 
