@@ -49,27 +49,6 @@ static uint32_t typer(const struct vm *vm)
 	return (vgic_lines(vm) / 32 - 1) | (vm->cfg->ncpus - 1) << 5;
 }
 
-/* Private priorities: the calling vCPU's own bytes. */
-static void private_priority(struct vcpu *v, unsigned first, bool write, uint64_t *val,
-			     unsigned size)
-{
-	struct vgic *g = &v->vm->vgic;
-	uint64_t out = 0;
-
-	spin_lock(&g->lock);
-	for (unsigned b = 0; b < size; b++) {
-		if (write) {
-			v->vgic.prio[first + b] = (uint8_t)(*val >> (8 * b)) & VGIC_PRIO_MASK;
-			vgic_direct_slot(v->vm, v, first + b);
-		} else {
-			out |= (uint64_t)v->vgic.prio[first + b] << (8 * b);
-		}
-	}
-	spin_unlock(&g->lock);
-	if (!write)
-		*val = out;
-}
-
 static uint8_t target_of(struct vcpu *v, uint32_t intid)
 {
 	struct vm *vm = v->vm;
@@ -157,7 +136,7 @@ bool vgic_dist_v2_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val
 		uint32_t first = (uint32_t)(off - GICD_IPRIORITYR);
 
 		if (first < VGIC_PRIV)
-			private_priority(v, first, write, val, size);
+			vgic_private_priority(v, v, first, write, val, size);   /* banked */
 		else
 			vgic_dist_priority(v, first, write, val, size);
 		return true;

@@ -59,29 +59,35 @@ static bool rd_base(struct vcpu *t, uint64_t off, bool write, uint64_t *val, uns
 	return true;   /* CTLR (no LPIs) and the rest: RAZ/WI */
 }
 
+/* Priorities of vCPU t's private INTIDs first.. (size bytes, all below 32), for vCPU v of its VM. */
+void vgic_private_priority(struct vcpu *v, struct vcpu *t, unsigned first, bool write,
+			   uint64_t *val, unsigned size)
+{
+	struct vgic *g = &v->vm->vgic;
+	uint64_t out = 0;
+
+	spin_lock(&g->lock);
+	for (unsigned b = 0; b < size; b++) {
+		if (write) {
+			t->vgic.prio[first + b] = (uint8_t)(*val >> (8 * b)) & VGIC_PRIO_MASK;
+			vgic_direct_slot(v->vm, t, first + b);
+		} else {
+			out |= (uint64_t)t->vgic.prio[first + b] << (8 * b);
+		}
+	}
+	spin_unlock(&g->lock);
+	if (!write)
+		*val = out;
+}
+
 static bool sgi_base(struct vcpu *v, struct vcpu *t, uint64_t off, bool write, uint64_t *val,
 		     unsigned size)
 {
-	struct vgic *g = &v->vm->vgic;
-
 	/* The whole access inside the 32 priority bytes (the decoder also aligned it). */
 	if (off >= SGI_IPRIORITYR && off - SGI_IPRIORITYR + size <= VGIC_PRIV) {
-		unsigned first = (unsigned)(off - SGI_IPRIORITYR);
-		uint64_t out = 0;
-
 		if (size != 1 && size != 4)
 			return false;
-		spin_lock(&g->lock);
-		for (unsigned b = 0; b < size; b++) {
-			if (write) {
-				t->vgic.prio[first + b] = (uint8_t)(*val >> (8 * b)) & VGIC_PRIO_MASK;
-				vgic_direct_slot(v->vm, t, first + b);
-			} else
-				out |= (uint64_t)t->vgic.prio[first + b] << (8 * b);
-		}
-		spin_unlock(&g->lock);
-		if (!write)
-			*val = out;
+		vgic_private_priority(v, t, (unsigned)(off - SGI_IPRIORITYR), write, val, size);
 		return true;
 	}
 	if (size != 4)

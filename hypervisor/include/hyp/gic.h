@@ -10,6 +10,7 @@
 #ifndef HYP_GIC_H
 #define HYP_GIC_H
 
+#include <partita/config.h>
 #include <hyp/types.h>
 
 /*
@@ -21,6 +22,30 @@
 #define SGI_CARRIERS  15   /* SGIs 0..14 */
 #define INTID_SPURIOUS 1020   /* 1020..1023: nothing to acknowledge */
 #define GIC_MAX_INTID  1019   /* highest SPI INTID of GICv3 */
+
+/* Guests' interrupts sit below the kick, which must get through even during a flood. */
+#define PRIO_KICK   0x80
+#define PRIO_GUEST  0xa0
+
+/*
+ * Every pCPU's private interrupts, the same for both drivers: the priorities a pCPU gives its
+ * 32 private INTIDs, and the ones it enables (the kick and the maintenance interrupt, the
+ * hypervisor's; the SGI carriers; the virtual timer, which only fires once the guest arms it; the
+ * EL2 timer). Everything else private stays disabled.
+ */
+static inline void gic_private_prios(volatile uint8_t *prio)
+{
+	for (unsigned i = 0; i < 32; i++)
+		prio[i] = PRIO_GUEST;
+	prio[SGI_KICK] = PRIO_KICK;
+	prio[pt_config.maint_intid] = PRIO_KICK;
+}
+
+static inline uint32_t gic_private_enabled(void)
+{
+	return (1u << SGI_KICK) | (1u << pt_config.maint_intid) | (1u << pt_config.vtimer_intid) |
+	       ((1u << SGI_CARRIERS) - 1) | (pt_config.htimer_intid ? 1u << pt_config.htimer_intid : 0);
+}
 
 extern const uint32_t gic_driver_version;   /* enum pt_gic_version this build drives */
 

@@ -109,6 +109,8 @@ bool vgic_dist_v2_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val
 bool vgic_dist_priority(struct vcpu *v, uint32_t intid, bool write, uint64_t *val, unsigned size);
 uint32_t vgic_dist_icfgr(struct vm *vm, uint32_t first, bool write, uint32_t val);
 void vgic_dist_route(struct vcpu *v, uint32_t intid, uint64_t aff);   /* aff: vCPU index in Aff0 */
+void vgic_private_priority(struct vcpu *v, struct vcpu *t, unsigned first, bool write,
+			   uint64_t *val, unsigned size);   /* core/vgic_redist.c: t's IPRIORITYR 0..31 */
 /* Shared by both: ISPENDR-like 32-bit register over slots, for vCPU `t`. */
 uint32_t vgic_read_bits(struct vcpu *t, unsigned reg, uint32_t first_intid);
 void vgic_write_bits(struct vcpu *v, struct vcpu *t, unsigned reg, uint32_t first_intid,

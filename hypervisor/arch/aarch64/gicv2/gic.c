@@ -42,8 +42,6 @@
 #define IAR_INTID(iar)     ((iar) & 0x3ff)
 #define IAR_SOURCE(iar)    ((iar) & 0x1c00)
 
-#define PRIO_KICK          0x80
-#define PRIO_GUEST         0xa0
 
 /* GICC's and GICH's bases, for the IRQ entry (irq_entry.S), which runs before any C. */
 uint64_t gicc_base, gich_base;
@@ -89,13 +87,8 @@ void gic_init_cpu(unsigned cpu)
 		cpu_bit[cpu] = me;
 	/* The banked private interrupts, as on GICv3 (gicv3/gic.c). */
 	*gicd(GICD_ICENABLER) = ~0u;
-	for (unsigned i = 0; i < 32; i++)
-		prio[i] = PRIO_GUEST;
-	prio[SGI_KICK] = PRIO_KICK;
-	prio[pt_config.maint_intid] = PRIO_KICK;
-	*gicd(GICD_ISENABLER) = (1u << SGI_KICK) | (1u << pt_config.maint_intid) |
-				(1u << pt_config.vtimer_intid) | ((1u << SGI_CARRIERS) - 1) |
-				(pt_config.htimer_intid ? 1u << pt_config.htimer_intid : 0);
+	gic_private_prios(prio);
+	*gicd(GICD_ISENABLER) = gic_private_enabled();
 
 	*gicc(GICC_PMR) = 0xff;
 	*gicc(GICC_BPR) = 0;

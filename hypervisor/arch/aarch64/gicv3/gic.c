@@ -37,9 +37,6 @@
 #define ICC_SRE_ENABLE     BIT(3)   /* lets EL1 use the system register interface too */
 #define ICC_CTLR_EOIMODE   BIT(1)
 
-/* Guests' interrupts sit below the kick, which must get through even during a flood. */
-#define PRIO_KICK          0x80
-#define PRIO_GUEST         0xa0
 
 const uint32_t gic_driver_version = PT_GIC_V3;
 
@@ -98,13 +95,8 @@ void gic_init_cpu(unsigned cpu)
 	 */
 	*reg32(rd + GICR_ICENABLER0) = ~0u;
 	*reg32(rd + GICR_IGROUPR0) = ~0u;
-	for (unsigned i = 0; i < 32; i++)
-		prio[i] = PRIO_GUEST;
-	prio[SGI_KICK] = PRIO_KICK;
-	prio[pt_config.maint_intid] = PRIO_KICK;
-	*reg32(rd + GICR_ISENABLER0) = (1u << SGI_KICK) | (1u << pt_config.maint_intid) |
-				       (1u << pt_config.vtimer_intid) | ((1u << SGI_CARRIERS) - 1) |
-				       (pt_config.htimer_intid ? 1u << pt_config.htimer_intid : 0);
+	gic_private_prios(prio);
+	*reg32(rd + GICR_ISENABLER0) = gic_private_enabled();
 
 	/* CPU interface through system registers; EOI only drops the priority (EOImode 1). */
 	sysreg_write(icc_sre_el2, sysreg_read(icc_sre_el2) | ICC_SRE_SRE | ICC_SRE_ENABLE);
