@@ -6,6 +6,8 @@
 #   make check                every test (installs what it needs first)
 #   make bench                benchmarks (reports, never asserts)
 #   make deps                 install the Debian packages Partita needs
+#   make install              the tool, its man page, boards and templates under PREFIX (DESTDIR)
+#   make bench-docs           run the benchmarks and refresh the figures quoted in docs/
 #   make fuzz                 fuzz every libFuzzer target for FUZZ_SECONDS each (tests/fuzz/)
 #
 # The pipeline lives in the folders: gen/ (YAML → model → checks → emitters), templates/ (m4),
@@ -22,7 +24,7 @@ OUT := $(BUILD)/$(NAME)
 DEBIAN_PACKAGES := gcc make pkg-config libyaml-dev libfdt-dev device-tree-compiler m4 \
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-system-arm \
 	shellcheck python3 python3-jsonschema python3-yaml python3-libfdt cloc gzip \
-	clang libclang-rt-dev tmux
+	clang libclang-rt-dev tmux picocom
 
 CC ?= gcc
 CFLAGS ?= -O2 -g
@@ -121,6 +123,10 @@ $(BUILD)/guests/baremetal.bin: $(wildcard samples/guests/baremetal/* samples/gue
 
 # Regenerated whenever the tool, the description, the templates, the board or a guest changes.
 # partita writes nothing at all when the description is invalid.
+# "A guest" is every file gen read, wherever it lives (a kernel outside build/guests/, an initrd,
+# a device tree file): gen lists them in system.d, make dependencies of system.mk (like gcc -MD).
+# A changed image then regenerates system.mk, which rebuilds the hypervisor that embeds it.
+-include $(OUT)/system.d
 $(OUT)/system.mk: $(SYSTEM) $(BUILD)/bin/partita $(wildcard templates/*.m4 boards/*/*) $(GUESTS) $(NEEDS_LINUX)
 	$(BUILD)/bin/partita gen $(SYSTEM) -o $(OUT)
 
@@ -145,6 +151,51 @@ check: $(BUILD)/.deps
 bench: $(BUILD)/.deps
 	@$(MAKE) --no-print-directory tool guests
 	@tests/bench/bench.sh
+
+# Refresh the figures docs/*.md quote from make bench: every <!-- bench: SECTION | REGEX --> block
+# gets the lines of that section of the report that match (tests/docs/bench-docs.sh).
+.PHONY: bench-docs
+bench-docs: $(BUILD)/.deps
+	@$(MAKE) --no-print-directory tool guests
+	@mkdir -p $(BUILD)/bench
+	@set -o pipefail; tests/bench/bench.sh | tee $(BUILD)/bench/report.txt
+	@tests/docs/bench-docs.sh $(BUILD)/bench/report.txt
+
+# ---- installing -------------------------------------------------------------------------------
+#
+#   make install PREFIX=/usr/local [DESTDIR=/staging]    make uninstall PREFIX=...
+#
+# The installed tool is built again (build/install/partita) to look for boards and templates
+# where install puts them, PREFIX/share/partita, so it works without the source tree; DESTDIR
+# only stages the files (packaging) and is not compiled in.
+PREFIX ?= /usr/local
+BINDIR = $(PREFIX)/bin
+MANDIR = $(PREFIX)/share/man/man1
+SHAREDIR = $(PREFIX)/share/partita
+INSTALL_DEFS = -DPARTITA_BOARDS_DIR='"$(SHAREDIR)/boards"' -DPARTITA_TEMPLATES_DIR='"$(SHAREDIR)/templates"' \
+	-Ihypervisor/include
+
+.PHONY: install uninstall FORCE
+# Rewritten only when PREFIX changes, so that the installed tool is rebuilt exactly then.
+$(BUILD)/install/prefix: FORCE
+	@mkdir -p $(@D)
+	@[ "$$(cat $@ 2>/dev/null)" = '$(SHAREDIR)' ] || echo '$(SHAREDIR)' >$@
+
+$(BUILD)/install/partita: $(GEN_SRCS) $(GEN_HDRS) $(BUILD)/install/prefix | $(BUILD)/.deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) $(INSTALL_DEFS) $(PKG_CFLAGS) -o $@ $(GEN_SRCS) $(PKG_LIBS)
+
+install: $(BUILD)/install/partita
+	install -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(MANDIR)' '$(DESTDIR)$(SHAREDIR)'
+	install -m 755 $(BUILD)/install/partita '$(DESTDIR)$(BINDIR)/partita'
+	install -m 644 docs/partita.1 '$(DESTDIR)$(MANDIR)/partita.1'
+	rm -rf '$(DESTDIR)$(SHAREDIR)/boards' '$(DESTDIR)$(SHAREDIR)/templates' '$(DESTDIR)$(SHAREDIR)/schema'
+	cp -R boards templates schema '$(DESTDIR)$(SHAREDIR)/'
+	@echo "partita: installed $(DESTDIR)$(BINDIR)/partita (boards and templates: $(SHAREDIR))"
+
+uninstall:
+	rm -f '$(DESTDIR)$(BINDIR)/partita' '$(DESTDIR)$(MANDIR)/partita.1'
+	rm -rf '$(DESTDIR)$(SHAREDIR)'
 
 clean:
 	rm -rf $(BUILD)

@@ -8,6 +8,7 @@
  * every property's length is checked before its cells are read. What cannot be a valid board is
  * reported [board-invalid], naming the node and property, never read past or looped over.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -1071,8 +1072,8 @@ static bool read_facts(struct board *b, struct ydoc *y, char **dts)
 		}
 	}
 	if ((v = ymap_get(y, root, "hypervisor")) && ymap_check(y, v, &K_HYP)) {
-		if ((w = ymap_get(y, v, "load")))
-			yread_u64(y, w, "hypervisor load", &b->hyp_load);
+		if ((w = ymap_get(y, v, "load")) && yread_u64(y, w, "hypervisor load", &b->hyp_load))
+			b->hyp_load_at = yloc(y, w);
 		if ((w = ymap_get(y, v, "memory")))
 			yread_size(y, w, "hypervisor memory", &b->hyp_default_size);
 		if ((w = ymap_get(y, v, "console")) && yread_str(y, w, "hypervisor console", &str)) {
@@ -1115,6 +1116,59 @@ static bool read_facts(struct board *b, struct ydoc *y, char **dts)
 }
 
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * board-unknown: which boards there are (the folders of `boards_dir` with a board.yaml, sorted),
+ * and the one `name` is likeliest a typo of. A board name is a folder name: no '/'.
+ */
+static void unknown_board(const char *boards_dir, const char *name, struct loc at)
+{
+	struct diag *d = diag_error(at, "board-unknown", "unknown board '%s'", name);
+	char **names = NULL;
+	size_t n = 0, cap = 0, len = 0;
+	DIR *dir = opendir(boards_dir);
+	struct dirent *e;
+	while (dir && (e = readdir(dir))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *facts = xasprintf("%s/%s/board.yaml", boards_dir, e->d_name);
+		if (file_exists(facts)) {
+			*PUSH(names, n, cap) = xstrdup(e->d_name);
+			len += strlen(e->d_name) + 2;
+		}
+		free(facts);
+	}
+	if (dir)
+		closedir(dir);
+	if (!n) {
+		diag_hint(d, "%s/ holds no board (a folder with board.yaml and board.dts); --board-dir "
+			  "or PARTITA_BOARD_DIR names the folder of the boards", boards_dir);
+		return;
+	}
+	qsort(names, n, sizeof *names, cmp_str);
+	char *list = xmalloc(len + 1), *p = list;
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "%s%s", i ? ", " : "", names[i]);
+	/* A path (board: ../boards/zcu102) names a board by its last part. */
+	const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+	const char *near = closest_word(base, (const char *const *)names, n);
+	if (near)
+		diag_hint(d, "did you mean '%s'?%s The boards in %s/ (one folder each, with board.yaml "
+			  "and board.dts): %s", near, base != name ? " A board is named by its folder, "
+			  "not a path." : "", boards_dir, list);
+	else
+		diag_hint(d, "the boards in %s/ (one folder each, with board.yaml and board.dts): %s",
+			  boards_dir, list);
+	free(list);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
 struct board *board_load(const char *boards_dir, const char *name, struct loc at)
 {
 	int errors = diag_count();
@@ -1124,8 +1178,7 @@ struct board *board_load(const char *boards_dir, const char *name, struct loc at
 	char *facts = xasprintf("%s/board.yaml", b->dir);
 	struct stat st;
 	if (strchr(name, '/') || stat(b->dir, &st) != 0 || !S_ISDIR(st.st_mode) || !file_exists(facts)) {
-		struct diag *d = diag_error(at, "board-unknown", "unknown board '%s'", name);
-		diag_hint(d, "boards live in %s/ (one folder each, with board.yaml and board.dts)", boards_dir);
+		unknown_board(boards_dir, name, at);
 		free(facts);
 		board_free(b);
 		return NULL;
@@ -1144,7 +1197,7 @@ struct board *board_load(const char *boards_dir, const char *name, struct loc at
 			char *path = path_join(b->dir, str);
 			size_t size = 0;
 			const void *blob = compile_dts(path, &size, &err);
-			free(path);
+			b->dts_path = path;   /* an input of gen's outputs (system.d) */
 			if (!blob) {
 				board_invalid(b, yloc(&y, v), err);
 				ok = false;
@@ -1202,6 +1255,7 @@ void board_free(struct board *b)
 	free(b->fdt);
 	free(b->name);
 	free(b->dir);
+	free(b->dts_path);
 	free(b->console);
 	free(b->qemu_binary);
 	free(b->qemu_machine);

@@ -44,6 +44,7 @@ struct board {
 	char *name;
 	char *dir;
 	struct source *facts_src;  /* board.yaml, for locating errors in it */
+	char *dts_path;            /* the DTS board.yaml names (board_load), NULL otherwise */
 	void *fdt;                 /* compiled board.dts (with __symbols__); checked by board_read_dtb */
 	size_t fdt_size;
 
@@ -91,6 +92,7 @@ struct board {
 	u64 llc_size, llc_ways, llc_line, page_size;
 	unsigned num_colors;       /* llc way size / page size */
 	u64 hyp_load;              /* where QEMU puts the hypervisor ELF */
+	struct loc hyp_load_at;    /* where board.yaml states it (src NULL: nowhere) */
 	u64 hyp_default_size;
 	char *console;             /* default hypervisor console (device reference) */
 	bool iommu;

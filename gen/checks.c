@@ -34,6 +34,7 @@ const struct rule rules[] = {
 	{ "schema-enum", "a value is not one of the allowed words" },
 	{ "schema-name", "a name uses characters outside [a-z0-9_-]" },
 	{ "image-key", "an image key that does not apply to its format (entry/load: raw; initrd: linux; bootargs: dtb auto)" },
+	{ "restart-budget", "an on_fault restart budget out of range: max 0 or above 1000, within above 1 h" },
 	{ "duplicate-name", "two VMs or two channels share a name" },
 	{ "board-unknown", "the board folder does not exist" },
 	{ "board-invalid", "the board's facts or device tree are broken" },
@@ -525,8 +526,16 @@ static void check_qemu_text(struct m_system *s, const char *rule)
 				diag_hint(e, "write driver[,property=value]... with letters, digits and "
 					  "_ . , = : / + @ - only, e.g. virtio-net-device,netdev=n0");
 			}
-			check_device_backend(s, &s->vms[v], d);
 		}
+}
+
+/* Device backends name files and QEMU words, not the board: checked with or without one. */
+static void check_device_backends(struct m_system *s, const char *rule)
+{
+	(void)rule;
+	for (size_t v = 0; v < s->nvms; v++)
+		for (size_t i = 0; i < s->vms[v].ndevs; i++)
+			check_device_backend(s, &s->vms[v], &s->vms[v].devs[i]);
 }
 
 static void check_devices_reserved(struct m_system *s, const char *rule)
@@ -1134,8 +1143,20 @@ static void check_images(struct m_system *s, const char *rule)
 	(void)rule;
 	for (size_t v = 0; v < s->nvms; v++) {
 		struct m_vm *vm = &s->vms[v];
-		if (!vm->has_image || !vm->nmem)
+		if (!vm->has_image)
 			continue;
+		/* No memory, or a region that could not be read (reported), leaves the VM's RAM
+		 * unknown: where the image goes, whether it fits, what a device tree must describe
+		 * cannot be judged without it, only whether the files are there. */
+		if (!vm->nmem || vm->mem_incomplete) {
+			image_files_present(vm);
+			if (vm->dtb == DTB_FILE && !file_exists(vm->dtb_path)) {
+				struct diag *d = diag_error(vm->at_dtb, "image-missing", "vm '%s': no device "
+							    "tree file '%s'", vm->name, vm->dtb_file);
+				diag_hint(d, "write 'dtb: auto' to have one generated");
+			}
+			continue;
+		}
 		if (vm->dtb == DTB_FILE && !file_exists(vm->dtb_path)) {
 			struct diag *d = diag_error(vm->at_dtb, "image-missing", "vm '%s': no device tree file '%s'",
 						    vm->name, vm->dtb_file);
@@ -1153,7 +1174,9 @@ static void check_images(struct m_system *s, const char *rule)
 					   vm->name, vm->dtb_file, len, max);
 				free(max);
 			} else {
-				check_user_dtb(s, vm, blob, len);
+				/* What it must describe is the board's (its GIC): only with a board. */
+				if (s->board)
+					check_user_dtb(s, vm, blob, len);
 				check_path_chars(vm->at_dtb, "device tree", vm->name, vm->dtb_path);
 			}
 			free(blob);
@@ -1166,8 +1189,13 @@ static void check_images(struct m_system *s, const char *rule)
 				check_path_chars(vm->image.at_initrd, "initrd", vm->name, vm->image.initrd_path);
 		}
 	}
-	/* The hypervisor embeds every image, a file several VMs boot only once: its memory grows
-	 * by their size. */
+}
+
+/* The hypervisor embeds every image, a file several VMs boot only once: its memory grows by
+ * their size. Its base size, place and table pool are the board's. */
+static void check_hyp_size(struct m_system *s, const char *rule)
+{
+	(void)rule;
 	u64 images = 0;
 	for (size_t v = 0; v < s->nvms; v++) {
 		struct m_image *im = &s->vms[v].image;
@@ -1396,12 +1424,74 @@ static void check_placement(struct m_system *s, const char *rule)
 		}
 }
 
+/* Kinds of physical spans: device pages (one VM's may share a page), the hypervisor's memory, and
+ * what a user placed (for hints that name the key to change). */
+enum { SPAN_DEVICE = 1, SPAN_HYP, SPAN_FIXED, SPAN_IDENTITY, SPAN_CHANNEL };
+
+struct phys_ctx {
+	const struct m_system *s;
+	const char *rule;
+};
+
+/*
+ * Something overlaps the hypervisor's memory. Its place is either the description's
+ * hypervisor.memory.phys or, without one, the board's hypervisor.load: the note says which, so
+ * that a user who never placed the hypervisor learns where it is and why. The error goes to the
+ * user's own declaration (to the later one when both are the user's).
+ */
+static void report_hyp_overlap(const struct phys_ctx *c, const struct span *hyp, const struct span *other)
+{
+	const struct m_system *s = c->s;
+	const struct board *b = s->board;
+	char *rh = range_str(hyp->start, hyp->end - hyp->start);
+	char *ro = range_str(other->start, other->end - other->start);
+	char *size = fmt_size(hyp->end - hyp->start);
+	bool hyp_first = s->hyp_has_phys &&
+			 (hyp->at.line > other->at.line ||
+			  (hyp->at.line == other->at.line && hyp->at.col > other->at.col));
+	struct diag *d;
+	if (hyp_first) {
+		d = diag_error(hyp->at, c->rule, "the hypervisor's memory %s overlaps %s %s", rh,
+			       other->what, ro);
+		diag_note(d, other->at, "%s declared here", other->what);
+	} else {
+		d = diag_error(other->at, c->rule, "%s %s overlaps the hypervisor's memory %s",
+			       other->what, ro, rh);
+		if (s->hyp_has_phys)
+			diag_note(d, s->at_hyp_phys, "the hypervisor's memory (%s with the embedded guest "
+				  "images) starts at its hypervisor.memory.phys, here", size);
+		else
+			diag_note(d, b->hyp_load_at.src ? b->hyp_load_at : s->at_board,
+				  "the hypervisor's memory (%s with the embedded guest images) is at "
+				  "0x%llx, where board %s loads it by default: the description sets no "
+				  "hypervisor.memory.phys", size, (unsigned long long)b->hyp_load, b->name);
+	}
+	const char *mine = other->kind == SPAN_FIXED ? "the region's phys: address"
+			 : other->kind == SPAN_IDENTITY ? "the region (phys: identity places it at "
+							  "its base)"
+			 : other->kind == SPAN_CHANNEL ? "the channel's phys: address" : NULL;
+	if (mine)
+		diag_hint(d, "move the hypervisor (hypervisor: memory: phys:, 2 MiB aligned) or %s out "
+			  "of %s; or drop phys: to have the %s placed clear of the hypervisor", mine, rh,
+			  other->kind == SPAN_CHANNEL ? "channel" : "region");
+	else
+		diag_hint(d, "move the hypervisor (hypervisor: memory: phys:, 2 MiB aligned) clear of %s",
+			  ro);
+	free(rh);
+	free(ro);
+	free(size);
+}
+
 static void report_phys_overlap(const struct span *a, const struct span *b, void *ctx)
 {
+	const struct phys_ctx *c = ctx;
 	/* Device pages of one VM may share a page (virtio-mmio slots are 512 bytes). */
-	if (a->kind == 1 && b->kind == 1 && a->owner == b->owner)
+	if (a->kind == SPAN_DEVICE && b->kind == SPAN_DEVICE && a->owner == b->owner)
 		return;
-	report_guest_overlap(a, b, ctx);
+	if (a->kind == SPAN_HYP || b->kind == SPAN_HYP)
+		report_hyp_overlap(c, a->kind == SPAN_HYP ? a : b, a->kind == SPAN_HYP ? b : a);
+	else
+		report_guest_overlap(a, b, (void *)c->rule);
 }
 
 /* Fixed physical placements (the hypervisor's, identity or fixed VM memory, fixed channels)
@@ -1446,7 +1536,7 @@ static void check_phys_overlap(struct m_system *s, const char *rule)
 	struct spans sp = { 0 };
 	char *what;
 	spans_add(&sp, s->hyp_pa, s->hyp_size, "the hypervisor's memory",
-		  s->hyp_has_phys ? s->at_hyp_phys : s->at_board, -1, 0);
+		  s->hyp_has_phys ? s->at_hyp_phys : s->at_board, -1, SPAN_HYP);
 	if (s->pool_size)
 		spans_add(&sp, s->pool_pa, s->pool_size, "the colored memory pool", s->at_board, -1, 0);
 	for (size_t v = 0; v < s->nvms; v++) {
@@ -1456,7 +1546,8 @@ static void check_phys_overlap(struct m_system *s, const char *rule)
 			if (!m->placed || vm->color_mask)
 				continue;
 			what = xasprintf("vm '%s' memory (physical)", vm->name);
-			spans_add(&sp, m->pa, m->size, what, m->place == PLACE_FIXED ? m->at_phys : m->at, -1, 0);
+			spans_add(&sp, m->pa, m->size, what, m->place == PLACE_FIXED ? m->at_phys : m->at, -1,
+				  m->place == PLACE_FIXED ? SPAN_FIXED : m->place == PLACE_IDENTITY ? SPAN_IDENTITY : 0);
 			free(what);
 		}
 		for (size_t i = 0; i < vm->ndevs; i++) {
@@ -1468,7 +1559,7 @@ static void check_phys_overlap(struct m_system *s, const char *rule)
 			for (size_t r = 0; r < bd->nregs; r++) {
 				u64 lo = align_down(bd->regs[r].base, PAGE);
 				u64 hi = align_up(bd->regs[r].base + bd->regs[r].size, PAGE);
-				spans_add(&sp, lo, hi - lo, what, d->at, (int)v, 1);
+				spans_add(&sp, lo, hi - lo, what, d->at, (int)v, SPAN_DEVICE);
 			}
 			free(what);
 		}
@@ -1477,10 +1568,12 @@ static void check_phys_overlap(struct m_system *s, const char *rule)
 		if (s->chans[c].placed) {
 			what = xasprintf("channel '%s'", s->chans[c].name);
 			spans_add(&sp, s->chans[c].pa, s->chans[c].size, what,
-				  s->chans[c].has_phys ? s->chans[c].at_phys : s->chans[c].at_name, -1, 0);
+				  s->chans[c].has_phys ? s->chans[c].at_phys : s->chans[c].at_name, -1,
+				  s->chans[c].has_phys ? SPAN_CHANNEL : 0);
 			free(what);
 		}
-	spans_sweep(&sp, report_phys_overlap, (void *)rule);
+	struct phys_ctx ctx = { s, rule };
+	spans_sweep(&sp, report_phys_overlap, &ctx);
 	spans_free(&sp);
 }
 
@@ -1645,6 +1738,12 @@ static void check_console_settings(struct m_system *s, const char *rule)
 	}
 }
 
+/*
+ * needs_board: the check reads the board model, so it runs only when the board could be loaded.
+ * The others read only what the description says (and the files it names), and run whatever
+ * happened to the board: an unknown board does not hide a missing kernel or an unaligned base.
+ * Every check skips the parts of the model that could not be read (reported already).
+ */
 static const struct check checks[] = {
 	{ "duplicate-name", check_duplicate_names, false },
 	{ "limit", check_limits, false },
@@ -1654,19 +1753,21 @@ static const struct check checks[] = {
 	{ "schedule-duplicate", check_schedule_duplicate, true },
 	{ "schedule-vm", check_schedule_vms, true },
 	{ "cpu-conflict", check_cpu_conflict, true },
-	{ "schedule-overfull", check_schedule_overfull, true },
+	{ "schedule-overfull", check_schedule_overfull, false },
 	{ "schedule-tick", check_schedule_tick, true },
 	{ "device-unknown", check_devices_known, true },
 	{ "device-reserved", check_devices_reserved, true },
 	{ "device-conflict", check_device_conflict, true },
 	{ "qemu-text", check_qemu_text, true },
+	{ "device-backend", check_device_backends, false },
 	{ "irq-conflict", check_irq_conflict, true },
-	{ "align", check_align, true },
+	{ "align", check_align, false },
 	{ "mem-outside-ram", check_mem_outside_ram, true },
 	{ "color-geometry", check_color_geometry, true },
 	{ "color-conflict", check_colors, true },
-	{ "image-missing", check_images, true },
-	{ "channel-vm", check_channels, true },
+	{ "image-missing", check_images, false },
+	{ "image-missing", check_hyp_size, true },
+	{ "channel-vm", check_channels, false },
 	{ "console-vm", check_console_settings, false },
 	{ "guest-overlap", check_guest_overlap, true },
 	{ "dma-identity", check_dma, true },

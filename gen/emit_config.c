@@ -264,6 +264,9 @@ static bool write_values(struct emit_ctx *ctx, struct strbuf *b, char **err)
 		defx(b, NAME("vm_%zu_image_dtb_ipa", v), vm->dtb != DTB_NONE ? im->dtb_ipa : 0);
 		defx(b, NAME("vm_%zu_image_initrd_ipa", v), im->initrd_size ? im->initrd_ipa : 0);
 		def(b, NAME("vm_%zu_on_fault", v), vm->on_fault == FAULT_RESTART ? "PT_FAULT_RESTART" : "PT_FAULT_HALT", err);
+		/* The budget, halt or not: the hypervisor may rely on restart_max >= 1. */
+		defu(b, NAME("vm_%zu_restart_max", v), vm->restart_max);
+		defu(b, NAME("vm_%zu_restart_within_ns", v), vm->restart_within);
 		defu(b, NAME("vm_%zu_console", v), vm->vuart_ipa != 0);
 		/* The same interrupt emit_dtb.c writes into the vUART node. */
 		const struct board_device *con = vm->vuart_ipa ? &bd->devs[s->hyp_console_dev] : NULL;

@@ -474,7 +474,15 @@ bool emit_memmap(struct emit_ctx *ctx, char **err)
 		sb_printf(&t, "\nvm '%s' guest-physical (cpus", vm->name);
 		for (size_t c = 0; c < vm->ncpus; c++)
 			sb_printf(&t, "%s%u", c ? "," : " ", vm->cpus[c].index);
-		sb_printf(&t, "; on fault: %s)\n", vm->on_fault == FAULT_RESTART ? "restart" : "halt");
+		if (vm->on_fault == FAULT_RESTART) {
+			char *within = fmt_duration(vm->restart_within);
+			char *times = vm->restart_max == 1 ? xstrdup("once")
+							    : xasprintf("%u times", vm->restart_max);
+			sb_printf(&t, "; on fault: restart at most %s in %s, then halt)\n", times, within);
+			free(times);
+			free(within);
+		} else
+			sb_printf(&t, "; on fault: halt)\n");
 		text_rows(&t, &gr);
 		sb_printf(&t, "  entry 0x%llx", (unsigned long long)vm->image.entry);
 		if (vm->dtb != DTB_NONE)

@@ -8,6 +8,7 @@ struct emit_ctx {
 	struct m_system *s;
 	const char *stage;     /* staging folder: files are written here */
 	char *out;             /* absolute output folder: paths inside artifacts point here */
+	const char *out_given; /* the output folder as given (-o): system.d names its targets so */
 	const char *templates; /* m4 templates folder */
 };
 
@@ -21,5 +22,6 @@ bool emit_dtbs(struct emit_ctx *ctx, char **err);    /* emit_dtb.c: one DTB per 
 bool emit_config(struct emit_ctx *ctx, char **err);  /* emit_config.c: config.c, system.mk (m4) */
 bool emit_run(struct emit_ctx *ctx, char **err);     /* emit_config.c: run.sh (m4) */
 bool emit_memmap(struct emit_ctx *ctx, char **err);  /* emit_memmap.c: memmap.txt, memmap.svg */
+bool emit_deps(struct emit_ctx *ctx, char **err);    /* emit.c: system.d, gen's inputs for make */
 
 #endif

@@ -149,6 +149,33 @@ static bool inspect_elf(struct m_vm *vm, const unsigned char *data, size_t len)
 	return true;
 }
 
+static void kernel_missing(struct m_vm *vm, const char *err)
+{
+	struct diag *d = diag_error(vm->image.at_kernel, "image-missing", "vm '%s': kernel image: %s",
+				    vm->name, err);
+	diag_hint(d, "paths are relative to the folder of the system description");
+}
+
+bool image_files_present(struct m_vm *vm)
+{
+	struct m_image *im = &vm->image;
+	char *err = NULL;
+	u64 size;
+	bool ok = true;
+	if (!input_file_size(im->kernel_path, &size, &err)) {
+		kernel_missing(vm, err);
+		free(err);
+		err = NULL;
+		ok = false;
+	}
+	if (im->initrd_path && !input_file_size(im->initrd_path, &size, &err)) {
+		diag_error(im->at_initrd, "image-missing", "vm '%s': initrd: %s", vm->name, err);
+		free(err);
+		ok = false;
+	}
+	return ok;
+}
+
 bool image_inspect(struct m_system *s, struct m_vm *vm)
 {
 	(void)s;
@@ -157,9 +184,7 @@ bool image_inspect(struct m_system *s, struct m_vm *vm)
 	size_t len;
 	unsigned char *data = (unsigned char *)read_file(im->kernel_path, &len, &err);
 	if (!data) {
-		struct diag *d = diag_error(im->at_kernel, "image-missing", "vm '%s': kernel image: %s",
-					    vm->name, err);
-		diag_hint(d, "paths are relative to the folder of the system description");
+		kernel_missing(vm, err);
 		free(err);
 		return false;
 	}

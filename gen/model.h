@@ -81,6 +81,7 @@ struct m_vm {
 	struct loc at_cpus;
 	struct m_mem *mem;
 	size_t nmem, capmem;
+	bool mem_incomplete;   /* a region could not be read (reported): the VM's RAM is unknown */
 	struct m_color *colors;
 	size_t ncolors, capcolors;
 	u64 color_mask;
@@ -95,6 +96,12 @@ struct m_vm {
 	enum console_kind console;
 	bool shell_control;    /* the hypervisor shell may stop, start and restart it */
 	enum fault_policy on_fault;
+	/* The restart budget (on_fault: { restart: { max, within } }): at most restart_max restarts
+	 * within restart_within ns, then the VM is halted. config.h's defaults unless given; halt
+	 * VMs carry the defaults too, so the hypervisor never sees a budget of 0. */
+	unsigned restart_max;
+	u64 restart_within;
+	struct loc at_on_fault;
 
 	/* Derived: emulated windows (guest-physical); gicr_* on GICv3 boards only. */
 	u64 gicd_ipa, gicd_size, gicr_ipa, gicr_size, vuart_ipa;

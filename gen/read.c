@@ -9,6 +9,7 @@
 
 #include "model.h"
 #include "yaml.h"
+#include "../hypervisor/include/partita/config.h"
 
 static const char *const top_keys[] = { "system", "board", "hypervisor", "vms", "channels", "schedule", NULL };
 static const char *const top_required[] = { "system", "board", "vms", NULL };
@@ -20,6 +21,9 @@ static const char *const on_off[] = { "off", "on", "false", "true", NULL };
 static const char *const vm_keys[] = { "name", "cpus", "memory", "colors", "image", "dtb",
 				       "devices", "console", "on_fault", NULL };
 static const char *const vm_required[] = { "name", "cpus", "memory", "image", NULL };
+static const char *const fault_keys[] = { "restart", NULL };
+static const char *const fault_required[] = { "restart", NULL };
+static const char *const restart_keys[] = { "max", "within", NULL };
 static const char *const mem_keys[] = { "base", "size", "phys", NULL };
 static const char *const mem_required[] = { "base", "size", NULL };
 static const char *const image_keys[] = { "kernel", "format", "entry", "load", "initrd", "bootargs", NULL };
@@ -44,6 +48,8 @@ static const struct ykeys K_HYP = { "hypervisor", hyp_keys, NULL };
 static const struct ykeys K_HYP_MEM = { "hypervisor memory", hyp_mem_keys, NULL };
 static const struct ykeys K_HYP_CON = { "hypervisor console", hyp_con_keys, NULL };
 static const struct ykeys K_VM = { "vm", vm_keys, vm_required };
+static const struct ykeys K_FAULT = { "vm on_fault", fault_keys, fault_required };
+static const struct ykeys K_RESTART = { "on_fault restart", restart_keys, NULL };
 static const struct ykeys K_MEM = { "memory region", mem_keys, mem_required };
 static const struct ykeys K_IMAGE = { "image", image_keys, image_required };
 static const struct ykeys K_DEV = { "device", dev_keys, dev_required };
@@ -152,8 +158,10 @@ static void read_memory(struct reader *r, struct m_vm *vm, yaml_node_t *n)
 		diag_error(yloc(r->y, n), "schema-missing-key", "vm '%s' has no memory region", vm->name);
 	for (size_t i = 0; i < yseq_len(n); i++) {
 		yaml_node_t *item = yseq_at(r->y, n, i), *v;
-		if (!ymap_check(r->y, item, &K_MEM))
+		if (!ymap_check(r->y, item, &K_MEM)) {
+			vm->mem_incomplete = true;
 			continue;
+		}
 		struct m_mem *m = PUSH(vm->mem, vm->nmem, vm->capmem);
 		memset(m, 0, sizeof *m);
 		m->at = yloc(r->y, item);
@@ -180,8 +188,10 @@ static void read_memory(struct reader *r, struct m_vm *vm, yaml_node_t *n)
 				ok = false;
 		}
 		m->span = m->size;
-		if (!ok)
+		if (!ok) {
 			vm->nmem--; /* unusable: already reported */
+			vm->mem_incomplete = true;
+		}
 	}
 }
 
@@ -271,6 +281,77 @@ static void read_devices(struct reader *r, struct m_vm *vm, yaml_node_t *n)
 	}
 }
 
+/*
+ * on_fault: halt | restart | { restart: { max: N, within: DURATION } }. The map form is restart
+ * with a budget of its own; either key may be left out for its default (config.h). A budget that
+ * cannot be read leaves the default in place (the error stops gen anyway).
+ */
+static void read_on_fault(struct reader *r, struct m_vm *vm, yaml_node_t *v)
+{
+	vm->at_on_fault = yloc(r->y, v);
+	if (!yis_map(v)) {
+		if (yis_seq(v)) {
+			struct diag *d = diag_error(yloc(r->y, v), "schema-type", "vm on_fault must be "
+						    "halt, restart or a mapping, not a list");
+			diag_hint(d, "write on_fault: restart, or on_fault: { restart: { max: 5, within: 10s } }");
+			return;
+		}
+		int f = yread_enum(r->y, v, "vm on_fault", faults);
+		if (f >= 0)
+			vm->on_fault = (enum fault_policy)f;
+		return;
+	}
+	yaml_node_t *w, *x;
+	if (!ymap_check(r->y, v, &K_FAULT) || !(w = ymap_get(r->y, v, "restart")))
+		return;
+	vm->on_fault = FAULT_RESTART;
+	if (!yis_map(w)) {
+		struct diag *d = diag_error(yloc(r->y, w), "schema-type", "vm '%s': on_fault restart "
+					    "must be a mapping of max and within, not %s", vm->name,
+					    yis_seq(w) ? "a list" : yscalar(w) && *yscalar(w) ? "a scalar"
+					    : "an empty value");
+		diag_hint(d, "write { restart: { max: 5, within: 10s } }, or on_fault: restart for "
+			  "the default budget");
+		return;
+	}
+	if (!ymap_check(r->y, w, &K_RESTART))
+		return;
+	if ((x = ymap_get(r->y, w, "max"))) {
+		u64 max;
+		if (yread_u64(r->y, x, "on_fault restart max", &max)) {
+			if (max == 0) {
+				struct diag *d = diag_error(yloc(r->y, x), "restart-budget", "vm '%s': "
+							    "restart max must be at least 1", vm->name);
+				diag_hint(d, "max is how many restarts 'within' allows before the VM is "
+					  "halted; for no restart at all write on_fault: halt");
+			} else if (max > PT_RESTART_MAX_LIMIT) {
+				struct diag *d = diag_error(yloc(r->y, x), "restart-budget", "vm '%s': "
+							    "restart max %s is above the hypervisor's "
+							    "limit of %u", vm->name, yscalar(x),
+							    PT_RESTART_MAX_LIMIT);
+				diag_hint(d, "use 1 to %u; a VM that faults more often than that is "
+					  "better halted", PT_RESTART_MAX_LIMIT);
+			} else
+				vm->restart_max = (unsigned)max;
+		}
+	}
+	if ((x = ymap_get(r->y, w, "within"))) {
+		u64 ns;
+		if (yread_duration(r->y, x, "on_fault restart within", &ns)) {
+			if (ns > PT_RESTART_WITHIN_MAX_NS) {
+				char *max = fmt_duration(PT_RESTART_WITHIN_MAX_NS);
+				struct diag *d = diag_error(yloc(r->y, x), "restart-budget", "vm '%s': "
+							    "restart within %s is above the hypervisor's "
+							    "limit of %s (an hour)", vm->name,
+							    yscalar(x), max);
+				diag_hint(d, "use at most %s", max);
+				free(max);
+			} else
+				vm->restart_within = ns;
+		}
+	}
+}
+
 static void read_vm(struct reader *r, yaml_node_t *n)
 {
 	struct m_system *s = r->s;
@@ -281,6 +362,8 @@ static void read_vm(struct reader *r, yaml_node_t *n)
 	vm->index = (unsigned)(s->nvms - 1);
 	vm->at = yloc(r->y, n);
 	vm->name = "?";
+	vm->restart_max = PT_RESTART_MAX_DEFAULT;
+	vm->restart_within = PT_RESTART_WITHIN_DEFAULT;
 	yaml_node_t *v;
 	if ((v = ymap_get(r->y, n, "name"))) {
 		vm->at_name = yloc(r->y, v);
@@ -333,11 +416,8 @@ static void read_vm(struct reader *r, yaml_node_t *n)
 		if (c >= 0)
 			vm->console = (enum console_kind)c;
 	}
-	if ((v = ymap_get(r->y, n, "on_fault"))) {
-		int f = yread_enum(r->y, v, "vm on_fault", faults);
-		if (f >= 0)
-			vm->on_fault = (enum fault_policy)f;
-	}
+	if ((v = ymap_get(r->y, n, "on_fault")))
+		read_on_fault(r, vm, v);
 	if (vm->image.kernel)
 		vm->image.kernel_path = path_join(s->dir, vm->image.kernel);
 	if (vm->image.initrd)

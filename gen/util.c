@@ -282,6 +282,60 @@ bool parse_size(const char *s, u64 *out)
 	return true;
 }
 
+enum size_fraction parse_size_fraction(const char *s, u64 *bytes)
+{
+	/* number = whole + frac / 10^k, bytes = number * 2^shift: kept exact in integers as
+	 * (whole * 10^k + frac) * 2^shift / (5^k * 2^k), so at most 19 digits in all. */
+	u64 num = 0, five = 1;
+	unsigned k = 0, digits = 0, shift = 0;
+	bool point = false;
+	for (; (*s >= '0' && *s <= '9') || (*s == '.' && !point); s++) {
+		if (*s == '.') {
+			point = true;
+			continue;
+		}
+		if (++digits > 19)
+			return SIZE_FRACTION_NONE;
+		num = num * 10 + (u64)(*s - '0');
+		if (point) {
+			k++;
+			five *= 5;
+		}
+	}
+	if (!point || !k || digits == k)   /* "64", "1.", ".5" */
+		return SIZE_FRACTION_NONE;
+	switch (*s) {
+	case 0: break;
+	case 'K': case 'k': shift = 10; break;
+	case 'M': case 'm': shift = 20; break;
+	case 'G': case 'g': shift = 30; break;
+	case 'T': case 't': shift = 40; break;
+	default: return SIZE_FRACTION_NONE;
+	}
+	if (*s) {
+		s++;
+		if (*s == 'i')
+			s++;
+		if (*s == 'B')
+			s++;
+		if (*s)
+			return SIZE_FRACTION_NONE;
+	}
+	if (num % five)
+		return SIZE_FRACTION_PART;
+	u64 m = num / five;
+	if (shift >= k) {
+		if (m > (UINT64_MAX >> (shift - k)))
+			return SIZE_FRACTION_NONE;
+		*bytes = m << (shift - k);
+	} else {
+		if (m & ((1ull << (k - shift)) - 1))
+			return SIZE_FRACTION_PART;
+		*bytes = m >> (k - shift);
+	}
+	return SIZE_FRACTION_WHOLE;
+}
+
 char *fmt_size(u64 size)
 {
 	static const char units[] = "KMGT";

@@ -50,6 +50,12 @@ char *path_join(const char *dir, const char *rel);
 /* Integers: decimal, 0x hex, 0b binary, '_' separators; sizes also take K/M/G/T (binary). */
 bool parse_u64(const char *s, u64 *out);
 bool parse_size(const char *s, u64 *out);
+/* A size written with a fraction ("1.5M"), which parse_size refuses: SIZE_FRACTION_WHOLE with
+ * *bytes set when it is a whole number of bytes (1.5M: 1572864, i.e. 1536K), SIZE_FRACTION_PART
+ * when it is not (1.3K), SIZE_FRACTION_NONE when `s` is no decimal fraction with an optional
+ * K/M/G/T suffix, or too large. For hints. */
+enum size_fraction { SIZE_FRACTION_NONE, SIZE_FRACTION_WHOLE, SIZE_FRACTION_PART };
+enum size_fraction parse_size_fraction(const char *s, u64 *bytes);
 /* Human form of a size: "64M", "4K", "0x1234" when not a round unit. */
 char *fmt_size(u64 size);
 

@@ -1,5 +1,6 @@
 #include "yaml.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 struct loc yloc(const struct ydoc *y, const yaml_node_t *n)
@@ -49,6 +50,27 @@ static bool prescan(struct source *src)
 	return ok;
 }
 
+/*
+ * The column (1-based) of the first tab in the indentation of line `line` of `src`, up to column
+ * `col`, or 0. libyaml reports a tab there as "found character that cannot start any token",
+ * which says nothing of tabs: an editor's tab is the likeliest cause of a syntax error.
+ */
+static int indent_tab(const struct source *src, int line, int col)
+{
+	const char *p = src->text, *end = src->text + src->len;
+	for (int l = 1; l < line && p < end; l++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return 0;
+		p = nl + 1;
+	}
+	/* Indentation is spaces and tabs: ASCII, so a byte is a column here. */
+	for (int c = 1; p < end && (*p == ' ' || *p == '\t') && c <= col; p++, c++)
+		if (*p == '\t')
+			return c;
+	return 0;
+}
+
 bool ydoc_load(struct ydoc *y, struct source *src)
 {
 	yaml_parser_t p;
@@ -68,12 +90,22 @@ bool ydoc_load(struct ydoc *y, struct source *src)
 	yaml_parser_set_input_string(&p, (const unsigned char *)src->text, src->len);
 	if (!yaml_parser_load(&p, &y->doc)) {
 		struct loc at = { src, (int)p.problem_mark.line + 1, (int)p.problem_mark.column + 1 };
-		struct diag *d = diag_error(at, "yaml-syntax", "%s%s%s", p.problem ? p.problem : "syntax error",
-					    p.context ? " " : "", p.context ? p.context : "");
-		if (p.context)
-			diag_note(d, (struct loc){ src, (int)p.context_mark.line + 1,
-						   (int)p.context_mark.column + 1 },
-				  "%s", p.context);
+		int tab = indent_tab(src, at.line, at.col);
+		if (tab) {
+			at.col = tab;
+			struct diag *d = diag_error(at, "yaml-syntax", "a tab character in the indentation: "
+						    "YAML indents with spaces only");
+			diag_hint(d, "replace the tab with spaces, lining the line up with the keys "
+				  "around it (an editor's 'indent with spaces' setting keeps tabs out)");
+		} else {
+			struct diag *d = diag_error(at, "yaml-syntax", "%s%s%s",
+						    p.problem ? p.problem : "syntax error",
+						    p.context ? " " : "", p.context ? p.context : "");
+			if (p.context)
+				diag_note(d, (struct loc){ src, (int)p.context_mark.line + 1,
+							   (int)p.context_mark.column + 1 },
+					  "%s", p.context);
+		}
 		/* libyaml 0.2.5 leaves the partly built document's node stack allocated on error. */
 		yaml_document_delete(&y->doc);
 		yaml_parser_delete(&p);
@@ -256,7 +288,26 @@ bool yread_size(struct ydoc *y, yaml_node_t *n, const char *what, u64 *out)
 		return false;
 	if (!parse_size(s, out)) {
 		struct diag *d = diag_error(yloc(y, n), "schema-size", "%s: '%s' is not a size", what, s);
-		diag_hint(d, "write a number with an optional K, M, G or T suffix, e.g. 64M");
+		static const char *const form = "a size is a whole number with an optional K, M, G or "
+						"T suffix (powers of 1024: 64M), or hexadecimal (0x4000000)";
+		u64 bytes = 0;
+		switch (parse_size_fraction(s, &bytes)) {
+		case SIZE_FRACTION_WHOLE: {
+			/* The largest unit that states it whole: 1.5M is 1536K, 0.5K is 512. */
+			char *whole = bytes % 1024 ? xasprintf("%llu", (unsigned long long)bytes)
+						   : fmt_size(bytes);
+			diag_hint(d, "write %s for %s: %s", whole, s, form);
+			free(whole);
+			break;
+		}
+		case SIZE_FRACTION_PART:
+			diag_hint(d, "%s is not a whole number of bytes: %s", s, form);
+			break;
+		case SIZE_FRACTION_NONE:
+			diag_hint(d, "write a number with an optional K, M, G or T suffix (powers of 1024: "
+				  "64M), or a hexadecimal number (0x4000000)");
+			break;
+		}
 		return false;
 	}
 	if (*out == 0) {

@@ -77,6 +77,8 @@ forloop(`v', 0, last(get(vm, count)), `dnl
 			.initrd = ifelse(get(vm, v, image, initrd_ipa), `0x0', `{ 0, 0, 0 }', `{ pt_vm`'v`'_initrd_start, pt_vm`'v`'_initrd_end, get(vm, v, image, initrd_ipa) }'),
 		},
 		.on_fault = get(vm, v, on_fault),
+		.restart_max = get(vm, v, restart_max),
+		.restart_within_ns = get(vm, v, restart_within_ns),
 		.console = get(vm, v, console),
 		.vuart_intid = get(vm, v, vuart_intid),
 		.shell_control = get(vm, v, shell_control),

@@ -70,6 +70,12 @@ void cfg_check(void)
 
 		if (vm->ncpus == 0)
 			panic("vm '%s' has no CPU", vm->name);
+		if (vm->on_fault == PT_FAULT_RESTART &&
+		    (vm->restart_max == 0 || vm->restart_max > PT_RESTART_MAX_LIMIT ||
+		     vm->restart_within_ns == 0 || vm->restart_within_ns > PT_RESTART_WITHIN_MAX_NS))
+			panic("vm '%s': restart budget of %u in %lu ns (1..%u in at most %lu ns)", vm->name,
+			      vm->restart_max, vm->restart_within_ns, PT_RESTART_MAX_LIMIT,
+			      (uint64_t)PT_RESTART_WITHIN_MAX_NS);
 		if (vm->id == 0 || vm->id > 0xff)
 			panic("vm '%s' has VMID %u; must be 1..255", vm->name, vm->id);
 		for (unsigned v = 0; v < vm->ncpus; v++) {

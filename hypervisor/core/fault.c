@@ -8,6 +8,7 @@
  * for longer than that.
  */
 #include <hyp/console.h>
+#include <hyp/timer.h>
 #include <hyp/vm.h>
 
 static void vlog(struct vcpu *v, const char *suffix, const char *fmt, va_list ap)
@@ -74,24 +75,94 @@ void vm_log_summary(struct vm *vm, bool final)
 			       n[k] - LOG_LIMIT, kind_name[k]);
 }
 
+/* "10 s", "250 ms": a duration for a message. */
+static void fmt_ns(char *buf, size_t size, uint64_t ns)
+{
+	if (ns % 1000000000ull == 0)
+		snprintk(buf, size, "%lu s", (uint64_t)(ns / 1000000000u));
+	else
+		snprintk(buf, size, "%lu ms", (uint64_t)(ns / 1000000u));
+}
+
+/*
+ * on_fault: restart has a budget: cfg->restart_max restarts within cfg->restart_within_ns,
+ * counted from the first of them; each one after the first backs off twice as long as the
+ * one before (config.h). A fault beyond the budget halts the VM, in one line that says why.
+ * Returns the back-off in counter ticks, or ~0 when the budget is spent.
+ */
+static uint64_t restart_budget(struct vm *vm, uint32_t *nth)
+{
+	const struct pt_vm *cfg = vm->cfg;
+	uint64_t now = timer_now(), hz = timer_freq();
+	uint64_t within = timer_ns_to_ticks(cfg->restart_within_ns, hz), delay_ns;
+	uint32_t k;
+
+	spin_lock(&vm->lock);
+	if (!vm->restarts || now - vm->restart_since >= within) {
+		vm->restart_since = now;
+		vm->restarts = 0;
+	}
+	k = vm->restarts + 1;
+	if (k <= cfg->restart_max)
+		vm->restarts = k;   /* restarts done: the one refused is not counted */
+	spin_unlock(&vm->lock);
+	*nth = k;
+	if (k > cfg->restart_max)
+		return ~0ull;
+	if (k == 1)
+		return 0;
+	delay_ns = k - 2 < 32 ? PT_RESTART_DELAY_NS << (k - 2) : PT_RESTART_DELAY_MAX_NS;
+	if (delay_ns > PT_RESTART_DELAY_MAX_NS)
+		delay_ns = PT_RESTART_DELAY_MAX_NS;
+	return timer_ns_to_ticks(delay_ns, hz);
+}
+
 void vm_fault(struct vcpu *v, const char *fmt, ...)
 {
 	struct vm *vm = v->vm;
-	bool restart = vm->cfg->on_fault == PT_FAULT_RESTART;
+	const struct pt_vm *cfg = vm->cfg;
+	char suffix[160], within[24];
+	uint64_t delay;
+	uint32_t k;
 	va_list ap;
 
 	/* A second vCPU faulting while the VM is already going down adds nothing. */
 	if (READ_ONCE(vm->state) != VM_RUNNING)
 		return;
 	vm->faults++;
-	/* Halting happens once in a VM's life; a VM that faults on every boot restarts in a loop. */
-	if (!restart || count(vm, LOG_LIFECYCLE)) {
+	if (cfg->on_fault != PT_FAULT_RESTART) {
 		va_start(ap, fmt);
-		vlog(v, restart ? " — VM restarting" : " — VM halted", fmt, ap);
+		vlog(v, " — VM halted", fmt, ap);
+		va_end(ap);
+		vm_stop(vm, VM_HALTED);
+		return;
+	}
+	delay = restart_budget(vm, &k);
+	fmt_ns(within, sizeof(within), cfg->restart_within_ns);
+	if (delay == ~0ull) {
+		snprintk(suffix, sizeof(suffix), " — VM halted: %u restarts within %s is its budget "
+			 "(on_fault: restart: max, within); `restart %s` in the shell boots it",
+			 cfg->restart_max, within, cfg->name);
+		va_start(ap, fmt);
+		vlog(v, suffix, fmt, ap);
+		va_end(ap);
+		vm_stop(vm, VM_HALTED);
+		return;
+	}
+	/*
+	 * The first few restarts in a VM's life are told; after that the 2nd, 4th, 8th... of a
+	 * budget window and its last one, so that a VM restarting in a loop shows it, in few lines.
+	 */
+	if (count(vm, LOG_LIFECYCLE) || (k > 1 && !(k & (k - 1))) || k == cfg->restart_max) {
+		if (delay)
+			snprintk(suffix, sizeof(suffix), " — VM restarting in %lu ms (restart %u of %u "
+				 "within %s)", delay / (timer_freq() / 1000), k, cfg->restart_max, within);
+		else
+			snprintk(suffix, sizeof(suffix), " — VM restarting (restart %u of %u within %s)",
+				 k, cfg->restart_max, within);
+		va_start(ap, fmt);
+		vlog(v, suffix, fmt, ap);
 		va_end(ap);
 	}
-	if (restart)
-		vm_reset(vm);
-	else
-		vm_stop(vm, VM_HALTED);
+	vm_reset(vm, delay);
 }

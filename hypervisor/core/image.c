@@ -130,18 +130,18 @@ static void ram_write(const struct pt_vm *vm, uint32_t kind, uint64_t ipa, uint6
 	}
 }
 
-void image_load(const struct pt_vm *vm)
+void image_sync_icache(void)
 {
-	for (unsigned i = 0; i < 3; i++) {
-		const struct pt_blob *b = blob(vm, i);
-
-		if (b->start)
-			ram_write(vm, PT_REGION_RAM, b->ipa, (uint64_t)(b->end - b->start), b->start);
-	}
 	dsb(ish);
 	__asm__ volatile("ic ialluis" : : : "memory");
 	dsb(ish);
 	isb();
+}
+
+void image_load(const struct pt_vm *vm)
+{
+	image_load_range(vm, 0, image_blob_bytes(vm));
+	image_sync_icache();
 }
 
 /*
@@ -158,38 +158,65 @@ void image_zero_channels(const struct pt_vm *vm, unsigned vm_index)
 	}
 }
 
-void image_scrub(const struct pt_vm *vm)
+/*
+ * A reset works through the VM's RAM regions, then through its blobs, as two runs of bytes, so
+ * that any pCPU of the VM can take the next piece of either (core/vm_reset.c).
+ */
+uint64_t image_ram_bytes(const struct pt_vm *vm)
 {
+	uint64_t n = 0;
+
 	for (unsigned i = 0; i < vm->nregions; i++)
 		if (vm->regions[i].kind == PT_REGION_RAM)
-			ram_write(vm, PT_REGION_RAM, vm->regions[i].ipa, vm->regions[i].size, NULL);
+			n += vm->regions[i].size;
+	return n;
 }
 
-#define SCRUB_CHUNK (64 * 1024)
-
-bool image_scrub_some(const struct pt_vm *vm, uint64_t *done, uint64_t until)
+uint64_t image_blob_bytes(const struct pt_vm *vm)
 {
-	for (;;) {
-		uint64_t base = 0;
-		const struct pt_region *r = NULL;
+	uint64_t n = 0;
 
-		for (unsigned i = 0; i < vm->nregions && !r; i++) {
-			if (vm->regions[i].kind != PT_REGION_RAM)
-				continue;
-			if (*done < base + vm->regions[i].size)
-				r = &vm->regions[i];
-			else
-				base += vm->regions[i].size;
+	for (unsigned i = 0; i < 3; i++)
+		if (blob(vm, i)->start)
+			n += (uint64_t)(blob(vm, i)->end - blob(vm, i)->start);
+	return n;
+}
+
+void image_scrub_range(const struct pt_vm *vm, uint64_t off, uint64_t len)
+{
+	for (unsigned i = 0; i < vm->nregions && len; i++) {
+		const struct pt_region *r = &vm->regions[i];
+		uint64_t n;
+
+		if (r->kind != PT_REGION_RAM)
+			continue;
+		if (off >= r->size) {
+			off -= r->size;
+			continue;
 		}
-		if (!r)
-			return true;
-		uint64_t off = *done - base, n = r->size - off;
-
-		if (n > SCRUB_CHUNK)
-			n = SCRUB_CHUNK;
+		n = r->size - off < len ? r->size - off : len;
 		ram_write(vm, PT_REGION_RAM, r->ipa + off, n, NULL);
-		*done += n;
-		if (timer_now() >= until)
-			return false;
+		len -= n;
+		off = 0;
+	}
+}
+
+void image_load_range(const struct pt_vm *vm, uint64_t off, uint64_t len)
+{
+	for (unsigned i = 0; i < 3 && len; i++) {
+		const struct pt_blob *b = blob(vm, i);
+		uint64_t size, n;
+
+		if (!b->start)
+			continue;
+		size = (uint64_t)(b->end - b->start);
+		if (off >= size) {
+			off -= size;
+			continue;
+		}
+		n = size - off < len ? size - off : len;
+		ram_write(vm, PT_REGION_RAM, b->ipa + off, n, b->start + off);
+		len -= n;
+		off = 0;
 	}
 }

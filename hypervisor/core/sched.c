@@ -49,9 +49,7 @@ extern char hyp_vectors_shared[];   /* arch/aarch64/vectors.S */
 
 static uint64_t ns_to_ticks(uint64_t ns)
 {
-	/* In two parts, so that ns * hz cannot overflow (ns <= SCHED_MAX_NS, hz < 2^32). */
-	return ns / 1000000000ull * pt_config.counter_hz +
-	       ns % 1000000000ull * pt_config.counter_hz / 1000000000ull;
+	return timer_ns_to_ticks(ns, pt_config.counter_hz);   /* ns <= SCHED_MAX_NS */
 }
 
 void sched_init(void)
@@ -167,6 +165,7 @@ static void preempt(struct vcpu *v, struct frame *f)
 		vcpu_leave(v);
 	}
 	v->running = 0;
+	v->held = 1;   /* from here its state is this pCPU's to resume, or to reap */
 	spin_unlock(&vm->lock);
 	vcpu_ctx_save(v, f);
 	c->vcpu = next;
@@ -193,6 +192,7 @@ void guest_irq_shared(struct frame *f)
 		gic_deactivate(intid);
 	} else if (intid < 16) {
 		/* Kicks; senders post SGIs for a shared pCPU's vCPUs into their sets (vgic_sgi.c). */
+		v->kicks++;
 		gic_eoi(intid);
 		gic_deactivate(intid);
 	} else if (intid == pt_config.maint_intid) {
@@ -272,22 +272,35 @@ uint64_t sched_switches(unsigned cpu)
 }
 
 /*
- * The idle loop of a shared pCPU, in the window of vCPU 0 of a VM whose reset was deferred
- * (vm_finish_reset): scrub its RAM until the window ends, and once all of it is done, boot it.
+ * The idle loop of a shared pCPU: a vCPU switched out here whose VM stopped or restarted
+ * meanwhile will never resume. End what its saved state holds (list registers with physical
+ * interrupts, passed-through SPIs waiting active in its set) and tell its VM it is gone, so
+ * that the VM's reset can go on. Each window's vCPU is looked at, whichever window is current.
  */
-void sched_idle_work(void)
+void sched_reap(void)
 {
-	struct pcpu *c = this_cpu();
-	struct vcpu *v = c->vcpu;
-	struct vm *vm;
+	struct sched_cpu *sc = this_cpu()->sched;
 
-	if (!c->sched || !v)
+	if (!sc)
 		return;
-	vm = v->vm;
-	if (!READ_ONCE(vm->reset_deferred) || v != &vm->vcpus[0])
-		return;
-	if (image_scrub_some(vm->cfg, &vm->scrub_done, c->sched->deadline)) {
-		vm->reset_deferred = 0;
-		vm_reset_complete(vm);
+	for (unsigned w = 0; w < sc->cfg->nwindows; w++) {
+		struct vcpu *v = sc->vcpu[w];
+		bool gone;
+
+		spin_lock(&v->vm->lock);
+		gone = v->held && v->state == VCPU_OFF;
+		spin_unlock(&v->vm->lock);
+		if (!gone)
+			continue;
+		vgic_vcpu_stop(v);   /* its pending set (this pCPU's LRs are empty while idle) */
+		sched_discard(v);    /* its saved list registers */
+		vm_vcpu_gone(v);
 	}
+}
+
+uint64_t sched_window_end(void)
+{
+	struct sched_cpu *sc = this_cpu()->sched;
+
+	return sc ? sc->deadline : 0;
 }

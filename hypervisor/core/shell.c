@@ -3,10 +3,13 @@
  * input focus to it after the VMs; in mux mode it is channel 0 (docs/console.md).
  *
  *   help             the commands
- *   info             per VM: state, vCPUs -> pCPUs, boots, faults, interrupts delivered, uptime
- *   stop VM          power the VM off (as its own SYSTEM_OFF would)
+ *   info             per VM: state, vCPUs -> pCPUs, boots, faults, restarts in its on_fault
+ *                    budget, interrupts delivered, kicks taken (traps other pCPUs caused), uptime
+ *   stop VM          power the VM off (as its own SYSTEM_OFF would); one that is restarting
+ *                    stays off once its reset is done
  *   start VM         boot a VM that is off or halted, from its images
- *   restart VM       reboot a running VM (as its own SYSTEM_RESET would), or start it
+ *   restart VM       reboot a running VM (as its own SYSTEM_RESET would), start one that is down,
+ *                    or make one that is restarting boot with no back-off; the budget starts anew
  *   log              the hypervisor's last messages
  *
  * Which VMs stop/start/restart may touch is the system description's to say
@@ -50,6 +53,17 @@ void shell_prompt(void)
 	out("partita> ", 9);
 }
 
+/*
+ * The prompt and the line typed so far: for when the keyboard comes back to the shell (Ctrl-]
+ * round to it, a mux client that says hello again) while a line was left half-typed. Under the
+ * console's input lock, like shell_input, so the line does not change underneath.
+ */
+void shell_redraw(void)
+{
+	shell_prompt();
+	out(line, line_len);
+}
+
 void shell_input(uint8_t c)
 {
 	if (c == '\n' && last_cr) {   /* CR LF: one Enter */
@@ -80,11 +94,11 @@ void shell_input(uint8_t c)
 	}
 }
 
-static const char *state_name(uint32_t s)
+static const char *state_name(const struct vm *vm)
 {
-	switch (s) {
+	switch (READ_ONCE(vm->state)) {
 	case VM_RUNNING:   return "running";
-	case VM_RESETTING: return "restarting";
+	case VM_RESETTING: return READ_ONCE(vm->phase) == RESET_WAIT ? "backoff" : "restarting";
 	case VM_HALTED:    return "halted";
 	case VM_OFF:       return "off";
 	}
@@ -95,28 +109,30 @@ static void info(void)
 {
 	uint64_t now = timer_now(), hz = timer_freq();
 
-	say("%-12s %-10s %-14s %6s %6s %10s %12s\n", "vm", "state", "vcpu->pcpu", "boots", "faults",
-	    "irqs", "uptime");
+	say("%-12s %-10s %-14s %6s %6s %8s %10s %8s %12s\n", "vm", "state", "vcpu->pcpu", "boots",
+	    "faults", "restarts", "irqs", "kicks", "uptime");
 	for (unsigned i = 0; i < pt_config.nvms; i++) {
 		struct vm *vm = &vms[i];
 		char cpus[48];
 		size_t n = 0;
-		uint64_t irqs = READ_ONCE(vm->irqs);
+		uint64_t irqs = READ_ONCE(vm->irqs), kicks = 0;
 		uint32_t state = READ_ONCE(vm->state);
 
 		for (unsigned c = 0; c < vm->cfg->ncpus && n + 8 < sizeof(cpus); c++) {
 			n += (size_t)snprintk(cpus + n, sizeof(cpus) - n, "%s%u->%u", c ? "," : "", c,
 					      vm->vcpus[c].pcpu);
 			irqs += READ_ONCE(pcpus[vm->vcpus[c].pcpu].direct_irqs);
+			kicks += READ_ONCE(vm->vcpus[c].kicks);
 		}
 		if (state == VM_RUNNING) {
 			uint64_t ms = (now - READ_ONCE(vm->cntvoff)) / (hz / 1000);
-			say("%-12s %-10s %-14s %6u %6u %10lu %8lu.%03lu s\n", vm->cfg->name,
-			    state_name(state), cpus, READ_ONCE(vm->boots), READ_ONCE(vm->faults), irqs,
-			    ms / 1000, ms % 1000);
+			say("%-12s %-10s %-14s %6u %6u %8u %10lu %8lu %8lu.%03lu s\n", vm->cfg->name,
+			    state_name(vm), cpus, READ_ONCE(vm->boots), READ_ONCE(vm->faults),
+			    READ_ONCE(vm->restarts), irqs, kicks, ms / 1000, ms % 1000);
 		} else {
-			say("%-12s %-10s %-14s %6u %6u %10lu %12s\n", vm->cfg->name, state_name(state),
-			    cpus, READ_ONCE(vm->boots), READ_ONCE(vm->faults), irqs, "-");
+			say("%-12s %-10s %-14s %6u %6u %8u %10lu %8lu %12s\n", vm->cfg->name,
+			    state_name(vm), cpus, READ_ONCE(vm->boots), READ_ONCE(vm->faults),
+			    READ_ONCE(vm->restarts), irqs, kicks, "-");
 		}
 	}
 }
@@ -146,21 +162,32 @@ static void control(const char *verb, const char *name)
 		    verb, name);
 		return;
 	}
+	uint32_t state = READ_ONCE(vm->state);
+
 	if (!strcmp(verb, "stop")) {
-		if (READ_ONCE(vm->state) != VM_RUNNING) {
-			say("stop: vm '%s' is %s\n", name, state_name(READ_ONCE(vm->state)));
+		if (state == VM_HALTED || state == VM_OFF) {
+			say("stop: vm '%s' is %s already\n", name, state_name(vm));
 			return;
 		}
-		printk("partita: vm '%s': stopped from the shell\n", name);
+		printk("partita: vm '%s': stopped from the shell%s\n", name,
+		       state == VM_RESETTING ? " (it stays off once its reset is done)" : "");
 		vm_stop(vm, VM_OFF);
-	} else if (!strcmp(verb, "restart") && READ_ONCE(vm->state) == VM_RUNNING) {
+	} else if (!strcmp(verb, "restart") && state == VM_RUNNING) {
 		printk("partita: vm '%s': restarted from the shell\n", name);
-		vm_reset(vm);
+		spin_lock(&vm->lock);
+		vm->restarts = 0;   /* a fresh restart budget */
+		spin_unlock(&vm->lock);
+		vm_reset(vm, 0);
 	} else if (vm_start(vm)) {
 		printk("partita: vm '%s': started from the shell\n", name);
+	} else if (vm_restart_now(vm)) {
+		/* Restarting already: it boots as soon as its reset is done, with no back-off. */
+		printk("partita: vm '%s': restarting (from the shell: now, with a fresh budget)\n", name);
+	} else if (!strcmp(verb, "start")) {
+		say("start: vm '%s' is %s already\n", name, state_name(vm));
 	} else {
-		say("%s: vm '%s' is %s; try again when it is off\n", verb, name,
-		    state_name(READ_ONCE(vm->state)));
+		/* It went from running to resetting or down between our look and our call. */
+		say("%s: vm '%s' is %s; try again\n", verb, name, state_name(vm));
 	}
 }
 

@@ -199,15 +199,30 @@ void vgic_set_enable(struct vcpu *v, unsigned slot, bool on)
 		gic_set_enable(s->intid, 0, on);
 }
 
+/*
+ * Make slot pending on vCPU `vcpu`. Its pCPU is kicked only when this makes an interrupt the
+ * guest enabled newly pending while the vCPU is in the guest: a post to a disabled interrupt,
+ * to one pending already, or to a vCPU that is not running (it flushes its set when it enters)
+ * costs the target nothing. So no VM can make another take traps it did not ask for, and a
+ * doorbell rung in a loop coalesces into one interrupt until the guest has taken it.
+ */
 void vgic_post(struct vm *vm, unsigned vcpu, unsigned slot)
 {
 	struct vcpu *t = &vm->vcpus[vcpu];
+	bool kick;
 
 	spin_lock(&vm->vgic.lock);
+	kick = !(t->vgic.pending & BIT(slot)) && vgic_slot_enabled(t, slot);
 	t->vgic.pending |= BIT(slot);
 	vm->irqs++;
 	spin_unlock(&vm->vgic.lock);
-	vcpu_kick(t);   /* no-op for ourselves: we flush on the way out anyway */
+	if (!kick)
+		return;
+	/* Our pending store before its running load; it stores running before loading pending
+	 * (vcpu_idle): one of us sees the other. */
+	dsb(ish);
+	if (READ_ONCE(t->running))
+		vcpu_kick(t);   /* no-op for ourselves: we flush on the way out anyway */
 }
 
 /*

@@ -4,8 +4,9 @@
  *
  * Stopping is cooperative and never waits: the initiator marks every vCPU of the VM off under
  * the VM lock and kicks their pCPUs; each pCPU notices on its next trap (the kick SGI is one)
- * and leaves the guest in vcpu_after_trap(). For a reset, the last vCPU to leave reloads the
- * images and makes vCPU 0 runnable again, so no pCPU ever spins waiting for another.
+ * and leaves the guest in vcpu_after_trap(); a vCPU switched out on a shared pCPU is reaped
+ * there. A reset goes on from there in the VM's own time (core/vm_reset.c), so no pCPU ever
+ * spins waiting for another, and no VM's reset runs in another VM's time.
  */
 #include <hyp/console.h>
 #include <hyp/cpu.h>
@@ -17,9 +18,8 @@
 struct vm vms[PT_MAX_CPUS];
 static struct vcpu vcpu_pool[PT_MAX_VCPUS];
 void vuart_init(void);
-void vm_finish_reset(struct vm *vm);
 
-static void boot_vcpu0(struct vm *vm)
+void boot_vcpu0(struct vm *vm)
 {
 	const struct pt_image *img = &vm->cfg->image;
 	struct vcpu *v0 = &vm->vcpus[0];
@@ -85,112 +85,60 @@ bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size)
 	return false;
 }
 
-/* Mark every vCPU off; kick those whose pCPU is in the guest. Called with vm->lock held. */
-static uint32_t stop_vcpus(struct vm *vm, uint32_t *kick)
+/*
+ * Mark every vCPU off. Count those that must still go: in the guest (they leave at their next
+ * trap) or holding state on a shared pCPU (reaped there at its next idle pass). Under vm->lock.
+ */
+uint32_t vm_stop_vcpus(struct vm *vm)
 {
-	uint32_t running = 0;
+	uint32_t n = 0;
 
-	*kick = 0;
 	for (unsigned c = 0; c < vm->cfg->ncpus; c++) {
 		struct vcpu *v = &vm->vcpus[c];
 		v->state = VCPU_OFF;
-		if (v->running) {
-			running++;
-			*kick |= 1u << c;
-		}
+		if (v->running || v->held)
+			n++;
 	}
-	return running;
+	return n;
 }
 
-static void kick_all(struct vm *vm, uint32_t mask)
+void vm_kick_all(struct vm *vm)
 {
 	for (unsigned c = 0; c < vm->cfg->ncpus; c++)
-		if (mask & (1u << c))
-			vcpu_kick(&vm->vcpus[c]);
+		vcpu_kick(&vm->vcpus[c]);
 }
 
 void vm_stop(struct vm *vm, enum vm_state to)
 {
-	uint32_t kick;
+	bool now_down = false;
 
 	spin_lock(&vm->lock);
-	if (vm->state != VM_RUNNING) {   /* someone else is stopping it already */
+	if (vm->state == VM_RESETTING) {
+		/* Its reset finishes (nothing it started is left half done); then it stays down. */
+		vm->after_reset = to;
+		if (vm->phase == RESET_WAIT) {   /* nothing in flight: down at once */
+			vm->state = to;
+			now_down = true;
+		}
+		spin_unlock(&vm->lock);
+		if (now_down) {
+			conmux_vm_stopped(vm);
+			vm_check_all_down();
+		}
+		return;
+	}
+	if (vm->state != VM_RUNNING) {   /* down already */
 		spin_unlock(&vm->lock);
 		return;
 	}
 	vm->state = to;
-	stop_vcpus(vm, &kick);
+	vm_stop_vcpus(vm);
 	spin_unlock(&vm->lock);
 	vgic_vm_quiesce(vm);
-	kick_all(vm, kick);
+	vm_kick_all(vm);
 	conmux_vm_stopped(vm);
 	vm_log_summary(vm, true);
 	vm_check_all_down();
-}
-
-bool vm_start(struct vm *vm)
-{
-	bool ok;
-
-	spin_lock(&vm->lock);
-	ok = vm->state == VM_OFF || vm->state == VM_HALTED;
-	for (unsigned c = 0; ok && c < vm->cfg->ncpus; c++)
-		if (vm->vcpus[c].running)
-			ok = false;   /* still on its way out of the guest */
-	if (ok)
-		vm->state = VM_RESETTING;   /* ours: nobody else starts or stops it meanwhile */
-	spin_unlock(&vm->lock);
-	if (ok)
-		vm_finish_reset(vm);
-	return ok;
-}
-
-void vm_reset(struct vm *vm)
-{
-	uint32_t kick;
-
-	spin_lock(&vm->lock);
-	if (vm->state != VM_RUNNING) {
-		spin_unlock(&vm->lock);
-		return;
-	}
-	vm->state = VM_RESETTING;
-	/* At least the caller is running: it is handling this VM's trap. */
-	vm->stopping = stop_vcpus(vm, &kick);
-	spin_unlock(&vm->lock);
-	vgic_vm_quiesce(vm);
-	kick_all(vm, kick);
-	vm_log_summary(vm, false);
-}
-
-/*
- * The last vCPU of a resetting VM has left the guest: reload and boot it again. Scrubbing its
- * RAM takes milliseconds; on a shared pCPU that must not eat the other VMs' windows, so it is
- * done there in the VM's own windows, a chunk at a time (core/sched.c), and completed there.
- */
-void vm_finish_reset(struct vm *vm)
-{
-	if (pcpus[vm->vcpus[0].pcpu].sched) {
-		vm->scrub_done = 0;
-		WRITE_ONCE(vm->reset_deferred, 1);
-		dsb(ish);
-		vcpu_kick(&vm->vcpus[0]);
-		return;
-	}
-	image_scrub(vm->cfg);
-	vm_reset_complete(vm);
-}
-
-void vm_reset_complete(struct vm *vm)
-{
-	image_load(vm->cfg);
-	vgic_vm_reset(vm);
-	vuart_vm_reset(vm);
-	spin_lock(&vm->lock);
-	vm->state = VM_RUNNING;
-	boot_vcpu0(vm);
-	spin_unlock(&vm->lock);
-	vcpu_kick(&vm->vcpus[0]);
 }
 
 void vm_check_all_down(void)

@@ -48,6 +48,49 @@ boot() {
 	return 0
 }
 
+# boot_driven YAML STEP...: boot like `boot`, typing on the console as the output asks. Steps:
+#   wait:TEXT       until a console line contains TEXT (seen more often than at the last wait
+#                   for the same TEXT: waiting twice for "hello" waits for the second one)
+#   send:BYTES      type BYTES (printf %b)
+#   sleep:SECONDS   pause
+# A wait that is not met in BOOT_TIMEOUT seconds is a failure (not_ok) and ends the script; the
+# machine still has to switch itself off, as with `boot`.
+boot_driven() {
+	build_system "$1" || return 1
+	shift
+	local fifo=$OUT/input.fifo raw=$OUT/console.raw step text n deadline w pid
+	local -A seen=()
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	"$OUT/run.sh" ${BOOT_ICOUNT---icount} --timeout "$BOOT_TIMEOUT" <"$fifo" >"$raw" 2>&1 &
+	pid=$!
+	exec {w}>"$fifo"
+	deadline=$((SECONDS + BOOT_TIMEOUT))
+	for step in "$@"; do
+		case $step in
+		wait:*)
+			text=${step#wait:}
+			n=$((${seen[$text]:-0} + 1))
+			seen[$text]=$n
+			until [ "$(grep -cF -- "$text" "$raw")" -ge "$n" ]; do
+				if [ $SECONDS -ge $deadline ] || ! kill -0 "$pid" 2>/dev/null; then
+					not_ok "$NAME: the console shows '$text' (x$n) before the timeout"
+					break 2
+				fi
+				sleep 0.05
+			done ;;
+		send:*) printf '%b' "${step#send:}" >&"$w" ;;
+		sleep:*) sleep "${step#sleep:}" ;;
+		*) not_ok "$NAME: boot_driven step '$step' is not wait:, send: or sleep:" ;;
+		esac
+	done
+	exec {w}>&-
+	wait "$pid"
+	RC=$?
+	tr -d '\r' <"$raw" >"$LOG"
+	return 0
+}
+
 # build_system YAML: generate and build into $BUILD/boot-tests/NAME ($OUT); sets NAME, OUT, LOG.
 # BOOT_BOARD=NAME builds the same system for another board (`board:` replaced, NAME@BOARD); a
 # system that names devices of its own board is skipped there (no assertion is made).
@@ -125,6 +168,21 @@ boot_mux() {
 	done
 	return 0
 }
+
+# The bare-metal guest's share= (time partitioning and neighbour tests).
+# share_of VM: parse "[VM] share: ran R us of T us (P%), G gaps, work W" into RAN, ELAPSED,
+# GAPS, WORK and BP (R/T in hundredths of a per cent); 1 when the line is missing.
+share_of() {
+	local l re='share: ran ([0-9]+) us of ([0-9]+) us \([0-9.]+%\), ([0-9]+) gaps, work ([0-9]+)'
+	RAN=0 ELAPSED=0 GAPS=0 WORK=0 BP=0
+	l=$(grep -F "[$1] share: " "$LOG" | tail -n1)
+	[[ $l =~ $re ]] || return 1
+	RAN=${BASH_REMATCH[1]} ELAPSED=${BASH_REMATCH[2]} GAPS=${BASH_REMATCH[3]} WORK=${BASH_REMATCH[4]}
+	[ "$ELAPSED" -gt 0 ] && BP=$((RAN * 10000 / ELAPSED))
+	return 0
+}
+pct() { printf '%d.%02d%%' $(($1 / 100)) $(($1 % 100)); }
+between() { [ "$2" -le "$1" ] && [ "$1" -le "$3" ]; }
 
 # expect TEXT DESCRIPTION: some console line contains TEXT.
 expect() {

@@ -8,19 +8,6 @@
 . "$(dirname "$0")/lib.sh"
 here=$(dirname "$0")
 
-# share_of VM: parse "[VM] share: ran R us of T us (P%), G gaps, work W" into RAN, ELAPSED,
-# GAPS, WORK and BP (R/T in hundredths of a per cent); 1 when the line is missing.
-share_of() {
-	local l re='share: ran ([0-9]+) us of ([0-9]+) us \([0-9.]+%\), ([0-9]+) gaps, work ([0-9]+)'
-	RAN=0 ELAPSED=0 GAPS=0 WORK=0 BP=0
-	l=$(grep -F "[$1] share: " "$LOG" | tail -n1)
-	[[ $l =~ $re ]] || return 1
-	RAN=${BASH_REMATCH[1]} ELAPSED=${BASH_REMATCH[2]} GAPS=${BASH_REMATCH[3]} WORK=${BASH_REMATCH[4]}
-	[ "$ELAPSED" -gt 0 ] && BP=$((RAN * 10000 / ELAPSED))
-	return 0
-}
-pct() { printf '%d.%02d%%' $(($1 / 100)) $(($1 % 100)); }
-between() { [ "$2" -le "$1" ] && [ "$1" -le "$3" ]; }
 
 # share_within VM PERCENT TOLERANCE: VM ran PERCENT% ± TOLERANCE% of the time.
 share_within() {

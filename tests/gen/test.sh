@@ -92,7 +92,7 @@ for sys in "${systems[@]}"; do
 	same=1
 	for f in "$out"/*; do
 		g="$WORK/$name.again/$(basename "$f")"
-		if [ "$(basename "$f")" = values.m4 ] || [ "$(basename "$f")" = config.c ] || [ "$(basename "$f")" = system.mk ] || [ "$(basename "$f")" = memmap.txt ] || [ "$(basename "$f")" = memmap.svg ]; then
+		if [ "$(basename "$f")" = values.m4 ] || [ "$(basename "$f")" = config.c ] || [ "$(basename "$f")" = system.mk ] || [ "$(basename "$f")" = memmap.txt ] || [ "$(basename "$f")" = memmap.svg ] || [ "$(basename "$f")" = system.d ]; then
 			normalize "$f" "$out" > "$WORK/a"; normalize "$g" "$WORK/$name.again" > "$WORK/b"
 			cmp -s "$WORK/a" "$WORK/b" || same=0
 		else
@@ -131,7 +131,7 @@ expect 'grep -q "m4" "$WORK/broken.err"' "gen with a broken template says m4 fai
 expect '[ "$(cd "$out" && sha256sum ./* | sha256sum)" = "$before" ]' "a failing emitter leaves the output folder unchanged"
 expect '[ -z "$(ls -A "$out" | grep partita-stage)" ]' "no staging folder is left behind"
 # The parts below are sourced: one that does not parse would be skipped without a word.
-for part in gicv2 boards import schedule; do
+for part in gicv2 boards import schedule restart rebuild partita-chan; do
 	expect 'bash -n "$(dirname "$0")/$part.sh"' "tests/gen/$part.sh parses"
 done
 # GICv2 outputs (samples/zcu102-dual.yaml).
@@ -146,4 +146,13 @@ done
 # Time partitioning (samples/tvmm.yaml).
 # shellcheck source=tests/gen/schedule.sh
 . "$(dirname "$0")/schedule.sh"
+# The restart policy (tests/gen/systems/restart.yaml).
+# shellcheck source=tests/gen/restart.sh
+. "$(dirname "$0")/restart.sh"
+# A changed guest image is built in: system.d and the Makefile (builds one hypervisor).
+# shellcheck source=tests/gen/rebuild.sh
+. "$(dirname "$0")/rebuild.sh"
+# partita-chan, the Linux guest's channel tool: it builds, and its command line.
+# shellcheck source=tests/gen/partita-chan.sh
+. "$(dirname "$0")/partita-chan.sh"
 exit $status

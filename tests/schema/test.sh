@@ -151,7 +151,8 @@ def object_schema(node):
 def level(*path):
     node = schema
     for key in path:
-        node = resolve(node)
+        # A key of a value that has several forms (on_fault: a word or a mapping): its mapping.
+        node = resolve(node) if key == "[]" else object_schema(node)
         node = node["items"] if key == "[]" else node["properties"][key]
     return object_schema(node)
 
@@ -162,6 +163,7 @@ levels = {
     "dev": ("vms", "[]", "devices", "[]"), "chan": ("channels", "[]"),
     "ep": ("channels", "[]", "endpoints", "[]"),
     "sched": ("schedule", "[]"), "window": ("schedule", "[]", "windows", "[]"),
+    "fault": ("vms", "[]", "on_fault"), "restart": ("vms", "[]", "on_fault", "restart"),
 }
 for prefix, path in levels.items():
     where = "/".join(path) or "the top level"

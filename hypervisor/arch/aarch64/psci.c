@@ -103,7 +103,7 @@ void psci_guest_call(struct vcpu *v, struct frame *f, bool smc)
 		break;
 	case PSCI_SYSTEM_RESET:
 		vm_note(v, LOG_LIFECYCLE, "PSCI SYSTEM_RESET — VM restarting");
-		vm_reset(v->vm);
+		vm_reset(v->vm, 0);
 		ret = 0;
 		break;
 	case PT_HVC_CHANNEL_NOTIFY:

@@ -78,6 +78,7 @@ void guest_irq(struct frame *f, uint32_t intid)   /* f->x[19..28] are not saved:
 	if (intid >= INTID_SPURIOUS) {
 		/* Nothing (it went away between the signal and the acknowledge). */
 	} else if (intid == SGI_KICK) {
+		v->kicks++;
 		gic_eoi(intid);   /* only to pass through vcpu_after_trap() */
 		gic_deactivate(intid);
 	} else if (intid < SGI_CARRIERS) {

@@ -47,6 +47,8 @@ struct pcpu {
 	struct vcpu *vcpu;     /* the vCPU this pCPU runs (on a shared pCPU: the current window's), or NULL */
 	struct sched_cpu *sched;   /* its time-partitioning schedule (core/sched.c), or NULL */
 	uint64_t timer_console, timer_sched;   /* EL2 timer deadlines (core/timer.c), 0 = none */
+	uint64_t timer_wake;   /* an idle pCPU's wake-up (a VM's restart back-off), 0 = none */
+	uint64_t chunk_ticks[2];   /* the longest a reset chunk took here: scrub, load (vm_reset.c) */
 };
 _Static_assert(__builtin_offsetof(struct pcpu, pending) == PCPU_PENDING, "PCPU_PENDING");
 _Static_assert(__builtin_offsetof(struct pcpu, lr_empty) == PCPU_LR_EMPTY, "PCPU_LR_EMPTY");

@@ -39,9 +39,10 @@ void sched_idle_timer(void);         /* the same from the idle loop */
 bool sched_resume_ok(struct vcpu *v);        /* vcpu_idle: resume v's saved state now? */
 void __noreturn sched_resume(struct vcpu *v); /* restore it and enter the guest */
 void sched_discard(struct vcpu *v);  /* drop a saved state the vCPU will never resume */
-uint64_t sched_switches(unsigned cpu);
-void sched_idle_work(void);
-void sched_report(void);             /* at system off: switches and their latency per shared pCPU */          /* a deferred VM reset, in that VM's own windows */       /* window switches so far (the shell's info) */
+uint64_t sched_switches(unsigned cpu);   /* window switches so far (the shell's info) */
+void sched_report(void);             /* at system off: switches and their latency per shared pCPU */
+void sched_reap(void);               /* idle: end the held state of vCPUs that were stopped */
+uint64_t sched_window_end(void);     /* the current window's deadline; 0: a dedicated pCPU */
 
 /* arch/aarch64/vcpu_ctx.c, fpsimd.S */
 void vcpu_ctx_save(struct vcpu *v, const struct frame *f);

@@ -24,9 +24,21 @@ enum vcpu_state {
 
 enum vm_state {
 	VM_RUNNING = 0,
-	VM_RESETTING,        /* waiting for its vCPUs to leave the guest before reloading */
+	VM_RESETTING,        /* on its way to a fresh boot (enum reset_phase says where) */
 	VM_HALTED,           /* stopped after a fault; stays down */
 	VM_OFF,              /* powered off by the guest */
+};
+
+/*
+ * A RESETTING VM's way back (core/vm_reset.c). Every step runs on the VM's own pCPUs, in its
+ * own time: on a dedicated pCPU in its idle loop, on a shared pCPU only in the VM's windows.
+ */
+enum reset_phase {
+	RESET_LEAVING = 0,   /* vCPUs still in the guest, or holding state on a shared pCPU */
+	RESET_SCRUB,         /* zeroing its RAM, a chunk at a time */
+	RESET_LOAD,          /* copying its images in, a chunk at a time */
+	RESET_WAIT,          /* backing off until boot_at (a restart after a fault) */
+	RESET_BOOTING,       /* one pCPU is booting it */
 };
 
 #define VUART_RX   4096   /* a VM's receive ring (core/conmux.c) */
@@ -75,8 +87,12 @@ struct vcpu {
 	uint32_t pcpu;
 	uint32_t state;        /* enum vcpu_state, under vm->lock */
 	uint32_t running;      /* its pCPU is in (or about to enter) the guest, under vm->lock */
+	uint32_t held;         /* switched out on a shared pCPU, its state held there (v->ctx) until
+				  it resumes or that pCPU reaps it (core/sched.c), under vm->lock */
 	uint64_t entry, context;  /* where VCPU_ON_PENDING starts, and its x0 */
 	uint32_t emul_hint;    /* index of the emulated window it last accessed (core/emul.c) */
+	uint64_t kicks;        /* kick SGIs that took it out of the guest (the shell's info): what
+				  other pCPUs cost it, which vgic_post keeps to what it asked for */
 	struct vcpu_ctx *ctx;  /* on a shared pCPU: its state while switched out (hyp/sched.h) */
 	struct vgic_cpu vgic;
 };
@@ -85,7 +101,14 @@ struct vm {
 	const struct pt_vm *cfg;
 	uint32_t index;        /* in pt_config.vms */
 	uint32_t state;        /* enum vm_state, under lock */
-	uint32_t stopping;     /* RESETTING: vCPUs still running in the guest */
+	uint32_t stopping;     /* RESET_LEAVING: vCPUs still to leave (or to be reaped) */
+	uint32_t phase;        /* enum reset_phase while RESETTING, under lock */
+	uint32_t after_reset;  /* VM_RUNNING: boot when the reset is done; VM_OFF: stopped meanwhile */
+	uint64_t work_next, work_done, work_total;   /* SCRUB/LOAD: bytes claimed, done, in all */
+	uint64_t boot_delay;   /* ticks to wait after LOAD (the restart back-off) */
+	uint64_t boot_at;      /* RESET_WAIT: the counter value it boots at */
+	uint32_t restarts;     /* fault restarts since restart_since (the on_fault budget) */
+	uint64_t restart_since;
 	spinlock_t lock;
 	uint64_t vttbr;
 	struct vcpu *vcpus;    /* cfg->ncpus entries */
@@ -98,8 +121,6 @@ struct vm {
 	uint64_t irqs;         /* interrupts made pending by the slow paths (the fast path counts
 				  per pCPU: pcpu.direct_irqs) */
 	uint32_t log_count[LOG_KINDS];   /* under lock */
-	uint32_t reset_deferred;   /* RESETTING on a shared pCPU: scrubbed in its own windows */
-	uint64_t scrub_done;       /* bytes of its RAM scrubbed so far (core/sched.c) */
 };
 
 extern struct vm vms[PT_MAX_CPUS];
@@ -135,15 +156,27 @@ static inline void vgic_flush(struct vcpu *v)
 
 /* core/vm.c */
 void vms_init(void);
-void vm_reset_complete(struct vm *vm);   /* RAM scrubbed: load the images, boot vCPU 0 */
 void vcpu_kick(struct vcpu *v);
+void vm_kick_all(struct vm *vm);   /* every pCPU of the VM but this one */
 struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, uint64_t vmpidr);
-/* Stop every vCPU of `vm` and put it into `to` (VM_HALTED or VM_OFF); or reload and reboot it. */
+void boot_vcpu0(struct vm *vm);    /* under vm->lock: vCPU 0 starts at the image's entry */
+/*
+ * Stop every vCPU of `vm` and put it into `to` (VM_HALTED or VM_OFF). A VM that is resetting
+ * stays down once the reset is done instead. Any other state: nothing to do.
+ */
 void vm_stop(struct vm *vm, enum vm_state to);
-void vm_reset(struct vm *vm);
-bool vm_start(struct vm *vm);   /* off or halted, every vCPU out: boot it again; false if not */
 void vm_check_all_down(void);
 bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size);
+/* Under vm->lock: mark every vCPU off; how many must still leave the guest or be reaped. */
+uint32_t vm_stop_vcpus(struct vm *vm);
+
+/* core/vm_reset.c: the way back to a fresh boot, in the VM's own time (enum reset_phase). */
+void vm_reset(struct vm *vm, uint64_t delay_ticks);   /* RUNNING: reboot it (after a delay) */
+bool vm_start(struct vm *vm);   /* OFF or HALTED: boot it again; false in any other state */
+bool vm_restart_now(struct vm *vm);   /* RESETTING: forget a pending stop and any back-off */
+void vm_vcpu_gone(struct vcpu *v);    /* v left the guest for good (core/vcpu.c) */
+void vm_reset_left(struct vm *vm);    /* the last vCPU is gone: on to the scrub */
+bool vm_reset_step(struct vm *vm, uint64_t until);   /* idle pCPU of the VM: do some; true: more */
 
 /* core/vcpu.c */
 void __noreturn vcpu_idle(void);
@@ -160,9 +193,12 @@ static inline void vcpu_after_trap(struct vcpu *v)
 /* core/image.c */
 void image_check(const struct pt_vm *vm);
 void image_load(const struct pt_vm *vm);
-void image_scrub(const struct pt_vm *vm);   /* zero all of the VM's RAM */
-/* Zero more of it from byte *done on, until it is all done (true) or the counter reaches until. */
-bool image_scrub_some(const struct pt_vm *vm, uint64_t *done, uint64_t until);
+/* The VM's RAM and its images as one run of bytes each, zeroed / copied a piece at a time. */
+uint64_t image_ram_bytes(const struct pt_vm *vm);
+uint64_t image_blob_bytes(const struct pt_vm *vm);
+void image_scrub_range(const struct pt_vm *vm, uint64_t off, uint64_t len);
+void image_load_range(const struct pt_vm *vm, uint64_t off, uint64_t len);
+void image_sync_icache(void);
 void image_zero_channels(const struct pt_vm *vm, unsigned vm_index);   /* at boot, once */
 
 /*

@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 /* Bumped whenever a structure below changes shape; config.c records the version it was made for. */
-#define PT_CONFIG_VERSION 4
+#define PT_CONFIG_VERSION 5
 
 /* Upper bounds the hypervisor sizes its static tables with. The generator rejects larger systems. */
 #define PT_MAX_CPUS   8   /* physical CPUs on a board */
@@ -56,6 +56,19 @@ enum pt_fault_policy {
 	PT_FAULT_HALT    = 0, /* print one line, park every vCPU of the VM */
 	PT_FAULT_RESTART = 1, /* reload the pristine image and boot the VM again */
 };
+
+/*
+ * The restart budget of `on_fault: restart` when the description gives none: a VM may restart
+ * 5 times within 10 s (counted from the first of them); the 6th fault in that time halts it.
+ * Restarts back off: the first within the window boots at once, the k-th (k >= 2) waits
+ * PT_RESTART_DELAY_NS << (k - 2), at most PT_RESTART_DELAY_MAX_NS, before the VM boots again.
+ */
+#define PT_RESTART_MAX_DEFAULT     5u
+#define PT_RESTART_WITHIN_DEFAULT  (10ull * 1000 * 1000 * 1000)
+#define PT_RESTART_DELAY_NS        (10ull * 1000 * 1000)          /* 10 ms */
+#define PT_RESTART_DELAY_MAX_NS    (1000ull * 1000 * 1000)        /* 1 s */
+#define PT_RESTART_MAX_LIMIT       1000u                          /* the generator's bound */
+#define PT_RESTART_WITHIN_MAX_NS   (3600ull * 1000 * 1000 * 1000) /* 1 h */
 
 enum pt_image_format {
 	PT_IMAGE_RAW   = 0, /* flat binary loaded at load_ipa, entered at entry */
@@ -148,6 +161,9 @@ struct pt_vm {
 	const struct pt_channel_end *channels;
 	struct pt_image image;
 	uint32_t on_fault;     /* enum pt_fault_policy */
+	uint32_t restart_max;  /* PT_FAULT_RESTART: restarts allowed within restart_within_ns before
+	                        * the VM is halted instead (>= 1; PT_RESTART_MAX_DEFAULT unless set) */
+	uint64_t restart_within_ns;   /* the sliding window those restarts are counted in */
 	uint32_t console;      /* 1 when the VM has a vUART (its PT_EMUL_VUART window) */
 	uint32_t vuart_intid;  /* the SPI the vUART raises, as the VM's DTB states it; 0 = none */
 	uint32_t shell_control;/* 1 when the hypervisor shell may stop, start and restart it */

@@ -9,6 +9,15 @@
  *                 answer and check it is the message upper-cased; print the count and the mean
  *                 round trip in counter ticks
  *   chan-size=S   chan-send's messages are S bytes each from now on (0: back to 1..1000)
+ *
+ * And a noisy neighbour's tools, for the tests that check a peer cannot slow a VM down:
+ *
+ *   bell-storm=MS ring the peer's doorbell of the first channel in a loop for MS ms; print
+ *                 "bell-storm: N doorbells rung"
+ *   bell-dud=MS   the same loop with a channel end that does not exist (refused, posts nothing):
+ *                 the storm's own cost, without the storm
+ *   bell-listen   enable the first channel's doorbell interrupt (counted) and unmask interrupts
+ *   bell-count    print "doorbells: N taken"
  */
 #include "fdt.h"
 #include "gic.h"
@@ -124,9 +133,47 @@ static void send(uint64_t n, uint64_t tpm)
 		putc('\n');
 }
 
+/* Ring channel end `index` in a loop for MS ms: the same traps and pauses whether it exists. */
+static void bell_storm(const char *what, uint64_t index, uint64_t ms, uint64_t tpm)
+{
+	uint64_t now = vcount(), end = now + ms * tpm, step = tpm / 50, next = now + step, n = 0;
+
+	while (now < end) {
+		hvc_call(PT_HVC_CHANNEL_NOTIFY, index, 0, 0);
+		n++;
+		now = vcount();
+		/*
+		 * QEMU 7.2's round-robin under -icount needs a yield now and then; every 20 us of
+		 * virtual time, not every so many rings, so that how long a ring takes here does not
+		 * change how the other CPU's time is measured.
+		 */
+		if (now >= next) {
+			relax();
+			next = now + step;
+		}
+	}
+	puts(what);
+	line(": ", n, 0, " doorbells rung\n");
+}
+
 int chan_command(const char *w, const char **a, uint64_t tpm)
 {
-	if (word_is(w, "chan-size=", a)) {
+	if (word_is(w, "bell-storm=", a)) {
+		uint64_t ms = number(*a, a);
+		if (guest_dt.nchannels)
+			bell_storm("bell-storm", guest_dt.channels[0].index, ms, tpm);
+		else
+			puts("bell-storm: no channel in the device tree\n");
+	} else if (word_is(w, "bell-dud=", a)) {
+		bell_storm("bell-dud", 0xffff, number(*a, a), tpm);   /* no such end: refused */
+	} else if (word_is(w, "bell-listen", a)) {
+		if (guest_dt.nchannels) {
+			irq_doorbell(guest_dt.channels[0].intid);
+			irqs_on();
+		}
+	} else if (word_is(w, "bell-count", a)) {
+		line("doorbells: ", irq_doorbell_count(), 0, " taken\n");
+	} else if (word_is(w, "chan-size=", a)) {
 		uint64_t sz = number(*a, a);
 		fixed_size = sz > PTCHAN_MAX_MSG ? PTCHAN_MAX_MSG : (uint32_t)sz;
 	} else if (word_is(w, "chan-echo=", a)) {

@@ -58,6 +58,11 @@ static volatile int timer_mode;
 static uint64_t tick_step, flood_end, lat_cval;
 static unsigned doorbell_intid = 128, setup_done;
 
+uint64_t irq_doorbell_count(void)
+{
+	return doorbells;
+}
+
 void irq_doorbell(unsigned intid)
 {
 	doorbell_intid = intid;

@@ -21,6 +21,7 @@ uint64_t irq_ticks(uint64_t n, uint64_t period_ms, uint64_t tpm, int verbose);
 uint64_t irq_strays(void);          /* interrupts no command was waiting for */
 
 void cost(uint64_t n);              /* cost.c: the cost=N command */
+uint64_t irq_doorbell_count(void);   /* doorbells taken so far */
 void irq_doorbell(unsigned intid);   /* count interrupts of INTID as doorbells, enabled */
 void rtos(uint64_t n, uint64_t tpm); /* rtos.c: the rtos=N command */
 

@@ -5,7 +5,8 @@
  * vCPUs through PSCI (each says "cpu N up"), then executes the command line word by word:
  *
  *   heartbeat=N   print "heartbeat 1".."heartbeat N", one every `period` ms (N=0: forever)
- *   period=MS     heartbeat period (default 10)
+ *   period=MS     heartbeat/tick period (default 10): a setting, like seed=, that holds for
+ *                 the whole line wherever it stands (docs/guest.md); the rest run in order
  *   sleep=MS      wait
  *   peek=ADDR     read 32 bits at IPA ADDR and print it
  *   poke=ADDR     write 0xdeadbeef (32 bits) to IPA ADDR
@@ -15,6 +16,8 @@
  *   partial=MS    print "part-", wait MS ms, print "end" and a newline (a prompt, then output)
  *   rxcount=N     after 300 ms, read N input bytes; print their count and sum
  *   cpu_on=MPIDR  PSCI CPU_ON of MPIDR (entry: this guest's secondary entry) and print the result
+ *   cpu1-poke=ADDR  vCPU 1 writes 0xdeadbeef to IPA ADDR (vCPU 0 waits a second for the outcome)
+ *   cpu_off=N     vCPU N (not 0) powers itself off with PSCI CPU_OFF; "cpu N off" once it is
  *   hvc=FID       HVC #0 with x0 = FID and print x0 afterwards
  *   smc=FID       SMC #0 likewise
  *   maxboots=K    a VM that restarts: from boot K on (PT_HVC_VM_BOOTS), skip the rest and power off
@@ -45,6 +48,7 @@
 #include "guest.h"
 #include "irq.h"
 #include "plat.h"
+#include "rxhold.h"
 #include "uart.h"
 #include "victim.h"
 
@@ -148,9 +152,56 @@ void power_off(void)
 		wait_irq();
 }
 
-static void run(const char *cmd, uint64_t entry_ticks)
+/*
+ * Settings (period=, seed=) hold for the whole command line wherever they stand, so that
+ * "heartbeat=20 period=100" beats every 100 ms: they are applied in a first pass, and the last
+ * one of a kind wins. Everything else is an action, run in order.
+ */
+static int is_setting(const char *w)
+{
+	const char *a;
+
+	return word_is(w, "period=", &a) || word_is(w, "seed=", &a);
+}
+
+static uint64_t apply_settings(const char *w, uint64_t tpm)
 {
 	uint64_t period = 10;
+	const char *a;
+
+	while (w && *w) {
+		if (*w == ' ') {
+			w++;
+			continue;
+		}
+		if (word_is(w, "period=", &a))
+			period = number(a, &a);
+		else if (word_is(w, "seed=", &a))
+			partition_command(w, &a, tpm);
+		while (*w && *w != ' ')   /* to the next word */
+			w++;
+	}
+	return period;
+}
+
+static volatile uint64_t poke_addr;
+
+static void poke_self(uint64_t cpu)
+{
+	(void)cpu;
+	*(volatile uint32_t *)poke_addr = 0xdeadbeef;
+}
+
+static void cpu_off_self(uint64_t cpu)
+{
+	(void)cpu;
+	psci_call(PSCI_CPU_OFF, 0, 0, 0);
+	puts("psci CPU_OFF returned!\n");
+}
+
+static void run(const char *cmd, uint64_t entry_ticks)
+{
+	uint64_t period = apply_settings(cmd, ticks_per_ms);
 	const char *a, *w = cmd;
 
 	while (w && *w) {
@@ -158,14 +209,14 @@ static void run(const char *cmd, uint64_t entry_ticks)
 			w++;
 		if (!*w)
 			break;
-		if (word_is(w, "heartbeat=", &a)) {
+		if (is_setting(w)) {
+			/* applied before the first action (apply_settings) */
+		} else if (word_is(w, "heartbeat=", &a)) {
 			uint64_t n = number(a, &a);
 			for (uint64_t k = 1; n == 0 || k <= n; k++) {
 				delay_ms(period);
 				line("heartbeat ", k, 0, "\n");
 			}
-		} else if (word_is(w, "period=", &a)) {
-			period = number(a, &a);
 		} else if (word_is(w, "sleep=", &a)) {
 			delay_ms(number(a, &a));
 		} else if (word_is(w, "peek=", &a)) {
@@ -200,6 +251,24 @@ static void run(const char *cmd, uint64_t entry_ticks)
 			int64_t r = psci_call(PSCI_CPU_ON, mpidr, (uint64_t)secondary_start, mpidr);
 			line("cpu_on ", mpidr, 1, "");
 			line(" -> ", (uint64_t)r, 0, "\n");
+		} else if (word_is(w, "cpu1-poke=", &a)) {
+			/* The same as poke=, from vCPU 1: a fault raised on another pCPU than vCPU 0's. */
+			poke_addr = number(a, &a);
+			line("cpu 1 poke ", poke_addr, 1, "\n");
+			run_on(1, poke_self);
+			delay_ms(1000);
+			puts("cpu1-poke: no fault after 1 s\n");
+		} else if (word_is(w, "cpu_off=", &a)) {
+			/* vCPU N powers itself off (PSCI CPU_OFF); vCPU 0 waits until it is gone. */
+			uint64_t c = number(a, &a);
+			if (c > 0 && c < ncpus && c < MAX_CPUS) {
+				uint64_t end = vcount() + 1000 * ticks_per_ms;
+				int64_t r;
+				run_on((unsigned)c, cpu_off_self);
+				while ((r = psci_call(PSCI_AFFINITY_INFO, c, 0, 0)) != 1 && vcount() < end)
+					relax();
+				line("cpu ", c, 0, r == 1 ? " off\n" : " still on after 1 s\n");
+			}
 		} else if (word_is(w, "hvc=", &a) || word_is(w, "smc=", &a)) {
 			int smc = w[0] == 's';
 			uint64_t fn = number(a, &a);
@@ -258,6 +327,7 @@ static void run(const char *cmd, uint64_t entry_ticks)
 			   !chan_command(w, &a, ticks_per_ms) &&
 			   !partition_command(w, &a, ticks_per_ms) &&
 			   !victim_command(w, &a, period, ticks_per_ms) &&
+			   !rxhold_command(w, &a) &&
 			   !attack_command(w, &a, period, ticks_per_ms)) {
 			puts("unknown command: ");
 			for (a = w; *a && *a != ' '; a++)

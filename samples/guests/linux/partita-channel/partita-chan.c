@@ -6,19 +6,123 @@
  *
  *   partita-chan: N messages, K answers intact, round trip T ns, M.MMM MB/s
  *
- * SIZE fixes the message size (1..4096); without it sizes cycle through 1..1000. Blocking read()
- * waits for the doorbell: no polling loop. A reset of the channel by the peer (its VM restarted)
- * ends the run and is counted.
+ * SIZE fixes the message size (1..PTCHAN_MAX_MSG, 4096); without it sizes cycle through 1..1000.
+ * Blocking read() waits for the doorbell: no polling loop. A reset of the channel by the peer (its
+ * VM restarted) ends the run and is counted.
  *
  * partita-chan DEVICE wait-reset: block until the peer resets the channel, say so, exit 0.
  * partita-chan DEVICE abuse: hostile calls the driver must refuse, sending nothing: empty and
  *   oversized messages, a bad user pointer, an unknown ioctl, mmap at an offset or past the
  *   window, a non-blocking read with nothing there. Prints how many were refused as expected.
  *
+ * A command line it cannot honour (no such subcommand, N or SIZE not a number, a SIZE the channel
+ * cannot carry) is refused with the reason and the usage on stderr, exit status 2, before the
+ * device is opened: a test must not pass having sent something else than it asked for.
+ *
  * Freestanding (raw Linux system calls, no C library): the build has no arm64 libc to link.
+ * Defining PARTITA_CHAN_PARSE_ONLY leaves only the command-line parsing, which is plain C: the
+ * host unit test (tests/gen/partita-chan.sh) includes this file so.
  */
-typedef unsigned long size_t;
-typedef long ssize_t;
+#include "../../channel/ptchan.h"   /* PTCHAN_MAX_MSG: what one message may carry */
+
+/* ---- the command line (pure, host-tested) ------------------------------------------------- */
+
+#define MAX_MESSAGES 1000000000ul   /* N: a billion round trips is hours; more is a typo */
+/* The messages below and the usage state the maximum as a number. */
+_Static_assert(PTCHAN_MAX_MSG == 4096, "partita-chan's messages say 4096 bytes");
+
+enum cmd_kind { CMD_SEND, CMD_WAIT_RESET, CMD_ABUSE };
+
+struct cmd {
+	enum cmd_kind kind;
+	unsigned long n;      /* CMD_SEND: messages to send */
+	unsigned long size;   /* CMD_SEND: bytes each, or 0: sizes cycle through 1..1000 */
+};
+
+static const char usage_text[] =
+	"usage: partita-chan DEVICE N [SIZE]   send N messages (1..1000000000) and check the answers;\n"
+	"                                      SIZE bytes each (1..4096), else sizes 1..1000 in turn\n"
+	"       partita-chan DEVICE wait-reset  wait until the peer resets the channel\n"
+	"       partita-chan DEVICE abuse       make the calls the driver must refuse\n";
+
+static int same(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+/* A decimal number of digits only (no sign, no suffix) up to `max`, or 0 (refused). */
+static int decimal(const char *s, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+	if (!*s)
+		return 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return 0;
+		unsigned long d = (unsigned long)(*s - '0');
+		if (v > (max - d) / 10)
+			return 0;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 1;
+}
+
+/* Why the command line is refused, composed here (no C library): the reason, then the usage. */
+static char why[256];
+static unsigned long why_len;
+
+static const char *say(const char *a, const char *b, const char *c)
+{
+	const char *part[3] = { a, b, c };
+	why_len = 0;
+	for (int i = 0; i < 3; i++)
+		for (const char *p = part[i]; p && *p && why_len < sizeof(why) - 1; p++)
+			why[why_len++] = *p;
+	why[why_len] = 0;
+	return why;
+}
+
+/*
+ * Parse argv into *c. NULL when it is usable; otherwise what is wrong with it ("" when there is
+ * nothing to say but the usage).
+ */
+static const char *parse(int argc, char **argv, struct cmd *c)
+{
+	c->kind = CMD_SEND;
+	c->n = c->size = 0;
+	if (argc < 3)
+		return "";
+	const char *w = argv[2];
+	if (same(w, "wait-reset") || same(w, "abuse")) {
+		c->kind = same(w, "abuse") ? CMD_ABUSE : CMD_WAIT_RESET;
+		return argc == 3 ? 0 : say("partita-chan: ", w, " takes no more arguments");
+	}
+	if (argc > 4)
+		return "partita-chan: too many arguments";
+	if (!decimal(w, MAX_MESSAGES, &c->n) || c->n == 0)
+		return say("partita-chan: '", w, "' is not a subcommand (wait-reset, abuse) nor a number "
+			   "of messages N (1..1000000000)");
+	if (argc == 4) {
+		const char *z = argv[3];
+		unsigned long size;
+		if (!decimal(z, ~0ul, &size))
+			return say("partita-chan: SIZE '", z, "' is not a number of bytes (1..4096)");
+		if (size == 0)
+			return "partita-chan: SIZE 0: a message holds 1 to 4096 bytes";
+		if (size > PTCHAN_MAX_MSG)
+			return say("partita-chan: SIZE ", z, " is over the maximum message size, 4096 bytes "
+				   "(PTCHAN_MAX_MSG)");
+		c->size = size;
+	}
+	return 0;
+}
+
+#ifndef PARTITA_CHAN_PARSE_ONLY
+
+/* ---- the tool ------------------------------------------------------------------------------ */
 
 #define SYS_fcntl         25
 #define SYS_ioctl         29
@@ -79,6 +183,11 @@ static void out(const char *s)
 	sys(SYS_write, 1, (long)s, (long)slen(s), 0);
 }
 
+static void err(const char *s)
+{
+	sys(SYS_write, 2, (long)s, (long)slen(s), 0);
+}
+
 static void out_num(unsigned long v)
 {
 	char b[24];
@@ -91,14 +200,6 @@ static void out_num(unsigned long v)
 	out(b + n);
 }
 
-static unsigned long num(const char *s)
-{
-	unsigned long v = 0;
-	while (*s >= '0' && *s <= '9')
-		v = v * 10 + (unsigned long)(*s++ - '0');
-	return v;
-}
-
 static unsigned long now_ns(void)
 {
 	long ts[2];
@@ -106,12 +207,18 @@ static unsigned long now_ns(void)
 	return (unsigned long)ts[0] * 1000000000ul + (unsigned long)ts[1];
 }
 
-static unsigned char msg[4096], reply[4096];
+static unsigned char msg[PTCHAN_MAX_MSG], reply[PTCHAN_MAX_MSG];
 
 static int run(int argc, char **argv)
 {
-	if (argc < 3) {
-		out("usage: partita-chan DEVICE N [SIZE] | partita-chan DEVICE wait-reset\n");
+	struct cmd c;
+	const char *bad = parse(argc, argv, &c);
+	if (bad) {
+		if (*bad) {
+			err(bad);
+			err("\n");
+		}
+		err(usage_text);
 		return 2;
 	}
 	long fd = sys(SYS_openat, AT_FDCWD, (long)argv[1], O_RDWR, 0);
@@ -121,11 +228,11 @@ static int run(int argc, char **argv)
 		out("\n");
 		return 1;
 	}
-	if (argv[2][0] == 'a') {   /* abuse */
+	if (c.kind == CMD_ABUSE) {
 		enum { FD = -1000 };   /* stands for the device's descriptor */
 		static const struct { long nr, arg[6], want; const char *what; } t[] = {
 			{ SYS_write, { FD, (long)msg, 0 }, -EMSGSIZE, "empty message" },
-			{ SYS_write, { FD, (long)msg, 4097 }, -EMSGSIZE, "4097-byte message" },
+			{ SYS_write, { FD, (long)msg, PTCHAN_MAX_MSG + 1 }, -EMSGSIZE, "4097-byte message" },
 			{ SYS_write, { FD, 8, 16 }, -EFAULT, "message from address 8" },
 			{ SYS_ioctl, { FD, 0x5099 }, -ENOTTY, "unknown ioctl" },   /* _IO('P', 1) is notify */
 			{ SYS_mmap, { 0, 4096, 3, 1, FD, 4096 }, -EINVAL, "mmap at an offset" },
@@ -153,7 +260,7 @@ static int run(int argc, char **argv)
 		out(" refused as they should be\n");
 		return good == n ? 0 : 1;
 	}
-	if (argv[2][0] == 'w') {   /* wait-reset */
+	if (c.kind == CMD_WAIT_RESET) {
 		long got;
 		while ((got = sys(SYS_read, fd, (long)reply, sizeof(reply), 0)) > 0)
 			;   /* answers of a previous run: not ours */
@@ -161,10 +268,8 @@ static int run(int argc, char **argv)
 				       : "partita-chan: read failed\n");
 		return got == -ECONNRESET ? 0 : 1;
 	}
-	unsigned long n = num(argv[2]), fixed = argc > 3 ? num(argv[3]) : 0, ok = 0, bytes = 0;
+	unsigned long n = c.n, fixed = c.size, ok = 0, bytes = 0;
 	unsigned long resets = 0;
-	if (fixed > 4096)
-		fixed = 4096;
 	unsigned long t0 = now_ns();
 	for (unsigned long k = 0; k < n; k++) {
 		size_t len = fixed ? fixed : 1 + (k * 97) % 1000;
@@ -227,3 +332,5 @@ __attribute__((used)) static void start_c(long *sp)
 }
 
 __asm__(".text\n.global _start\n_start:\n\tmov x0, sp\n\tbl start_c\n");
+
+#endif /* PARTITA_CHAN_PARSE_ONLY */

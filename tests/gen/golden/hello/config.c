@@ -55,6 +55,8 @@ static const struct pt_vm vms[] = {
 			.initrd = { 0, 0, 0 },
 		},
 		.on_fault = PT_FAULT_HALT,
+		.restart_max = 5,
+		.restart_within_ns = 10000000000,
 		.console = 1,
 		.vuart_intid = 33,
 		.shell_control = 1,

@@ -99,6 +99,8 @@ define(`v_vm_0_image_kernel_ipa', `0x40000000')dnl
 define(`v_vm_0_image_dtb_ipa', `0x40e00000')dnl
 define(`v_vm_0_image_initrd_ipa', `0x0')dnl
 define(`v_vm_0_on_fault', ``PT_FAULT_RESTART'')dnl
+define(`v_vm_0_restart_max', `5')dnl
+define(`v_vm_0_restart_within_ns', `10000000000')dnl
 define(`v_vm_0_console', `1')dnl
 define(`v_vm_0_vuart_intid', `33')dnl
 define(`v_vm_0_shell_control', `1')dnl
@@ -170,6 +172,8 @@ define(`v_vm_1_image_kernel_ipa', `0x60000000')dnl
 define(`v_vm_1_image_dtb_ipa', `0x6fe00000')dnl
 define(`v_vm_1_image_initrd_ipa', `0x6fdff000')dnl
 define(`v_vm_1_on_fault', ``PT_FAULT_HALT'')dnl
+define(`v_vm_1_restart_max', `5')dnl
+define(`v_vm_1_restart_within_ns', `10000000000')dnl
 define(`v_vm_1_console', `1')dnl
 define(`v_vm_1_vuart_intid', `33')dnl
 define(`v_vm_1_shell_control', `1')dnl
@@ -222,6 +226,8 @@ define(`v_vm_2_image_kernel_ipa', `0x40000000')dnl
 define(`v_vm_2_image_dtb_ipa', `0x0')dnl
 define(`v_vm_2_image_initrd_ipa', `0x0')dnl
 define(`v_vm_2_on_fault', ``PT_FAULT_HALT'')dnl
+define(`v_vm_2_restart_max', `5')dnl
+define(`v_vm_2_restart_within_ns', `10000000000')dnl
 define(`v_vm_2_console', `0')dnl
 define(`v_vm_2_vuart_intid', `0')dnl
 define(`v_vm_2_shell_control', `1')dnl
