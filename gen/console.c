@@ -6,9 +6,23 @@
  * also served on 127.0.0.1:PORT+k (like the Freescale hypervisor's mux_server). What is typed on
  * a VM's terminal goes to that VM only.
  *
- * A terminal nobody has open keeps what arrives (up to the kernel's pty buffer; beyond it new
- * output for that terminal is dropped and counted) and never holds up the others. The client
- * ends when the serial side closes (QEMU exited), removing its symlinks.
+ * Attaching. A terminal program that opens a serial line throws away what is waiting on it:
+ * picocom sets its line settings with tcsetattr(TCSAFLUSH), screen calls tcflush(TCIOFLUSH),
+ * both right after open(). So nothing is written into a pty that nobody has open: each channel
+ * keeps its recent output in a ring of its own, and when a program opens the terminal it gets
+ * the replay (the last REPLAY_SHOW bytes, from the start of a line), then the output as it
+ * comes. An open is seen as the master's POLLHUP going away (the kernel raises it while no slave
+ * file is open), checked every ATTACH_POLL_MS; the master runs in packet mode (TIOCPKT), so a
+ * flush of the terminal's input shows up as a TIOCPKT_FLUSHREAD status, and a flush in the
+ * first GRACE_MS after the replay was written (the client's own opening flush, when it came
+ * later than we looked) gets the replay written again. When the last program closes the
+ * terminal, what it left unread is flushed, so the next one gets the replay once.
+ *
+ * A terminal that reads too slowly loses the oldest bytes beyond REPLAY_RING (counted, said at
+ * the end); no terminal ever holds up the others. The client ends when the serial side closes
+ * (QEMU exited), removing its symlinks; closing a pty master throws away what its reader has not
+ * read yet, often a VM's last words just before the machine went off, so the open terminals get
+ * up to DRAIN_MS to read theirs first.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,9 +30,11 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -29,18 +45,30 @@
 #include "../hypervisor/include/partita/mux.h"
 #include "console.h"
 
-#define MAX_CH     (MUX_MAX_VMS + 1)
-#define MAX_TCP    4   /* clients per channel */
+#define MAX_CH         (MUX_MAX_VMS + 1)
+#define MAX_TCP        4       /* clients per channel */
+#define REPLAY_RING    65536   /* terminal bytes kept per channel: replay, slow reader backlog */
+#define REPLAY_SHOW    4096    /* an attaching terminal's replay: as much as the hypervisor keeps */
+#define ATTACH_POLL_MS 50      /* how often a terminal nobody has open is looked at */
+#define GRACE_MS       500     /* a flush this soon after the replay is the client's opening one */
+#define DRAIN_MS       1000    /* at the end: how long open terminals get to read what they got */
 
 struct channel {
 	bool used;
 	char name[64];
-	int master, slave;        /* the pty; slave kept open so output waits for a reader */
+	int master;               /* the pty, in packet mode; no slave of ours stays open */
+	char pts[128];            /* the slave's path */
 	char link[4096];
 	int listen_fd;
 	int tcp[MAX_TCP];
 	bool last_cr;             /* the previous output byte was CR (for LF -> CRLF) */
-	unsigned long dropped;
+	uint8_t *ring;            /* REPLAY_RING bytes as the terminal shows them */
+	uint64_t head;            /* bytes ever put in the ring */
+	bool attached;            /* a program has the terminal open */
+	uint64_t sent;            /* attached: ring bytes written into the pty so far */
+	uint64_t replay_from;     /* attached: where its replay started */
+	uint64_t attached_ms;     /* attached: when its replay was written */
+	unsigned long dropped;    /* bytes an attached terminal read too slowly to get */
 };
 
 static struct channel ch[MAX_CH];
@@ -135,32 +163,75 @@ static int tcp_listen(unsigned port)
 	return fd;
 }
 
+static uint64_t now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+/*
+ * Raw line settings on the slave: no echo of what we feed in (it would come back as typed
+ * input), no line editing, bytes as they are. Whoever opens the terminal next finds them (the
+ * kernel keeps a pty's settings while its master is open), and picocom or screen set their own.
+ */
+static void slave_raw(int fd)
+{
+	struct termios t;
+
+	if (tcgetattr(fd, &t) == 0) {
+		cfmakeraw(&t);
+		tcsetattr(fd, TCSANOW, &t);
+	}
+}
+
+/*
+ * Open the slave ourselves for a moment: raw settings, and its input queue (what we wrote and
+ * nobody read) emptied. Closing it again leaves the master in POLLHUP: nobody has it open.
+ */
+static void slave_reset(struct channel *c)
+{
+	int fd = open(c->pts, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	slave_raw(fd);
+	tcflush(fd, TCIFLUSH);
+	close(fd);
+}
+
 static bool open_channel(unsigned k, const char *name, const char *dir, int tcp_base)
 {
 	struct channel *c = &ch[k];
-	struct termios t;
 	char tmp[4200], safe[64];
+	int one = 1;
 
 	if (c->used)
 		return true;   /* a replayed name list: the terminal is there already */
 	c->master = posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-	if (c->master < 0 || grantpt(c->master) < 0 || unlockpt(c->master) < 0)
+	if (c->master < 0)
 		return false;
-	const char *pts = ptsname(c->master);
-	if (!pts || (c->slave = open(pts, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
+	if (grantpt(c->master) < 0 || unlockpt(c->master) < 0) {
+		close(c->master);
 		return false;
-	/* Raw: no echo of what we feed in, no line editing, bytes as they are. */
-	if (tcgetattr(c->slave, &t) == 0) {
-		cfmakeraw(&t);
-		tcsetattr(c->slave, TCSANOW, &t);
 	}
+	const char *pts = ptsname(c->master);
+	if (!pts || strlen(pts) >= sizeof(c->pts) || ioctl(c->master, TIOCPKT, &one) < 0 ||
+	    !(c->ring = malloc(REPLAY_RING))) {
+		close(c->master);
+		return false;
+	}
+	snprintf(c->pts, sizeof(c->pts), "%s", pts);
+	/* A master whose slave was never opened does not report POLLHUP: open it once. */
+	slave_reset(c);
 	c->used = true;
 	snprintf(c->name, sizeof(c->name), "%s", name);
 	safe_name(name, safe, sizeof(safe));
 	snprintf(c->link, sizeof(c->link), "%s/%s", dir, safe);
 	snprintf(tmp, sizeof(tmp), "%s.tmp%d", c->link, (int)getpid());
 	unlink(tmp);
-	if (symlink(pts, tmp) < 0 || rename(tmp, c->link) < 0) {
+	if (symlink(c->pts, tmp) < 0 || rename(tmp, c->link) < 0) {
 		fprintf(stderr, "partita console: %s: %s\n", c->link, strerror(errno));
 		unlink(tmp);
 		c->link[0] = '\0';
@@ -171,10 +242,10 @@ static bool open_channel(unsigned k, const char *name, const char *dir, int tcp_
 	if (tcp_base > 0)
 		c->listen_fd = tcp_listen((unsigned)tcp_base + k);
 	if (tcp_base > 0 && c->listen_fd >= 0)
-		fprintf(stderr, "partita console: %-12s %s (%s), tcp 127.0.0.1:%u\n", name, c->link, pts,
+		fprintf(stderr, "partita console: %-12s %s (%s), tcp 127.0.0.1:%u\n", name, c->link, c->pts,
 			(unsigned)tcp_base + k);
 	else
-		fprintf(stderr, "partita console: %-12s %s (%s)\n", name, c->link, pts);
+		fprintf(stderr, "partita console: %-12s %s (%s)\n", name, c->link, c->pts);
 	return true;
 }
 
@@ -200,7 +271,39 @@ static void names_frame(const struct mux_decoder *d, const char *dir, int tcp_ba
 	}
 }
 
-/* Output of channel k: to its terminal (LF as CRLF, as a serial console shows it) and TCP. */
+/* Where an attaching terminal's replay starts: the last REPLAY_SHOW bytes, from a line start. */
+static uint64_t replay_start(const struct channel *c)
+{
+	uint64_t from = c->head > REPLAY_SHOW ? c->head - REPLAY_SHOW : 0, at;
+
+	if (!from)
+		return 0;
+	for (at = from; at < c->head; at++)
+		if (c->ring[at % REPLAY_RING] == '\n')
+			return at + 1;
+	return from;   /* one line longer than the replay: its tail */
+}
+
+/* Write the ring into the pty as far as the pty takes it; POLLOUT brings the rest. */
+static void pty_push(struct channel *c)
+{
+	if (c->head - c->sent > REPLAY_RING) {   /* the terminal fell behind the ring */
+		c->dropped += c->head - REPLAY_RING - c->sent;
+		c->sent = c->head - REPLAY_RING;
+	}
+	while (c->sent < c->head) {
+		size_t at = c->sent % REPLAY_RING, n = REPLAY_RING - at;
+		if (n > c->head - c->sent)
+			n = c->head - c->sent;
+		ssize_t w = write(c->master, c->ring + at, n);
+		if (w <= 0)
+			return;   /* full (EAGAIN), or just closed: the poll loop sees which */
+		c->sent += (uint64_t)w;
+	}
+}
+
+/* Output of channel k: into its ring (LF as CRLF, as a serial console shows it), to its terminal
+ * if one is attached, and to its TCP clients. */
 static void deliver(unsigned k, const uint8_t *p, size_t n)
 {
 	struct channel *c = &ch[k];
@@ -209,20 +312,153 @@ static void deliver(unsigned k, const uint8_t *p, size_t n)
 
 	if (!c->used)
 		return;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && m + 2 <= sizeof(out); i++) {
 		if (p[i] == '\n' && !c->last_cr)
 			out[m++] = '\r';
 		out[m++] = p[i];
 		c->last_cr = p[i] == '\r';
 	}
-	ssize_t w = write(c->master, out, m);
-	if (w < (ssize_t)m)
-		c->dropped += m - (w > 0 ? (size_t)w : 0);   /* nobody reads it and the buffer is full */
+	for (size_t i = 0; i < m; i++)
+		c->ring[c->head++ % REPLAY_RING] = out[i];
+	if (c->attached)
+		pty_push(c);
 	for (int i = 0; i < MAX_TCP; i++)
 		if (c->tcp[i] >= 0 && !write_all(c->tcp[i], out, m)) {
 			close(c->tcp[i]);
 			c->tcp[i] = -1;
 		}
+}
+
+/*
+ * Read what the terminal's side has for us: typed bytes go to channel k's VM (or the shell);
+ * status bytes (packet mode) say what the terminal did. A flush of its input right after the
+ * replay was written threw the replay away: it is written again. Returns false when nothing
+ * more is there (or the slave is gone: EIO) and on a send error (*failed).
+ */
+static bool pty_read(unsigned k, int sock, bool *failed)
+{
+	struct channel *c = &ch[k];
+	uint8_t buf[4096];
+	ssize_t r = read(c->master, buf, sizeof(buf));
+
+	if (r <= 0)
+		return false;
+	if (buf[0] == TIOCPKT_DATA) {
+		if (r > 1 && !send_frame(sock, k, buf + 1, (size_t)r - 1))
+			*failed = true;
+		return !*failed;
+	}
+	if ((buf[0] & TIOCPKT_FLUSHREAD) && c->attached && now_ms() - c->attached_ms < GRACE_MS) {
+		c->sent = c->replay_from;
+		pty_push(c);
+	}
+	return true;
+}
+
+/* A program opened channel k's terminal: what it typed before we looked, then the replay. */
+static void attach(unsigned k, int sock, bool *failed)
+{
+	struct channel *c = &ch[k];
+
+	while (pty_read(k, sock, failed))   /* statuses so far (its opening flush) are history */
+		;
+	c->attached = true;
+	c->attached_ms = now_ms();
+	c->replay_from = c->sent = replay_start(c);
+	pty_push(c);
+}
+
+/* The last program closed channel k's terminal: nothing it left unread stays for the next one. */
+static void detach(unsigned k, int sock, bool *failed)
+{
+	struct channel *c = &ch[k];
+
+	c->attached = false;
+	while (pty_read(k, sock, failed))   /* what it typed just before it closed */
+		;
+	slave_reset(c);
+}
+
+/*
+ * Every ATTACH_POLL_MS: a terminal nobody had open may have been opened (its master's POLLHUP
+ * went away). One that was opened, written to and closed again in between (`printf x >
+ * console/vm`) left only input: that is read here too. A master in POLLHUP cannot wait in
+ * poll() (it would return at once), hence the look at intervals.
+ */
+static void look_at_detached(int sock, bool *failed)
+{
+	for (unsigned k = 0; k < MAX_CH && !*failed; k++) {
+		struct channel *c = &ch[k];
+		struct pollfd p = { c->master, 0, 0 };
+
+		if (!c->used || c->attached)
+			continue;
+		if (poll(&p, 1, 0) == 1 && (p.revents & POLLHUP)) {
+			while (pty_read(k, sock, failed))
+				;
+			continue;
+		}
+		attach(k, sock, failed);
+	}
+}
+
+/* A TCP client of channel k gets the replay first, as a terminal does. */
+static void tcp_accept(struct channel *c)
+{
+	int fd = accept4(c->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	int s;
+
+	if (fd < 0)
+		return;
+	for (s = 0; s < MAX_TCP && c->tcp[s] >= 0; s++)
+		;
+	if (s == MAX_TCP) {
+		close(fd);
+		return;
+	}
+	for (uint64_t at = replay_start(c); at < c->head;) {
+		size_t i = at % REPLAY_RING, n = REPLAY_RING - i;
+		if (n > c->head - at)
+			n = c->head - at;
+		if (!write_all(fd, c->ring + i, n)) {
+			close(fd);
+			return;
+		}
+		at += n;
+	}
+	c->tcp[s] = fd;
+}
+
+/*
+ * The serial side ended: wait (DRAIN_MS for all of them) until each open terminal has read what
+ * it was sent, as its slave's input queue (FIONREAD, through a slave file of our own) tells.
+ */
+static void drain_terminals(void)
+{
+	uint64_t end = now_ms() + DRAIN_MS;
+
+	for (unsigned k = 0; k < MAX_CH; k++) {
+		struct channel *c = &ch[k];
+		struct pollfd p = { c->used ? c->master : -1, 0, 0 };
+		int fd, unread;
+
+		if (!c->used || !c->attached || (poll(&p, 1, 0) == 1 && (p.revents & POLLHUP)))
+			continue;   /* nobody has it open (any more) */
+		if ((fd = open(c->pts, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)) < 0)
+			continue;
+		/* Empty twice, 10 ms apart: bytes just written reach the queue a moment later. */
+		for (int empty = 0; empty < 2 && now_ms() < end;) {
+			struct timespec t = { 0, 10 * 1000 * 1000 };
+
+			pty_push(c);
+			if (c->sent == c->head && ioctl(fd, FIONREAD, &unread) == 0 && unread == 0)
+				empty++;
+			else
+				empty = 0;
+			nanosleep(&t, NULL);
+		}
+		close(fd);
+	}
 }
 
 static void cleanup(void)
@@ -234,8 +470,9 @@ static void cleanup(void)
 		if (c->link[0])
 			unlink(c->link);
 		if (c->dropped)
-			fprintf(stderr, "partita console: %s: %lu bytes dropped (nobody read them)\n",
-				c->name, c->dropped);
+			fprintf(stderr, "partita console: %s: %lu bytes dropped (read too slowly)\n", c->name,
+				c->dropped);
+		free(c->ring);
 	}
 }
 
@@ -281,19 +518,26 @@ int console_main(int argc, char **argv)
 
 	struct mux_decoder dec;
 	mux_decoder_init(&dec);
-	int status = 0;
-	while (!stop) {
+	bool failed = false;
+	uint64_t looked = 0;
+	while (!stop && !failed) {
 		struct pollfd p[1 + MAX_CH * (2 + MAX_TCP)];
 		int who[1 + MAX_CH * (2 + MAX_TCP)];   /* channel * 16 + slot (0 pty, 1 listen, 2.. tcp) */
 		nfds_t n = 0;
+		bool detached = false;
 
 		p[n] = (struct pollfd){ sock, POLLIN, 0 };
 		who[n++] = -1;
 		for (unsigned k = 0; k < MAX_CH; k++) {
 			if (!ch[k].used)
 				continue;
-			p[n] = (struct pollfd){ ch[k].master, POLLIN, 0 };
-			who[n++] = (int)k * 16;
+			if (ch[k].attached) {
+				short ev = POLLIN | (ch[k].sent != ch[k].head ? POLLOUT : 0);
+				p[n] = (struct pollfd){ ch[k].master, ev, 0 };
+				who[n++] = (int)k * 16;
+			} else {
+				detached = true;   /* looked at every ATTACH_POLL_MS instead */
+			}
 			if (ch[k].listen_fd >= 0) {
 				p[n] = (struct pollfd){ ch[k].listen_fd, POLLIN, 0 };
 				who[n++] = (int)k * 16 + 1;
@@ -304,16 +548,16 @@ int console_main(int argc, char **argv)
 					who[n++] = (int)k * 16 + 2 + i;
 				}
 		}
-		if (poll(p, n, 500) < 0) {
+		if (poll(p, n, detached ? ATTACH_POLL_MS : 500) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
-		for (nfds_t i = 0; i < n; i++) {
+		for (nfds_t i = 0; i < n && !failed; i++) {
 			uint8_t buf[4096];
 			ssize_t r;
 
-			if (!(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+			if (!p[i].revents)
 				continue;
 			if (who[i] < 0) {
 				r = read(sock, buf, sizeof(buf));
@@ -338,33 +582,36 @@ int console_main(int argc, char **argv)
 			}
 			unsigned k = (unsigned)who[i] / 16, slot = (unsigned)who[i] % 16;
 			struct channel *c = &ch[k];
+			if (slot == 0) {
+				if (p[i].revents & POLLIN)
+					pty_read(k, sock, &failed);
+				if (p[i].revents & (POLLHUP | POLLERR))
+					detach(k, sock, &failed);   /* its last program closed it */
+				else if (p[i].revents & POLLOUT)
+					pty_push(c);
+				continue;
+			}
 			if (slot == 1) {
-				int fd = accept4(c->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-				int s;
-				for (s = 0; fd >= 0 && s < MAX_TCP && c->tcp[s] >= 0; s++)
-					;
-				if (fd >= 0 && s < MAX_TCP)
-					c->tcp[s] = fd;
-				else if (fd >= 0)
-					close(fd);
+				tcp_accept(c);
 				continue;
 			}
-			int fd = slot == 0 ? c->master : c->tcp[slot - 2];
+			int fd = c->tcp[slot - 2];
 			r = read(fd, buf, sizeof(buf));
-			if (r <= 0) {
-				if (slot >= 2 && (r == 0 || errno != EAGAIN)) {
-					close(fd);
-					c->tcp[slot - 2] = -1;
-				}
-				continue;
-			}
-			if (!send_frame(sock, k, buf, (size_t)r)) {
-				status = 1;
-				stop = 1;
-				break;
+			if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
+				close(fd);
+				c->tcp[slot - 2] = -1;
+			} else if (r > 0 && !send_frame(sock, k, buf, (size_t)r)) {
+				failed = true;
 			}
 		}
+		if (now_ms() - looked >= ATTACH_POLL_MS) {
+			look_at_detached(sock, &failed);
+			looked = now_ms();
+		}
 	}
+	int status = failed ? 1 : 0;
+	if (!failed)
+		drain_terminals();
 	cleanup();
 	return status;
 }

@@ -11,18 +11,22 @@
  *    theirs start on a fresh one, so lines never mix and a prompt shows at once. A waiting
  *    stream is picked up by the next write or by the EL2 timer (CNTHP) armed for the moment
  *    the open line turns idle. Lines are never cut by length. Console hygiene (docs/security.md):
- *    a VM's non-printable bytes are shown as \xHH, CR is dropped.
+ *    a VM's non-printable bytes are shown as \xHH, CR is dropped. When VM output or a
+ *    hypervisor message ends the shell's line early (the user is typing in it), the line is
+ *    printed again below it, prompt and all, once the console is quiet (view_*).
  *  - mux (docs/console.md): every stream's bytes in frames of its channel (hypervisor/lib/mux.c),
  *    unchanged, for `partita console` on the host (or any client) to split into one terminal
  *    per VM. The hypervisor starts in tagged mode and switches when a client says hello; each
  *    hello (a client that reconnects) replays the last CON_STREAM bytes of every stream.
  *
  * Input. Tagged mode: bytes go to the VM with the input focus (or to the hypervisor shell);
- * Ctrl-] moves the focus on. Mux mode: each frame's bytes go to its channel. Every VM has a
- * receive ring of VUART_RX bytes; when the ring the next byte is for is full, the hypervisor
- * stops reading the board UART and masks its receive interrupt: the bytes wait in the UART and
- * on the host side (QEMU stops reading its input), and nothing is lost. A VM reading its vUART
- * makes room and input resumes.
+ * Ctrl-] moves the focus on, counting from the focus the user has seen announced (focus_key).
+ * Mux mode: each frame's bytes go to its channel. Every VM has a receive ring of VUART_RX bytes;
+ * when the ring the next byte is for is full, the hypervisor stops reading the board UART and
+ * masks its receive interrupt: the bytes wait in the UART and on the host side (QEMU stops
+ * reading its input), and nothing is lost. A VM reading its vUART makes room and input resumes;
+ * for a VM that is off or halted nothing waits: what does not fit its ring is dropped
+ * (must_wait), so that it cannot hold up the others' input.
  *
  * Locks: con_lock serialises output (the streams, the UART's transmitter, the tagged-mode line
  * state); input_lock the input side (focus, receive rings, decoder, shell line). Output never
@@ -41,7 +45,9 @@
 #define CTRL_RIGHT_BRACKET 0x1d
 #define CON_IDLE_MS        20
 #define FOCUS_NONE         (-1)
+#define FOCUS_SETTLE_MS    500   /* nobody reacts to an announcement faster (focus_key) */
 #define MUX_CHUNK          64
+#define VIEW_MAX           128   /* the shell's prompt and line (9 + SHELL_LINE) fit */
 
 enum con_mode { MODE_TAGGED, MODE_MUX };
 
@@ -49,10 +55,27 @@ static spinlock_t con_lock, input_lock;
 static enum con_mode mode;
 static struct con_stream hyp_stream;
 static int open_line = -1;      /* tagged: the stream whose line is open; -1: none */
-static uint64_t idle_ticks;
+static uint64_t idle_ticks, settle_ticks;
+
+/*
+ * Tagged mode, under con_lock: the hypervisor's open line as the terminal shows it, so that it
+ * can be put back when other output ended it early. In practice that line is the shell's prompt
+ * and what is typed after it, echoed as printable bytes and "\b \b" for a backspace. Only the
+ * hypervisor's own bytes go in here.
+ */
+struct line_view {
+	char text[VIEW_MAX];
+	unsigned len, cur;              /* columns written; the cursor's column */
+	bool wide;                      /* it outgrew text[]: it is not put back */
+};
+static struct line_view view, view_kept;
+static bool view_cut;           /* ended early for other output: put back before going on */
+static uint64_t vm_shown;       /* counter when a VM's byte was last printed */
 
 /* Input side, under input_lock. */
 static int focus = FOCUS_NONE;  /* a VM index, pt_config.nvms for the shell, or FOCUS_NONE */
+static int moved_from = FOCUS_NONE;   /* the focus an automatic move left (focus_key) */
+static uint64_t moved_at;       /* when it moved */
 static bool input_stalled;      /* the next byte has nowhere to go: UART left unread */
 static struct mux_decoder dec;
 static unsigned hello_pos;      /* tagged: bytes of a client's hello matched (and held) so far */
@@ -88,6 +111,64 @@ static void raw_str(const char *s)
 enum { ESC_NONE, ESC_SEEN, ESC_CSI };
 #define CSI_MAX 32
 
+/*
+ * Does the keyboard go to the shell? Read without input_lock (output never takes it): it only
+ * decides whether the shell's line is shown again, and a focus change announces itself anyway.
+ */
+static bool shell_focused(void)
+{
+	return pt_config.shell && READ_ONCE(focus) == (int)pt_config.nvms;
+}
+
+/* One byte of the hypervisor's stream went to the terminal: follow it on the line view. */
+static void view_put(uint8_t c)
+{
+	if (c == '\n') {
+		view.len = view.cur = 0;
+		view.wide = false;
+	} else if (c == '\r') {
+		view.cur = 0;
+	} else if (c == '\b') {
+		if (view.cur)
+			view.cur--;
+	} else if (view.cur < VIEW_MAX) {
+		view.text[view.cur++] = (char)c;
+		if (view.cur > view.len)
+			view.len = view.cur;
+	} else {
+		view.wide = true;
+	}
+}
+
+/*
+ * The hypervisor's open line has just been ended early ("\r\n" is out). It is put back later
+ * if it is the shell's and the shell has the keyboard; any other is simply over.
+ */
+static void view_end(void)
+{
+	view_cut = shell_focused() && view.len && !view.wide;
+	if (!view_cut)
+		view_put('\n');
+}
+
+/*
+ * Print the cut line again on a fresh line: its text without the blanks right of the cursor
+ * (erased characters), then the cursor back where it was. The line is the hypervisor's again.
+ */
+static void view_redraw(void)
+{
+	unsigned len = view.len;
+
+	while (len > view.cur && view.text[len - 1] == ' ')
+		len--;
+	raw(view.text, len);
+	for (unsigned i = view.cur; i < len; i++)
+		uart_putc('\b');
+	view.len = len;
+	view_cut = false;
+	open_line = 0;
+}
+
 /* Tagged mode: print one byte of stream s (tag first at a line's start, hygiene for VMs). */
 static void show(unsigned s, uint8_t c)
 {
@@ -98,9 +179,15 @@ static void show(unsigned s, uint8_t c)
 			raw_str("[");
 			raw_str(pt_config.vms[s - 1].name);
 			raw_str("] ");
+		} else if (view_cut) {
+			view_redraw();   /* the shell's line first, then what is typed into it */
 		}
 		open_line = (int)s;
 	}
+	if (s)
+		vm_shown = timer_now();
+	else
+		view_put(c);
 	if (c == '\n') {
 		raw("\r\n", 2);
 		open_line = -1;
@@ -171,13 +258,25 @@ static void tagged_pump(bool force)
 					break;
 				}
 				raw("\r\n", 2);   /* the idle line ends here; it goes on tagged */
+				if (open_line == 0)
+					view_end();
 				open_line = -1;
 			}
 			tagged_byte(s, st->ring[st->sent++ % CON_STREAM]);
 		}
 	}
-	if (waiting)
+	if (waiting) {
 		timer_arm(stream((unsigned)open_line)->last + idle_ticks);
+	} else if (view_cut && open_line < 0 && !force) {
+		/* The shell's line comes back once the VMs have been quiet for a moment, so that a
+		 * burst of their lines is not interleaved with copies of it. (Not in a forced pump:
+		 * a message is about to follow, and the pump(false) after it decides.) */
+		now = timer_now();
+		if (now - vm_shown >= idle_ticks)
+			view_redraw();
+		else
+			timer_arm(vm_shown + idle_ticks);
+	}
 }
 
 static void mux_frame(unsigned ch, const uint8_t *p, size_t len)
@@ -233,9 +332,10 @@ void conmux_vm_out(struct vm *vm, uint8_t c)
 		st->ring[st->head++ % CON_STREAM] = c;
 		st->sent = st->head;
 		st->last = timer_now();
-		if (open_line == s && c >= 0x20 && c < 0x7f && st->esc == ESC_NONE)
+		if (open_line == s && c >= 0x20 && c < 0x7f && st->esc == ESC_NONE) {
 			uart_putc((char)c);   /* mid-line, printable */
-		else
+			vm_shown = st->last;
+		} else
 			tagged_byte((unsigned)s, c);
 		if (c == '\n')
 			pump(false);   /* a line ended: whoever waited for it goes now */
@@ -252,19 +352,39 @@ static uint32_t log_head;
 
 void conmux_hyp_out(const char *s, size_t n, bool log)
 {
+	bool resume = false;
+
 	spin_lock(&con_lock);
 	/*
 	 * A hypervisor message reports an event: what the VMs wrote before it goes out first,
 	 * even if a line has to be ended early ("vm 'x' off" after x's last words, not before).
+	 * In tagged mode it goes on a line of its own, below the shell's line if that is open,
+	 * and the shell's line comes back after it.
 	 */
-	if (log)
+	if (log) {
 		pump(true);
+		if (mode == MODE_TAGGED) {
+			if (open_line == 0) {
+				raw("\r\n", 2);
+				view_end();
+				open_line = -1;
+			}
+			resume = view_cut;
+			view_kept = view;
+			view_cut = false;   /* after the message, not before it */
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
 		stream_put(&hyp_stream, (uint8_t)s[i]);
 		if (log)
 			log_ring[log_head++ % sizeof(log_ring)] = s[i];
 	}
 	pump(false);
+	/* Everything else was printed before it: the message is out whole, its line ended. */
+	if (resume && open_line < 0 && shell_focused()) {
+		view = view_kept;
+		view_redraw();
+	}
 	spin_unlock(&con_lock);
 }
 
@@ -314,16 +434,44 @@ static int focus_after(int from)
 	return FOCUS_NONE;
 }
 
+/* core/shell.c: the prompt and the line typed so far, under input_lock (hyp/console.h has the
+ * shell's other entry points). */
+void shell_redraw(void);
+
+/* Under input_lock (or at boot): focus changes and their announcements keep one order. */
+static void set_focus(int f)
+{
+	WRITE_ONCE(focus, f);
+}
+
 static void say_focus(void)
 {
 	if (focus == FOCUS_NONE)
 		printk("partita: console input -> nobody (no VM with a console is running)\n");
 	else if (focus == (int)pt_config.nvms) {
 		printk("partita: console input -> hypervisor shell (type help; Ctrl-] moves on)\n");
-		shell_prompt();
+		shell_redraw();   /* a line left half-typed there is shown again */
 	}
 	else
 		printk("partita: console input -> vm '%s'\n", pt_config.vms[focus].name);
+}
+
+/*
+ * Ctrl-]: the focus moves on from the one the user saw announced. An automatic move (the VM with
+ * the focus stopped) less than FOCUS_SETTLE_MS ago cannot have been seen yet: a key pressed at
+ * that moment was meant for the focus before it, and moving on from that one lands where the
+ * automatic move went (said again), not one step further, which would send what is typed next
+ * to the wrong place. The next Ctrl-] counts normally.
+ */
+static void focus_key(void)
+{
+	int from = focus;
+
+	if (moved_from != FOCUS_NONE && timer_now() - moved_at < settle_ticks)
+		from = moved_from;
+	moved_from = FOCUS_NONE;
+	set_focus(focus_after(from));
+	say_focus();   /* now, before anything typed after it is echoed */
 }
 
 /* Where the next received byte goes: a VM index, or -1 for the shell or nowhere in particular. */
@@ -341,6 +489,21 @@ static bool rx_room(const struct vm *vm)
 	return vm->vuart.rx_head - vm->vuart.rx_tail < VUART_RX;
 }
 
+/*
+ * Input for VM d must wait in the UART: its ring is full and it will read it (running, or
+ * restarting). A VM that is off or halted reads nothing: waiting for it would hold up the other
+ * VMs' input (mux mode, head-of-line) until someone starts it, so what does not fit is dropped.
+ */
+static bool must_wait(int d)
+{
+	uint32_t state;
+
+	if (d < 0 || !pt_config.vms[d].console || rx_room(&vms[d]))
+		return false;
+	state = READ_ONCE(vms[d].state);
+	return state == VM_RUNNING || state == VM_RESETTING;
+}
+
 static void rx_push(int vm_index, uint8_t c)
 {
 	struct vm *vm = &vms[vm_index];
@@ -354,8 +517,7 @@ static void rx_push(int vm_index, uint8_t c)
 static void tagged_input(uint8_t c)
 {
 	if (c == CTRL_RIGHT_BRACKET) {
-		focus = focus_after(focus);
-		say_focus();   /* now, before anything typed after it is echoed */
+		focus_key();
 		return;
 	}
 	if (focus == (int)pt_config.nvms)
@@ -466,8 +628,7 @@ void conmux_poll_input(void)
 
 	spin_lock(&input_lock);
 	for (;;) {
-		int dest = input_dest();
-		if (dest >= 0 && pt_config.vms[dest].console && !rx_room(&vms[dest]))
+		if (must_wait(input_dest()))
 			break;   /* leave it in the UART: backpressure */
 		if ((c = console_getc()) < 0)
 			break;
@@ -480,7 +641,7 @@ void conmux_poll_input(void)
 		mux_decoder_init(&dec);
 	}
 	have_command = shell_take(command, sizeof(command));
-	stalled = input_dest() >= 0 && !rx_room(&vms[input_dest()]);
+	stalled = must_wait(input_dest());
 	if (stalled != input_stalled) {
 		input_stalled = stalled;
 		uart_rx_irq(!stalled);
@@ -492,8 +653,11 @@ void conmux_poll_input(void)
 		open_line = -1;
 		mux_hello();
 		spin_unlock(&con_lock);
-		if (pt_config.shell)
-			shell_prompt();
+		if (pt_config.shell) {
+			spin_lock(&input_lock);
+			shell_redraw();
+			spin_unlock(&input_lock);
+		}
 		conmux_poll_input();   /* what came after the hello, framed */
 	}
 	if (have_command) {
@@ -525,21 +689,33 @@ bool conmux_vm_rx_empty(struct vm *vm)
 
 void conmux_vm_stopped(struct vm *vm)
 {
-	bool moved = false, any_up = false;
+	bool any_up = false, stalled;
 
 	for (unsigned i = 0; i < pt_config.nvms; i++)
 		if (READ_ONCE(vms[i].state) == VM_RUNNING || READ_ONCE(vms[i].state) == VM_RESETTING)
 			any_up = true;
 	if (!any_up)
 		return;   /* the machine is about to switch itself off: nothing to type into */
+	/*
+	 * Only the VM that has the focus moves it, and it says so under input_lock: a Ctrl-] is
+	 * handled wholly before or wholly after, and the announcements come in the order of the
+	 * moves. A Ctrl-] that comes soon after counts from here (focus_key).
+	 */
 	spin_lock(&input_lock);
 	if (focus == (int)vm->index) {
-		focus = focus_after(focus);
-		moved = true;
-	}
-	spin_unlock(&input_lock);
-	if (moved)
+		moved_from = focus;
+		moved_at = timer_now();
+		set_focus(focus_after(focus));
 		say_focus();
+	}
+	stalled = input_stalled;
+	spin_unlock(&input_lock);
+	/*
+	 * Input may have waited for this VM's full ring: now it goes to the new focus (tagged) or,
+	 * for this VM, is dropped (mux). Nobody else would look: this VM will never read again.
+	 */
+	if (stalled)
+		conmux_poll_input();
 }
 
 bool hyp_device_irq(uint32_t intid)
@@ -558,11 +734,12 @@ bool hyp_device_irq(uint32_t intid)
 void conmux_init(void)
 {
 	idle_ticks = timer_freq() / 1000 * CON_IDLE_MS;
+	settle_ticks = timer_freq() / 1000 * FOCUS_SETTLE_MS;
 	mux_decoder_init(&dec);
-	focus = pt_config.console_focus < pt_config.nvms ? (int)pt_config.console_focus
-							 : focus_after(FOCUS_NONE);
+	set_focus(pt_config.console_focus < pt_config.nvms ? (int)pt_config.console_focus
+							    : focus_after(FOCUS_NONE));
 	if (focus == (int)pt_config.nvms && !pt_config.shell)
-		focus = FOCUS_NONE;
+		set_focus(FOCUS_NONE);
 	if (pt_config.console_intid) {
 		gic_spi_config(pt_config.console_intid, false);
 		gic_spi_route(pt_config.console_intid, this_cpu()->index);

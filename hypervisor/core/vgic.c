@@ -205,16 +205,26 @@ void vgic_set_enable(struct vcpu *v, unsigned slot, bool on)
  * to one pending already, or to a vCPU that is not running (it flushes its set when it enters)
  * costs the target nothing. So no VM can make another take traps it did not ask for, and a
  * doorbell rung in a loop coalesces into one interrupt until the guest has taken it.
+ *
+ * One pending already is seen without the lock: a sender in a loop then never touches the
+ * target's vgic.lock, which the target's own paths (and a shared pCPU's window switch) take. If
+ * the bit is being moved into a list register right then, the interrupt is still to be taken,
+ * after this post: coalescing with it is what a GIC does with an edge that comes while pending.
  */
 void vgic_post(struct vm *vm, unsigned vcpu, unsigned slot)
 {
 	struct vcpu *t = &vm->vcpus[vcpu];
 	bool kick;
 
+	if (READ_ONCE(t->vgic.pending) & BIT(slot))
+		return;
 	spin_lock(&vm->vgic.lock);
-	kick = !(t->vgic.pending & BIT(slot)) && vgic_slot_enabled(t, slot);
-	t->vgic.pending |= BIT(slot);
-	vm->irqs++;
+	kick = !(t->vgic.pending & BIT(slot));
+	if (kick) {
+		t->vgic.pending |= BIT(slot);
+		vm->irqs++;
+		kick = vgic_slot_enabled(t, slot);
+	}
 	spin_unlock(&vm->vgic.lock);
 	if (!kick)
 		return;

@@ -2,10 +2,20 @@
  * The vUART: a PL011 look-alike per VM; its bytes travel through the console multiplexer
  * (core/conmux.c), which owns the VM's output stream and receive ring.
  *
+ * Receiving: the VM's bytes wait in its receive ring (core/conmux.c). With the FIFOs enabled
+ * (LCR_H.FEN = 1) the ring is the receive FIFO. With them disabled (FEN = 0, the reset value) a
+ * PL011 has a 1-byte holding register: the guest sees one byte at a time, the ring's first, and
+ * the next one moves in when it reads that (a line that delivers the next byte at once). FR says
+ * RXFF while the holding register is full and RXFE while it is empty. Nothing typed is dropped:
+ * where a real PL011 would overrun, the bytes wait in the ring.
+ *
  * Interrupts: a VM whose device tree gives its vUART an interrupt (the board console's INTID)
  * owns it as a purely virtual level SPI. Its line is MIS != 0, as on a PL011: receive (RX, RT)
- * latched when bytes arrive and cleared by ICR or by draining the buffer, and transmit (TX),
- * always raised since the transmitter is always empty. The line is re-evaluated on every
+ * and transmit (TX), always raised since the transmitter is always empty. RX and RT latch when a
+ * byte is received and clear by ICR or by draining the buffer. Received means: into the FIFO
+ * (FEN = 1: every byte that arrives); into the holding register (FEN = 0: a byte that arrives
+ * while it is empty, or the next one, moved in by a read) -- a byte waiting behind a full
+ * holding register is not one the guest can see yet. The line is re-evaluated on every
  * register access (a trap) and on new input.
  *
  * The register file is complete enough for Linux's amba-pl011 / sbsa-uart: the PrimeCell ID
@@ -18,6 +28,8 @@
 #include <hyp/pl011.h>
 #include <hyp/vgic.h>
 #include <hyp/vm.h>
+
+#define LCR_H_FEN BIT(4)
 
 #define INT_RX  BIT(4)
 #define INT_TX  BIT(5)
@@ -45,6 +57,12 @@ void vuart_init(void)
 	conmux_init();
 }
 
+/* The FIFOs are on (LCR_H.FEN): otherwise the 1-byte holding register. */
+static bool fifo_on(const struct vuart *u)
+{
+	return READ_ONCE(u->regs[PL011_LCR_H / 4]) & LCR_H_FEN;
+}
+
 static uint32_t mis(const struct vuart *u)
 {
 	return (u->rx_ris | INT_TX) & u->regs[PL011_IMSC / 4];
@@ -57,24 +75,37 @@ static void update(struct vm *vm)
 		vgic_set_level(vm, vm->vuart.slot, mis(&vm->vuart) != 0);
 }
 
+/*
+ * A byte was added to the VM's ring, under the console's input lock (which guards rx_head and
+ * rx_tail: the count is exact here).
+ */
 void vuart_rx_arrived(struct vm *vm)
 {
+	struct vuart *u = &vm->vuart;
+
 	spin_lock(&ris_lock);
-	vm->vuart.rx_ris |= INT_RX | INT_RT;
+	/* FEN = 0: only the byte that fills the holding register is a reception */
+	if (fifo_on(u) || u->rx_head - u->rx_tail == 1)
+		u->rx_ris |= INT_RX | INT_RT;
 	spin_unlock(&ris_lock);
 	update(vm);
 }
 
+/*
+ * The guest read DR. The emptiness check is under ris_lock, and a byte that arrives is counted
+ * before its vuart_rx_arrived takes that lock: a clear here never hides a newer byte.
+ */
 static int rx_pop(struct vm *vm)
 {
+	struct vuart *u = &vm->vuart;
 	int c = conmux_vm_getc(vm);
 
-	if (conmux_vm_rx_empty(vm)) {
-		spin_lock(&ris_lock);
-		if (conmux_vm_rx_empty(vm))
-			vm->vuart.rx_ris &= ~(INT_RX | INT_RT);   /* drained */
-		spin_unlock(&ris_lock);
-	}
+	spin_lock(&ris_lock);
+	if (conmux_vm_rx_empty(vm))
+		u->rx_ris &= ~(INT_RX | INT_RT);   /* drained */
+	else if (c >= 0 && !fifo_on(u))
+		u->rx_ris |= INT_RX | INT_RT;      /* FEN = 0: the next byte moved in: received */
+	spin_unlock(&ris_lock);
 	return c;
 }
 
@@ -126,7 +157,12 @@ bool vuart_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val, unsig
 	case PL011_FR:
 		if (!pt_config.console_intid && conmux_vm_rx_empty(v->vm))
 			conmux_poll_input();   /* no receive interrupt on this board: poll */
-		*val = FR_TXFE | (conmux_vm_rx_empty(v->vm) ? FR_RXFE : 0);
+		if (conmux_vm_rx_empty(v->vm))
+			*val = FR_TXFE | FR_RXFE;
+		else if (!fifo_on(u) || READ_ONCE(u->rx_head) - READ_ONCE(u->rx_tail) >= VUART_RX)
+			*val = FR_TXFE | FR_RXFF;   /* the holding register (FEN = 0), or the ring */
+		else
+			*val = FR_TXFE;
 		break;
 	case PL011_RIS:
 		*val = READ_ONCE(u->rx_ris) | INT_TX;

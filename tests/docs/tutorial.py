@@ -155,9 +155,14 @@ def compare(expected, actual, boot):
     return all(matches(ge.get(k, []), ga.get(k, [])) for k in set(ge) | set(ga))
 
 
+# A reader types the commands in a fresh shell: no make of ours around them (under `make check`
+# MAKELEVEL and MAKEFLAGS would make `make` print "Entering directory" lines the page has not).
+CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES")}
+
+
 def run(cmd):
     try:
-        p = subprocess.run(["bash", "-c", cmd], cwd=TOP, stdin=subprocess.DEVNULL,
+        p = subprocess.run(["bash", "-c", cmd], cwd=TOP, stdin=subprocess.DEVNULL, env=CLEAN_ENV,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=CMD_TIMEOUT)
         text, rc = p.stdout.decode("utf-8", "replace"), p.returncode
     except subprocess.TimeoutExpired as e:

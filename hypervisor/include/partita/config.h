@@ -3,8 +3,9 @@
  *
  * This header is the contract between the two halves of Partita: `partita gen` fills these
  * structures (config.c, produced from templates/config.c.m4) and the hypervisor reads them at boot.
- * It is included by host C (the generator, for the enum values) and by the freestanding AArch64
- * hypervisor, so it uses nothing but <stdint.h>.
+ * It is included by host C (the generator, for the enum values) and by the freestanding
+ * hypervisor (AArch64; RISC-V 64 from version 7 on: pt_config.arch says which a configuration is
+ * for), so it uses nothing but <stdint.h>.
  *
  * Everything here is const: the hypervisor never writes its configuration, and it allocates nothing
  * the configuration does not already account for.
@@ -15,12 +16,13 @@
 #include <stdint.h>
 
 /* Bumped whenever a structure below changes shape; config.c records the version it was made for. */
-#define PT_CONFIG_VERSION 5
+#define PT_CONFIG_VERSION 7
 
 /* Upper bounds the hypervisor sizes its static tables with. The generator rejects larger systems. */
 #define PT_MAX_CPUS   8   /* physical CPUs on a board */
 #define PT_MAX_COLORS 64  /* cache colors (bitmap width) */
-#define PT_MAX_VM_SPIS 32 /* SPIs one VM may own: its devices', its doorbells, its vUART's */
+#define PT_MAX_VM_SPIS 32 /* interrupts one VM may own (GIC SPIs, PLIC sources): its devices',
+                          * its doorbells, its vUART's */
 
 /* What backs a guest-physical range. */
 enum pt_region_kind {
@@ -36,8 +38,43 @@ enum pt_region_kind {
 enum pt_emul_kind {
 	PT_EMUL_GICD  = 1, /* distributor: GICv3's, or GICv2's when pt_config.gic_version is 2 */
 	PT_EMUL_GICR  = 2, /* GICv3 redistributors, one 128 KiB frame pair per vCPU */
-	PT_EMUL_VUART = 3, /* PL011-compatible UART page multiplexed on the hypervisor console */
+	PT_EMUL_VUART = 3, /* PL011-compatible UART page multiplexed on the hypervisor console
+	                    * (AArch64 VMs, whatever the physical console UART) */
+	PT_EMUL_PLIC  = 4, /* RISC-V: the VM's PLIC (riscv,plic0 layout: priorities at +0, pending at
+	                    * +0x1000, context c's enables at +0x2000 + 0x80 * c, its threshold and
+	                    * claim/complete at +0x200000 + 0x1000 * c). Context c is the S-mode
+	                    * external interrupt of vCPU c (one context per vCPU, no M-mode ones);
+	                    * sources 1 to pt_config.plic_ndev, as on the board */
+	PT_EMUL_VUART_NS16550 = 5, /* RISC-V: an NS16550A-compatible UART page (registers 1 byte
+	                    * apart, reg-shift 0), multiplexed on the hypervisor console like
+	                    * PT_EMUL_VUART */
 };
+
+/* The architecture a configuration is for (pt_config.arch): the board's CPUs. */
+enum pt_arch {
+	PT_ARCH_AARCH64 = 1, /* EL2; a GICv2 or GICv3 */
+	PT_ARCH_RISCV64 = 2, /* HS-mode (the H extension), started by SBI firmware (OpenSBI); a PLIC */
+};
+
+/* The board's interrupt controller (pt_config.irqchip). The GIC values equal gic_version's. */
+enum pt_irqchip {
+	PT_IRQCHIP_GICV2 = 2,
+	PT_IRQCHIP_GICV3 = 3,
+	PT_IRQCHIP_PLIC  = 4, /* riscv,plic0 / sifive,plic-1.0.0: plic_pa, plic_ndev, plic_context */
+};
+
+/* RISC-V G-stage translation (pt_config.gstage_mode): the hgatp.MODE value, from the harts'
+ * mmu-type (riscv,sv39: Sv39x4, riscv,sv48: Sv48x4, riscv,sv57: Sv57x4). */
+enum pt_gstage_mode {
+	PT_GSTAGE_SV39X4 = 8,  /* 41-bit guest-physical addresses, 3 levels, 16 KiB root */
+	PT_GSTAGE_SV48X4 = 9,  /* 50-bit, 4 levels */
+	PT_GSTAGE_SV57X4 = 10, /* 59-bit, 5 levels */
+};
+
+/* RISC-V extensions of the harts (pt_config.riscv_ext, a bitmap), from their riscv,isa. */
+#define PT_RISCV_EXT_SSTC (1u << 0) /* stimecmp/vstimecmp. The guest DTs advertise the harts' ISA
+                                     * without h, Sstc included: the hypervisor enables
+                                     * henvcfg.STCE for VMs (or must emulate stimecmp) */
 
 /* The board's interrupt controller; a VM is shown the same version. */
 enum pt_gic_version {
@@ -50,6 +87,8 @@ enum pt_uart_kind {
 	PT_UART_PL011   = 1, /* arm,pl011 / arm,sbsa-uart */
 	PT_UART_CADENCE = 2, /* cdns,uart-r1p12 / xlnx,xuartps (Zynq, ZynqMP) */
 	PT_UART_IMX     = 3, /* fsl,imx6q-uart / fsl,imx8mm-uart and the other i.MX 8M (NXP i.MX) */
+	PT_UART_NS16550 = 4, /* the 8250/16550 family (ns16550a, ns16550, snps,dw-apb-uart, ...): its
+	                      * register layout from console_reg_shift and console_reg_io_width */
 };
 
 enum pt_fault_policy {
@@ -73,7 +112,8 @@ enum pt_fault_policy {
 enum pt_image_format {
 	PT_IMAGE_RAW   = 0, /* flat binary loaded at load_ipa, entered at entry */
 	PT_IMAGE_ELF   = 1, /* converted to a flat binary by the build; same as RAW at run time */
-	PT_IMAGE_LINUX = 2, /* arm64 Image: loaded at load_ipa (RAM base + text_offset), entry = load */
+	PT_IMAGE_LINUX = 2, /* arm64 or RISC-V Image: loaded at load_ipa (RAM base + text_offset),
+	                     * entry = load */
 };
 
 /* Interrupt trigger, as the board's device tree states it. */
@@ -107,9 +147,10 @@ struct pt_emul {
 	uint32_t kind;   /* enum pt_emul_kind */
 };
 
-/* A physical SPI passed through to a VM (taken from the board DT, never retyped). */
+/* A physical interrupt passed through to a VM (taken from the board DT, never retyped). */
 struct pt_irq {
-	uint32_t intid;  /* GIC INTID (SPI n is INTID 32 + n) */
+	uint32_t intid;  /* GIC INTID (SPI n is INTID 32 + n); PLIC boards: the source number, the
+	                  * same in the VM's PLIC */
 	uint32_t trigger;/* enum pt_irq_trigger */
 };
 
@@ -124,7 +165,8 @@ struct pt_image {
 	uint32_t format;  /* enum pt_image_format */
 	uint64_t entry;   /* IPA of the first instruction of vCPU 0 */
 	struct pt_blob kernel;
-	struct pt_blob dtb;    /* x0 at entry = dtb.ipa, or 0 when there is no DTB */
+	struct pt_blob dtb;    /* x0 at entry = dtb.ipa, or 0 when there is no DTB (RISC-V: a0 = the
+	                        * vCPU's index, its hart id in the VM; a1 = dtb.ipa) */
 	struct pt_blob initrd;
 };
 
@@ -136,7 +178,8 @@ struct pt_channel_end {
 	uint32_t channel;      /* index into pt_config.channels */
 	uint32_t peer_vm;      /* index into pt_config.vms */
 	uint64_t ipa;          /* window base in this VM */
-	uint32_t doorbell_intid; /* virtual SPI injected into this VM when the peer notifies */
+	uint32_t doorbell_intid; /* virtual SPI injected into this VM when the peer notifies (PLIC:
+	                          * a source of the VM's PLIC no device of the VM uses) */
 };
 
 struct pt_channel {
@@ -165,7 +208,8 @@ struct pt_vm {
 	                        * the VM is halted instead (>= 1; PT_RESTART_MAX_DEFAULT unless set) */
 	uint64_t restart_within_ns;   /* the sliding window those restarts are counted in */
 	uint32_t console;      /* 1 when the VM has a vUART (its PT_EMUL_VUART window) */
-	uint32_t vuart_intid;  /* the SPI the vUART raises, as the VM's DTB states it; 0 = none */
+	uint32_t vuart_intid;  /* the SPI (PLIC: source) the vUART raises, as the VM's DTB states it;
+	                        * 0 = none */
 	uint32_t shell_control;/* 1 when the hypervisor shell may stop, start and restart it */
 };
 
@@ -195,10 +239,16 @@ struct pt_config {
 
 	/* The board. */
 	uint32_t ncpus;        /* physical CPUs present */
-	const uint64_t *cpu_mpidr;   /* MPIDR affinity of each physical CPU (the DT cpu reg) */
+	const uint64_t *cpu_mpidr;   /* MPIDR affinity of each physical CPU (the DT cpu reg); AArch64
+	                              * only, 0 on RISC-V (cpu_hwid below has both) */
 	uint64_t console_pa;   /* the hypervisor's UART */
 	uint32_t console_uart; /* enum pt_uart_kind */
-	uint32_t gic_version;  /* enum pt_gic_version */
+	uint32_t console_reg_shift;    /* PT_UART_NS16550: register n at console_pa + (n << shift) */
+	uint32_t console_reg_io_width; /* PT_UART_NS16550: access width in bytes, 1 or 4 */
+	uint32_t console_clock_hz;     /* its input clock (DT clock-frequency); 0: leave the divisor
+	                                * as firmware set it */
+	uint32_t console_baud;         /* DT current-speed, or 115200 */
+	uint32_t gic_version;  /* enum pt_gic_version; 0 on RISC-V (irqchip below) */
 	uint64_t gicd_pa;      /* physical distributor */
 	uint64_t gicr_pa;      /* GICv3: physical redistributors, 128 KiB apart, in cpu index order */
 	uint64_t gicc_pa;      /* GICv2: physical CPU interface (its first 4 KiB page) */
@@ -208,7 +258,8 @@ struct pt_config {
 	                        * or 0x10000 where each page is aliased over 64 KiB (ZynqMP) */
 	uint32_t maint_intid;  /* GIC maintenance interrupt (PPI) */
 	uint32_t htimer_intid; /* EL2 physical timer (PPI): the console's idle flush */
-	uint32_t console_intid;/* the console UART's interrupt (SPI); 0 = none, input is polled */
+	uint32_t console_intid;/* the console UART's interrupt (SPI; PLIC: source); 0 = none, input
+	                        * is polled */
 	uint32_t console_focus;/* VM whose vUART starts with the console input; >= nvms: the first */
 	uint32_t shell;        /* 1: the hypervisor shell is there (hypervisor: console: shell:) */
 	uint32_t vtimer_intid; /* EL1 virtual timer (PPI) */
@@ -225,9 +276,29 @@ struct pt_config {
 	const struct pt_channel *channels;
 
 	/* Shared CPUs (`schedule:` in the description); a CPU not listed runs at most one vCPU. */
-	uint64_t counter_hz;   /* the board's counter frequency the schedule was checked against */
+	uint64_t counter_hz;   /* the board's counter frequency the schedule was checked against
+	                        * (RISC-V: the DT's timebase-frequency, the time CSR's rate) */
 	uint32_t nschedules;
 	const struct pt_schedule *schedules;
+
+	/* Version 7: the architecture, and what a RISC-V hypervisor needs. On AArch64 the gic_* and
+	 * cpu_mpidr fields above stay what they were; on RISC-V they are 0. */
+	uint32_t arch;         /* enum pt_arch */
+	uint32_t irqchip;      /* enum pt_irqchip (on AArch64 equal to gic_version) */
+	const uint64_t *cpu_hwid;    /* per physical CPU: its DT cpu reg: the MPIDR affinity
+	                              * (AArch64: the same array as cpu_mpidr) or the hart id (RISC-V:
+	                              * what SBI HSM hart_start takes, and a0 at the firmware's entry) */
+	uint32_t ipa_bits;     /* guest-physical address width every VM range was checked against:
+	                        * 40 on AArch64 (stage 2), 41/50/59 with Sv39x4/Sv48x4/Sv57x4 */
+	uint32_t gstage_mode;  /* RISC-V: enum pt_gstage_mode (hgatp.MODE); 0 on AArch64 */
+	uint64_t plic_pa;      /* RISC-V: the physical PLIC */
+	uint64_t plic_size;    /* its register window (the DT's reg size) */
+	uint32_t plic_ndev;    /* its sources are 1 to plic_ndev (riscv,ndev); each VM's PLIC has as
+	                        * many, the passed-through ones at their board numbers */
+	const uint32_t *plic_context; /* per physical CPU: the PLIC context of its S-mode external
+	                        * interrupt (the hypervisor's, in HS-mode: from the DT's
+	                        * interrupts-extended, <cpu-intc 9>) */
+	uint32_t riscv_ext;    /* RISC-V: PT_RISCV_EXT_* every hart has */
 };
 
 #define PT_PAGE_SIZE 4096u
