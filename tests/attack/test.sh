@@ -111,7 +111,7 @@ attack t32-il && {
 # are back to their reset values (checked at the first boot too, so the expectations hold).
 attack restart-regs && {
 	expect_line "[bad] reset-fresh: 68 registers checked, 0 dirty" "a fresh VM starts clean"
-	expect_re "partita: vm 'bad' vcpu 0: data abort at IPA 0x50000000 \\(write, PC 0x[0-9a-f]+\\) — VM restarting" \
+	expect_re "partita: vm 'bad' vcpu 0: data abort at IPA 0x50000000 \\(write, PC 0x[0-9a-f]+\\) — VM restarting \\(restart 1 of 5 within 10 s\\)" \
 		"the fault restarts the attacker"
 	expect_line "[bad] reset-check: 68 registers checked, 0 dirty" \
 		"after the restart: every register, FP/SIMD register and the RAM page reset"
