@@ -31,11 +31,13 @@
 
 static const char *const facts_keys[] = { "dts", "cache", "page_size", "counter_hz", "hypervisor", "iommu",
 					   "dma", "qemu", NULL };
-static const char *const facts_required[] = { "dts", "cache", "hypervisor", NULL };
+/* cache: a board without it has no cache colors (colors are refused: color-no-llc). */
+static const char *const facts_required[] = { "dts", "hypervisor", NULL };
 static const char *const cache_keys[] = { "size", "ways", "line", NULL };
 static const char *const hyp_keys[] = { "load", "memory", "console", NULL };
-static const char *const qemu_keys[] = { "binary", "machine", "cpu", "smp", "memory", "extra", NULL };
-/* cpu: machines with fixed CPUs (xlnx-zcu102: four Cortex-A53) take no -cpu. */
+static const char *const qemu_keys[] = { "binary", "machine", "cpu", "smp", "memory", "extra", "bios", NULL };
+/* cpu: machines with fixed CPUs (xlnx-zcu102: four Cortex-A53) take no -cpu; bios: only boards
+ * whose firmware QEMU must be given (RISC-V: OpenSBI). */
 static const char *const qemu_required[] = { "binary", "machine", "smp", "memory", "extra", NULL };
 static const struct ykeys K_FACTS = { "board facts", facts_keys, facts_required };
 static const struct ykeys K_CACHE = { "board cache", cache_keys, cache_keys };
@@ -280,6 +282,9 @@ struct dt {
 	unsigned errors;
 	uint32_t gic_phandle;   /* 0: the GIC has none (no device can name it) */
 	int gic_icells;         /* the GIC's #interrupt-cells: 3, or 4 (PPI partitions) */
+	uint32_t plic_phandle;  /* RISC-V: the PLIC's, 0 when it has none */
+	/* RISC-V: each hart's cpu-intc phandle (index as b->cpus), for the PLIC's contexts. */
+	uint32_t *intc_phandle;
 };
 
 /* A hostile DT can be wrong in every node: the first few problems are reported, then a count. */
@@ -473,6 +478,8 @@ static int gic_spec(const fdt32_t *p, struct board_irq *irq)
 	irq->cells[0] = type;
 	irq->cells[1] = num;
 	irq->cells[2] = flags;
+	irq->ncells = 3;
+	irq->percpu = irq->intid < 32;
 	return 1;
 }
 
@@ -483,6 +490,41 @@ const char *const board_cadence_compatibles[] = { "cdns,uart-r1p12", "xlnx,xuart
  * i.MX21-style siblings: one register layout (the FIFO states at 0xb4). Not the i.MX1's (its test
  * register is at 0xd0), nor the i.MX 8QM/8ULP's LPUART (fsl,imx*-lpuart, another device). */
 const char *const board_imx_compatibles[] = { "fsl,imx6q-uart", "fsl,imx21-uart", NULL };
+/* The 8250/16550 family with a FIFO: QEMU's riscv virt (ns16550a), most RISC-V SoCs, the
+ * DesignWare APB UART of many Arm ones. Its layout (reg-shift, reg-io-width) is in the node. */
+const char *const board_ns16550_compatibles[] = { "ns16550a", "ns16550", "snps,dw-apb-uart", NULL };
+/* The RISC-V platform-level interrupt controller, as Linux's irq-sifive-plic drives it. */
+const char *const board_plic_compatibles[] = { "riscv,plic0", "sifive,plic-1.0.0", NULL };
+
+/* A one-cell property, or `dflt` when it is absent or not one cell. */
+static unsigned prop_u32_or(const void *fdt, int node, const char *name, unsigned dflt)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
+	return p && len == 4 ? fdt32_to_cpu(*p) : dflt;
+}
+
+struct uart_params board_uart_params(const void *fdt, int node)
+{
+	struct uart_params u;
+	u.reg_shift = prop_u32_or(fdt, node, "reg-shift", 0);
+	u.reg_io_width = prop_u32_or(fdt, node, "reg-io-width", 1);
+	u.clock_hz = prop_u32_or(fdt, node, "clock-frequency", 0);
+	u.baud = prop_u32_or(fdt, node, "current-speed", 115200);
+	if (!u.baud)
+		u.baud = 115200;
+	return u;
+}
+
+const char *board_arch_name(const struct board *b)
+{
+	return b->arch == PT_ARCH_RISCV64 ? "RISC-V" : "AArch64";
+}
+
+const char *board_irqchip_name(const struct board *b)
+{
+	return b->arch == PT_ARCH_RISCV64 ? "PLIC" : b->gic_version == PT_GIC_V2 ? "GICv2" : "GICv3";
+}
 
 unsigned board_uart_kind(const void *fdt, int node)
 {
@@ -495,6 +537,9 @@ unsigned board_uart_kind(const void *fdt, int node)
 	for (size_t i = 0; board_imx_compatibles[i]; i++)
 		if (board_is_compatible(fdt, node, board_imx_compatibles[i]))
 			return PT_UART_IMX;
+	for (size_t i = 0; board_ns16550_compatibles[i]; i++)
+		if (board_is_compatible(fdt, node, board_ns16550_compatibles[i]))
+			return PT_UART_NS16550;
 	return 0;
 }
 
@@ -683,24 +728,110 @@ static void read_timer(struct dt *t, int timer)
 	t->b->htimer_intid = ppi[3];
 }
 
-struct mpidr {
-	u64 mpidr;
+struct hwid {
+	u64 hwid;
 	size_t cpu;
 };
 
-static int mpidr_cmp(const void *a, const void *b)
+static int hwid_cmp(const void *a, const void *b)
 {
-	const struct mpidr *x = a, *y = b;
-	if (x->mpidr != y->mpidr)
-		return x->mpidr < y->mpidr ? -1 : 1;
+	const struct hwid *x = a, *y = b;
+	if (x->hwid != y->hwid)
+		return x->hwid < y->hwid ? -1 : 1;
 	return x->cpu < y->cpu ? -1 : x->cpu > y->cpu;
+}
+
+/*
+ * RISC-V ISA strings (riscv,isa: "rv64imafdch_zicsr_zifencei_..._sstc"). The single-letter
+ * extensions follow "rv64" up to the first multi-letter one (which starts with s, x or z, or
+ * after an '_'); the pair "su" some DTs put there (QEMU before 7.1) names the privilege modes and
+ * is skipped, as Linux does.
+ */
+static size_t isa_letters_end(const char *isa, size_t from)
+{
+	size_t i = from;
+	while (isa[i] && isa[i] != '_') {
+		char c = (char)(isa[i] | 0x20);
+		if (c == 's' && (isa[i + 1] | 0x20) == 'u') {
+			i += 2;
+			continue;
+		}
+		if (c == 's' || c == 'x' || c == 'z')
+			break;
+		i++;
+	}
+	return i;
+}
+
+static bool isa_rv64(const char *isa)
+{
+	return (isa[0] | 0x20) == 'r' && (isa[1] | 0x20) == 'v' && isa[2] == '6' && isa[3] == '4';
+}
+
+static bool isa_has_letter(const char *isa, char letter)
+{
+	size_t end = isa_letters_end(isa, 4);
+	for (size_t i = 4; i < end; i++)
+		if ((isa[i] | 0x20) == letter)
+			return true;
+	return false;
+}
+
+/* A multi-letter extension ("sstc"), case-insensitively, as a whole '_'-separated word. */
+static bool isa_has_ext(const char *isa, const char *ext)
+{
+	size_t n = strlen(ext);
+	for (const char *p = isa + isa_letters_end(isa, 4); *p;) {
+		while (*p == '_')
+			p++;
+		size_t w = strcspn(p, "_");
+		if (w == n && !strncasecmp(p, ext, n))
+			return true;
+		p += w;
+	}
+	return false;
+}
+
+/* The ISA a VM is shown: the hart's without h (a guest runs in VS-mode, with no H of its own). */
+static char *isa_without_h(const char *isa)
+{
+	char *g = xstrdup(isa);
+	size_t end = isa_letters_end(g, 4);
+	for (size_t i = 4; i < end; i++)
+		if ((g[i] | 0x20) == 'h') {
+			memmove(g + i, g + i + 1, strlen(g + i));
+			break;
+		}
+	return g;
+}
+
+static bool available(const void *fdt, int node);
+
+/* RISC-V: whether a hart can run the hypervisor; NULL, or why not (for the message when none can). */
+static const char *hart_unusable(const void *fdt, int node, const char **isa, const char **mmu)
+{
+	*isa = prop_str(fdt, node, "riscv,isa");
+	*mmu = prop_str(fdt, node, "mmu-type");
+	if (!available(fdt, node))
+		return "it is disabled";
+	if (!*isa || !isa_rv64(*isa))
+		return "its riscv,isa is not rv64";
+	if (!isa_has_letter(*isa, 'h'))
+		return "its riscv,isa has no h (the hypervisor extension)";
+	if (!*mmu || (strcmp(*mmu, "riscv,sv39") && strcmp(*mmu, "riscv,sv48") && strcmp(*mmu, "riscv,sv57")))
+		return "its mmu-type is not riscv,sv39, riscv,sv48 or riscv,sv57";
+	return NULL;
 }
 
 static void read_cpus(struct dt *t, int cpus)
 {
 	struct board *b = t->b;
 	const void *fdt = t->fdt;
-	size_t capcpus = 0;
+	size_t capcpus = 0, capintc = 0, nintc = 0;
+	bool rv = b->arch == PT_ARCH_RISCV64;
+	const char *what = rv ? "hart ids" : "MPIDRs";
+	const char *skipped = NULL;
+	char *skipped_path = NULL;
 	int ac = ncells(fdt, cpus, "#address-cells", 2), node;
 	fdt_for_each_subnode(node, fdt, cpus) {
 		const char *type = prop_str(fdt, node, "device_type");
@@ -711,30 +842,223 @@ static void read_cpus(struct dt *t, int cpus)
 		const char *name = fdt_get_name(fdt, node, NULL);
 		char *path = xasprintf("/cpus/%s", name ? name : "?");
 		if (ac < 1 || ac > 2) {
-			dt_error(t, "/cpus: #address-cells must be 1 or 2 (a cpu's reg is its MPIDR)");
+			dt_error(t, "/cpus: #address-cells must be 1 or 2 (a cpu's reg is its %s)",
+				 rv ? "hart id" : "MPIDR");
 			free(path);
-			return;
+			break;
 		}
 		if (len == 0 || len % (4 * ac)) {
-			dt_error(t, "%s: reg is %d bytes, not a list of %d-cell MPIDRs", path, len, ac);
+			dt_error(t, "%s: reg is %d bytes, not a list of %d-cell %s", path, len, ac, what);
 			free(path);
 			continue;
 		}
+		const char *isa = NULL, *mmu = NULL;
+		if (rv) {
+			/* A hart that cannot run the hypervisor (a monitor core without an MMU, a
+			 * disabled one) is not one of the board's CPUs. */
+			const char *why = hart_unusable(fdt, node, &isa, &mmu);
+			if (why) {
+				if (!skipped) {
+					skipped = why;
+					skipped_path = xstrdup(path);
+				}
+				free(path);
+				continue;
+			}
+			if (!b->riscv_isa) {
+				b->riscv_isa = xstrdup(isa);
+				b->mmu_type = xstrdup(mmu);
+			} else if (strcmp(isa, b->riscv_isa) || strcmp(mmu, b->mmu_type)) {
+				dt_error(t, "%s: riscv,isa \"%s\" and mmu-type \"%s\" differ from %s's (\"%s\", \"%s\"): "
+					 "partita shows every VM one kind of hart", path, isa, mmu, b->cpus[0].path,
+					 b->riscv_isa, b->mmu_type);
+				free(path);
+				continue;
+			}
+			/* Its local interrupt controller, which the PLIC's contexts name. */
+			int intc, found = 0;
+			fdt_for_each_subnode(intc, fdt, node)
+				if (board_is_compatible(fdt, intc, "riscv,cpu-intc")) {
+					found = (int)fdt_get_phandle(fdt, intc);
+					break;
+				}
+			grow(&t->intc_phandle, &capintc, nintc + 1, sizeof *t->intc_phandle);
+			t->intc_phandle[nintc++] = (uint32_t)found;
+		}
 		struct board_cpu *c = PUSH(b->cpus, b->ncpus, capcpus);
+		memset(c, 0, sizeof *c);
 		c->path = path;
-		c->mpidr = read_cells(reg, ac);
+		c->hwid = read_cells(reg, ac);
 	}
+	if (rv && !b->ncpus && skipped && !t->errors)
+		dt_error(t, "no hart can run the hypervisor (rv64 with the H extension and an MMU): %s: %s",
+			 skipped_path, skipped);
+	free(skipped_path);
 	/* Two cpu nodes for one core: the hypervisor would start it twice. */
-	struct mpidr *m = xmalloc(b->ncpus * sizeof *m);
+	struct hwid *m = xmalloc((b->ncpus + 1) * sizeof *m);
 	for (size_t i = 0; i < b->ncpus; i++)
-		m[i] = (struct mpidr){ b->cpus[i].mpidr, i };
+		m[i] = (struct hwid){ b->cpus[i].hwid, i };
 	if (b->ncpus > 1)
-		qsort(m, b->ncpus, sizeof *m, mpidr_cmp);
+		qsort(m, b->ncpus, sizeof *m, hwid_cmp);
 	for (size_t i = 1; i < b->ncpus; i++)
-		if (m[i].mpidr == m[i - 1].mpidr)
-			dt_error(t, "%s and %s have the same MPIDR 0x%llx", b->cpus[m[i - 1].cpu].path,
-				 b->cpus[m[i].cpu].path, (unsigned long long)m[i].mpidr);
+		if (m[i].hwid == m[i - 1].hwid)
+			dt_error(t, "%s and %s have the same %s 0x%llx", b->cpus[m[i - 1].cpu].path,
+				 b->cpus[m[i].cpu].path, rv ? "hart id" : "MPIDR", (unsigned long long)m[i].hwid);
 	free(m);
+	if (rv && b->riscv_isa) {
+		b->guest_isa = isa_without_h(b->riscv_isa);
+		if (isa_has_ext(b->riscv_isa, "sstc"))
+			b->riscv_ext |= PT_RISCV_EXT_SSTC;
+		static const struct { const char *mmu; unsigned mode, bits; } modes[] = {
+			{ "riscv,sv39", PT_GSTAGE_SV39X4, 41 }, { "riscv,sv48", PT_GSTAGE_SV48X4, 50 },
+			{ "riscv,sv57", PT_GSTAGE_SV57X4, 59 },
+		};
+		for (size_t i = 0; i < 3; i++)
+			if (!strcmp(b->mmu_type, modes[i].mmu)) {
+				b->gstage_mode = modes[i].mode;
+				b->ipa_bits = modes[i].bits;
+			}
+	}
+}
+
+/* The first reg entry of `node` as a CPU address (through its buses' ranges); false when
+ * reported. `what` names it in messages. */
+static bool first_reg(struct dt *t, int node, const char *path, const char *what, u64 *base, u64 *size)
+{
+	const void *fdt = t->fdt;
+	int parent = fdt_parent_offset(fdt, node), len;
+	int ac = parent >= 0 ? ncells(fdt, parent, "#address-cells", 2) : -1;
+	int sc = parent >= 0 ? ncells(fdt, parent, "#size-cells", 1) : -1;
+	if (ac < 0 || sc < 0 || (parent == 0 && !addressable(ac, sc)))
+		return false; /* reported with the cell counts */
+	if (!addressable(ac, sc)) {
+		dt_error(t, "%s: its parent's #address-cells = <%d>, #size-cells = <%d>: the %s's reg takes 1 or 2 cells each",
+			 path, ac, sc, what);
+		return false;
+	}
+	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+	if (!reg || len < 4 * (ac + sc) || len % (4 * (ac + sc))) {
+		dt_error(t, "%s: reg must give the %s's registers", path, what);
+		return false;
+	}
+	enum { MAX_DEPTH = 32 };
+	int parents[MAX_DEPTH];
+	int depth = ancestors(fdt, node, parents, MAX_DEPTH);
+	*base = read_cells(reg, ac);
+	*size = read_cells(reg + ac, sc);
+	if (depth < 0 || !translate(fdt, parents, depth - 1, base, false)) {
+		dt_error(t, "%s: reg address 0x%llx is outside the ranges of its parent", path, (unsigned long long)*base);
+		return false;
+	}
+	if (wraps(*base, *size)) {
+		dt_error(t, "%s: reg 0x%llx size 0x%llx wraps around the 64-bit address space", path,
+			 (unsigned long long)*base, (unsigned long long)*size);
+		return false;
+	}
+	return true;
+}
+
+/* PLIC register layout (riscv,plic0): context c's threshold and claim at 0x200000 + 0x1000 * c. */
+#define PLIC_CONTEXT_BASE 0x200000ull
+#define PLIC_CONTEXT_STRIDE 0x1000ull
+/* Sources 1 to 1023 (the PLIC's at most; source 0 means "none"). */
+#define PLIC_MAX_NDEV 1023u
+
+/*
+ * RISC-V: the PLIC. Its registers, its sources (riscv,ndev), the cells of a device's interrupt,
+ * and which of its contexts is each hart's S-mode external interrupt: interrupts-extended lists
+ * one <cpu-intc irq> per context, in context order; irq 9 is the supervisor external interrupt
+ * (11 the machine one, the firmware's).
+ */
+static void read_plic(struct dt *t)
+{
+	struct board *b = t->b;
+	const void *fdt = t->fdt;
+	int plic = b->plic_offset, len;
+	char path[256];
+	path_of(fdt, plic, path, sizeof path);
+	const fdt32_t *ic = fdt_getprop(fdt, plic, "#interrupt-cells", &len);
+	b->plic_icells = 1;
+	if (ic && (len != 4 || fdt32_to_cpu(*ic) < 1 || fdt32_to_cpu(*ic) > 2)) {
+		dt_error(t, "%s: #interrupt-cells of a PLIC must be <1> or <2>", path);
+		return;
+	}
+	if (ic)
+		b->plic_icells = (int)fdt32_to_cpu(*ic);
+	const fdt32_t *nd = fdt_getprop(fdt, plic, "riscv,ndev", &len);
+	if (!nd || len != 4 || fdt32_to_cpu(*nd) < 1 || fdt32_to_cpu(*nd) > PLIC_MAX_NDEV) {
+		dt_error(t, "%s: riscv,ndev must be one cell, the number of interrupt sources (1 to %u)", path,
+			 PLIC_MAX_NDEV);
+		return;
+	}
+	b->plic_ndev = fdt32_to_cpu(*nd);
+	t->plic_phandle = fdt_get_phandle(fdt, plic);
+	if (!first_reg(t, plic, path, "PLIC", &b->plic_base, &b->plic_size))
+		return;
+	if (b->plic_base % 0x1000 || b->plic_size < PLIC_CONTEXT_BASE + PLIC_CONTEXT_STRIDE) {
+		dt_error(t, "%s: reg: the PLIC at 0x%llx (0x%llx bytes) must be 4 KiB aligned and hold a context (at least 0x%llx bytes)",
+			 path, (unsigned long long)b->plic_base, (unsigned long long)b->plic_size,
+			 PLIC_CONTEXT_BASE + PLIC_CONTEXT_STRIDE);
+		return;
+	}
+	const fdt32_t *ie = fdt_getprop(fdt, plic, "interrupts-extended", &len);
+	if (!ie || len % 4) {
+		dt_error(t, "%s: interrupts-extended must list the contexts as <cpu-intc irq> pairs", path);
+		return;
+	}
+	int n = len / 4;
+	unsigned ctx = 0;
+	for (int i = 0; i < n; ctx++) {
+		uint32_t ph = fdt32_to_cpu(ie[i]);
+		int target = fdt_node_offset_by_phandle(fdt, ph);
+		unsigned cells = target >= 0 ? prop_u32_or(fdt, target, "#interrupt-cells", 0) : 0;
+		if (target < 0 || cells < 1 || cells > MAX_NCELLS_OTHER || i + 1 + (int)cells > n) {
+			dt_error(t, "%s: interrupts-extended: context %u names no interrupt controller (phandle 0x%x) or is cut short",
+				 path, ctx, ph);
+			return;
+		}
+		uint32_t irq = fdt32_to_cpu(ie[i + 1]);
+		for (size_t k = 0; k < b->ncpus; k++)
+			if (t->intc_phandle && t->intc_phandle[k] == ph && irq == 9 && !b->cpus[k].has_plic_ctx) {
+				b->cpus[k].plic_ctx = ctx;
+				b->cpus[k].has_plic_ctx = true;
+			}
+		i += 1 + (int)cells;
+	}
+	for (size_t k = 0; k < b->ncpus; k++) {
+		if (!b->cpus[k].has_plic_ctx) {
+			dt_error(t, "%s: interrupts-extended gives %s no S-mode context (<its cpu-intc 9>): the hypervisor takes its device interrupts there",
+				 path, b->cpus[k].path);
+			continue;
+		}
+		if (PLIC_CONTEXT_BASE + PLIC_CONTEXT_STRIDE * (b->cpus[k].plic_ctx + 1ull) > b->plic_size)
+			dt_error(t, "%s: context %u (%s's S-mode) lies beyond its reg (0x%llx bytes)", path,
+				 b->cpus[k].plic_ctx, b->cpus[k].path, (unsigned long long)b->plic_size);
+	}
+}
+
+/* RISC-V: the timebase (the time CSR's rate), /cpus' timebase-frequency (or the first hart's). */
+static void read_timebase(struct dt *t, int cpus)
+{
+	const void *fdt = t->fdt;
+	int len, node = cpus;
+	const fdt32_t *p = fdt_getprop(fdt, cpus, "timebase-frequency", &len);
+	if (!p && t->b->ncpus) {
+		node = fdt_path_offset(fdt, t->b->cpus[0].path);
+		p = node >= 0 ? fdt_getprop(fdt, node, "timebase-frequency", &len) : NULL;
+	}
+	if (!p)
+		return;
+	if (len != 4 && len != 8) {
+		dt_error(t, "/cpus: timebase-frequency is %d bytes, not one or two cells", len);
+		return;
+	}
+	u64 hz = read_cells(p, len / 4);
+	if (hz == 0 || hz > BOARD_MAX_COUNTER_HZ)
+		dt_error(t, "/cpus: timebase-frequency %llu is not a timer frequency (1 Hz to 1 GHz)",
+			 (unsigned long long)hz);
+	else
+		t->b->timebase_hz = hz;
 }
 
 struct symbol {
@@ -785,6 +1109,10 @@ static char *label_of(const struct symbol *syms, size_t n, const char *path)
 
 /* `parents` and `path` come from the caller's walk: libfdt finds parents and paths by scanning
  * from the start of the blob, which is quadratic over a whole tree. */
+/* The firmware's core-local interruptors (RISC-V: M-mode timer and software interrupts). */
+static const char *const clint_compatibles[] = { "riscv,clint0", "sifive,clint0", "riscv,aclint-mswi",
+						 "riscv,aclint-mtimer", "riscv,aclint-sswi", NULL };
+
 static void read_device(struct dt *t, const int *parents, int depth, const char *path, bool in_gic,
 			uint32_t irq_parent, const struct symbol *syms, size_t nsyms)
 {
@@ -805,7 +1133,26 @@ static void read_device(struct dt *t, const int *parents, int depth, const char 
 	d.compatible = compat ? xstrdup(compat) : NULL;
 	int len, ic = t->gic_icells;
 	const fdt32_t *irqs = fdt_getprop(fdt, node, "interrupts", &len);
-	if (irqs && irq_parent && irq_parent == t->gic_phandle) {
+	if (irqs && irq_parent && irq_parent == t->plic_phandle) {
+		/* PLIC specifiers: <source> or <source flags> (IRQ_TYPE_EDGE_*: 1, 2, 3). */
+		int pc = b->plic_icells;
+		if (len % (4 * pc))
+			dt_error(t, "%s: interrupts is %d bytes, not a list of %d-cell PLIC specifiers", path, len, pc);
+		else
+			for (int i = 0; i + pc <= len / 4; i += pc) {
+				struct board_irq irq = { 0 };
+				irq.intid = fdt32_to_cpu(irqs[i]);
+				irq.ncells = (unsigned)pc;
+				for (int k = 0; k < pc; k++)
+					irq.cells[k] = fdt32_to_cpu(irqs[i + k]);
+				irq.trigger = pc == 2 && (irq.cells[1] & 0x3) ? PT_IRQ_EDGE : PT_IRQ_LEVEL;
+				if (irq.intid < 1 || irq.intid > b->plic_ndev)
+					dt_error(t, "%s: interrupt %u is not a source of the PLIC (1 to %u, its riscv,ndev)",
+						 path, irq.intid, b->plic_ndev);
+				else
+					*PUSH(d.irqs, d.nirqs, capirqs) = irq;
+			}
+	} else if (irqs && irq_parent && irq_parent == t->gic_phandle) {
 		if (len % (4 * ic))
 			dt_error(t, "%s: interrupts is %d bytes, not a list of %d-cell GIC specifiers", path, len, ic);
 		else
@@ -819,8 +1166,10 @@ static void read_device(struct dt *t, const int *parents, int depth, const char 
 					*PUSH(d.irqs, d.nirqs, capirqs) = irq;
 			}
 	}
-	/* The GIC and its children belong to the hypervisor. */
+	/* The interrupt controller and its children belong to the hypervisor; a CLINT to the firmware. */
 	d.reserved = in_gic;
+	for (size_t i = 0; b->arch == PT_ARCH_RISCV64 && clint_compatibles[i] && !d.reserved; i++)
+		d.reserved = d.firmware = board_is_compatible(fdt, node, clint_compatibles[i]);
 	size_t cap = b->ndevs;
 	grow(&b->devs, &cap, b->ndevs + 1, sizeof *b->devs);
 	b->devs[b->ndevs++] = d;
@@ -905,28 +1254,53 @@ static void read_dt(struct dt *t)
 	if (rac >= 0 && rsc >= 0 && !addressable(rac, rsc))
 		dt_error(t, "/: #address-cells = <%d>, #size-cells = <%d>: the root's addresses and sizes take 1 or 2 cells",
 			 rac, rsc);
-	/* The interrupt controller: a GICv3, else the first GICv2 in DT order. */
-	b->gic_offset = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
-	b->gic_version = b->gic_offset >= 0 ? PT_GIC_V3 : 0;
-	for (size_t i = 0; b->gic_version != PT_GIC_V3 && board_gicv2_compatibles[i]; i++) {
-		int o = fdt_node_offset_by_compatible(fdt, -1, board_gicv2_compatibles[i]);
-		if (o >= 0 && (b->gic_offset < 0 || o < b->gic_offset)) {
-			b->gic_offset = o;
-			b->gic_version = PT_GIC_V2;
-		}
-	}
-	t->gic_icells = 3;
-	if (b->gic_offset >= 0)
-		read_gic(t);
-	int cpus = fdt_path_offset(fdt, "/cpus");
+	/* The architecture: RISC-V when the CPUs say their ISA (riscv,isa), else AArch64. */
+	int cpus = fdt_path_offset(fdt, "/cpus"), node, len;
+	b->arch = PT_ARCH_AARCH64;
+	b->ipa_bits = 40;
 	if (cpus >= 0)
-		read_cpus(t, cpus);
-	if (b->gicr_size && b->ncpus && b->gicr_size / 0x20000 < b->ncpus)
-		dt_error(t, "the GIC's redistributor region (0x%llx bytes) has no 128 KiB frame for each of its %zu cpus",
-			 (unsigned long long)b->gicr_size, b->ncpus);
-	int timer = fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-timer");
-	if (timer >= 0)
-		read_timer(t, timer);
+		fdt_for_each_subnode(node, fdt, cpus)
+			if (fdt_getprop(fdt, node, "riscv,isa", NULL) || board_is_compatible(fdt, node, "riscv"))
+				b->arch = PT_ARCH_RISCV64;
+	b->gic_offset = b->plic_offset = -1;
+	b->gic_version = 0;
+	t->gic_icells = 3;
+	if (b->arch == PT_ARCH_RISCV64) {
+		b->ipa_bits = 0;   /* from the harts' mmu-type */
+		if (cpus >= 0)
+			read_cpus(t, cpus);
+		/* The interrupt controller: the first PLIC in DT order. */
+		for (size_t i = 0; board_plic_compatibles[i]; i++) {
+			int o = fdt_node_offset_by_compatible(fdt, -1, board_plic_compatibles[i]);
+			if (o >= 0 && (b->plic_offset < 0 || o < b->plic_offset))
+				b->plic_offset = o;
+		}
+		if (b->plic_offset >= 0)
+			read_plic(t);
+		if (cpus >= 0)
+			read_timebase(t, cpus);
+	} else {
+		/* The interrupt controller: a GICv3, else the first GICv2 in DT order. */
+		b->gic_offset = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
+		b->gic_version = b->gic_offset >= 0 ? PT_GIC_V3 : 0;
+		for (size_t i = 0; b->gic_version != PT_GIC_V3 && board_gicv2_compatibles[i]; i++) {
+			int o = fdt_node_offset_by_compatible(fdt, -1, board_gicv2_compatibles[i]);
+			if (o >= 0 && (b->gic_offset < 0 || o < b->gic_offset)) {
+				b->gic_offset = o;
+				b->gic_version = PT_GIC_V2;
+			}
+		}
+		if (b->gic_offset >= 0)
+			read_gic(t);
+		if (cpus >= 0)
+			read_cpus(t, cpus);
+		if (b->gicr_size && b->ncpus && b->gicr_size / 0x20000 < b->ncpus)
+			dt_error(t, "the GIC's redistributor region (0x%llx bytes) has no 128 KiB frame for each of its %zu cpus",
+				 (unsigned long long)b->gicr_size, b->ncpus);
+		int timer = fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-timer");
+		if (timer >= 0)
+			read_timer(t, timer);
+	}
 	read_memreserve(t, &capresv);
 
 	/* One walk over the tree, keeping the chain of ancestors (offset and path) by depth. */
@@ -938,7 +1312,7 @@ static void read_dt(struct dt *t)
 	uint32_t irq_parent[MAX_DEPTH] = { 0 }; /* inherited interrupt-parent phandle */
 	size_t nsyms;
 	struct symbol *syms = read_symbols(fdt, &nsyms);
-	int depth = 0, node, len;
+	int depth = 0;
 	paths[0] = xstrdup("");
 	parents[0] = 0;
 	const fdt32_t *rip = fdt_getprop(fdt, 0, "interrupt-parent", &len);
@@ -951,7 +1325,7 @@ static void read_dt(struct dt *t)
 		paths[depth] = xasprintf("%s/%s", paths[depth - 1], name ? name : "?");
 		parents[depth] = node;
 		int parent = parents[depth - 1];
-		gic_below[depth] = gic_below[depth - 1] || node == b->gic_offset;
+		gic_below[depth] = gic_below[depth - 1] || node == b->gic_offset || node == b->plic_offset;
 		resv_below[depth] = resv_below[depth - 1] || (depth == 1 && name && !strcmp(name, "reserved-memory"));
 		const fdt32_t *ip = fdt_getprop(fdt, node, "interrupt-parent", &len);
 		irq_parent[depth] = ip && len == 4 ? fdt32_to_cpu(*ip) : irq_parent[depth - 1];
@@ -1027,12 +1401,21 @@ bool board_read_dtb(struct board *b, const void *blob, size_t size, struct loc a
 		} else if (b->ncpus == 0 || (b->nram == 0 && !b->ram_unsized)) {
 			board_invalid(b, whole, "its device tree has no cpu or no memory node");
 		}
-		if (b->gic_offset < 0 || !b->gicd_base)
-			board_invalid(b, whole, "its device tree has no GICv3 (arm,gic-v3) or GICv2 (arm,gic-400, "
-				      "arm,cortex-a15-gic, arm,cortex-a7-gic) interrupt controller");
-		if (!b->vtimer_intid)
-			board_invalid(b, whole, "its device tree has no arm,armv8-timer node");
+		if (b->arch == PT_ARCH_RISCV64) {
+			if (b->plic_offset < 0 || !b->plic_ndev)
+				board_invalid(b, whole, "its device tree has no PLIC (riscv,plic0, sifive,plic-1.0.0) "
+					      "interrupt controller");
+			if (!b->timebase_hz)
+				board_invalid(b, whole, "its device tree has no timebase-frequency in /cpus");
+		} else {
+			if (b->gic_offset < 0 || !b->gicd_base)
+				board_invalid(b, whole, "its device tree has no GICv3 (arm,gic-v3) or GICv2 (arm,gic-400, "
+					      "arm,cortex-a15-gic, arm,cortex-a7-gic) interrupt controller");
+			if (!b->vtimer_intid)
+				board_invalid(b, whole, "its device tree has no arm,armv8-timer node");
+		}
 	}
+	free(t.intc_phandle);
 	return diag_count() == errors;
 }
 
@@ -1046,6 +1429,7 @@ static bool read_facts(struct board *b, struct ydoc *y, char **dts)
 		*dts = path_join(b->dir, str);
 	if ((v = ymap_get(y, root, "cache")) && ymap_check(y, v, &K_CACHE)) {
 		b->llc_at = yloc(y, v);
+		b->has_llc = true;
 		if ((w = ymap_get(y, v, "size")))
 			yread_size(y, w, "cache size", &b->llc_size);
 		if ((w = ymap_get(y, v, "ways")))
@@ -1056,13 +1440,20 @@ static bool read_facts(struct board *b, struct ydoc *y, char **dts)
 	b->page_size = 4096;
 	if ((v = ymap_get(y, root, "page_size")))
 		yread_size(y, v, "page size", &b->page_size);
-	b->counter_hz = BOARD_DEFAULT_COUNTER_HZ;
+	/* RISC-V: the DT states it (timebase-frequency); board.yaml may repeat it, not contradict it. */
+	b->counter_hz = b->timebase_hz ? b->timebase_hz : BOARD_DEFAULT_COUNTER_HZ;
 	if ((v = ymap_get(y, root, "counter_hz"))) {
 		u64 hz = 0;
 		if (yread_u64(y, v, "counter frequency", &hz)) {
 			if (hz == 0 || hz > BOARD_MAX_COUNTER_HZ) {
 				char *msg = xasprintf("counter_hz %llu is not a counter frequency (1 Hz to 1 GHz)",
 						      (unsigned long long)hz);
+				board_invalid(b, yloc(y, v), msg);
+				free(msg);
+			} else if (b->timebase_hz && hz != b->timebase_hz) {
+				char *msg = xasprintf("counter_hz %llu is not the timebase-frequency of its device "
+						      "tree's /cpus (%llu): leave it out, or make the two agree",
+						      (unsigned long long)hz, (unsigned long long)b->timebase_hz);
 				board_invalid(b, yloc(y, v), msg);
 				free(msg);
 			} else {
@@ -1106,6 +1497,8 @@ static bool read_facts(struct board *b, struct ydoc *y, char **dts)
 			b->qemu_cpu = xstrdup(str);
 		if ((w = ymap_get(y, v, "extra")) && yread_str(y, w, "qemu extra", &str))
 			b->qemu_extra = xstrdup(str);
+		if ((w = ymap_get(y, v, "bios")) && yread_str(y, w, "qemu bios", &str))
+			b->qemu_bios = xstrdup(str);
 		if ((w = ymap_get(y, v, "smp")))
 			yread_u64(y, w, "qemu smp", &smp);
 		b->qemu_smp = smp > UINT_MAX ? UINT_MAX : (unsigned)smp; /* a mismatch either way */
@@ -1261,6 +1654,10 @@ void board_free(struct board *b)
 	free(b->qemu_machine);
 	free(b->qemu_cpu);
 	free(b->qemu_extra);
+	free(b->qemu_bios);
+	free(b->riscv_isa);
+	free(b->guest_isa);
+	free(b->mmu_type);
 	source_free(b->facts_src);
 	free(b);
 }

@@ -2,6 +2,12 @@
  * The board model: what the hardware is (the board's device tree, read with libfdt) and the few
  * facts a device tree cannot state (boards/NAME/board.yaml: cache geometry, where the hypervisor
  * is loaded, which devices do DMA, how QEMU runs the board).
+ *
+ * Two architectures, told apart by the DT's CPUs: AArch64 (a GICv2 or GICv3, the generic timer)
+ * and RISC-V 64 (harts with the H extension, a PLIC). What the checks and emitters need of a
+ * device's interrupts is the same for both (struct board_irq): a number in the interrupt
+ * controller's own space (GIC INTID, PLIC source), a trigger, the DT's specifier as written, and
+ * whether it is private to each CPU (a GIC PPI), which no VM may be given.
  */
 #ifndef PARTITA_BOARD_H
 #define PARTITA_BOARD_H
@@ -17,9 +23,12 @@ struct range {
 };
 
 struct board_irq {
-	unsigned intid;      /* GIC INTID */
+	unsigned intid;      /* the interrupt controller's number for it: GIC INTID (SPI n: 32 + n),
+	                      * or PLIC source (1 to riscv,ndev) */
 	unsigned trigger;    /* enum pt_irq_trigger */
 	unsigned cells[3];   /* the specifier as the board DT writes it */
+	unsigned ncells;     /* its cells: 3 (GIC), 1 or 2 (PLIC) */
+	bool percpu;         /* private to each CPU (a GIC PPI): never passed through */
 };
 
 struct board_device {
@@ -32,12 +41,16 @@ struct board_device {
 	struct board_irq *irqs;
 	size_t nirqs;
 	bool dma;            /* can master the bus (board facts) */
-	bool reserved;       /* the hypervisor's own (GIC, its console): never passed through */
+	bool reserved;       /* the hypervisor's own (the interrupt controller, the firmware's CLINT):
+	                      * never passed through */
+	bool firmware;       /* reserved as the firmware's (a RISC-V CLINT: M-mode timer and IPIs) */
 };
 
 struct board_cpu {
 	char *path;
-	u64 mpidr;
+	u64 hwid;            /* its DT reg: the MPIDR affinity (AArch64) or the hart id (RISC-V) */
+	unsigned plic_ctx;   /* RISC-V: the PLIC context of its S-mode external interrupt */
+	bool has_plic_ctx;
 };
 
 struct board {
@@ -60,6 +73,24 @@ struct board {
 	bool ram_from_firmware;
 	struct board_device *devs;
 	size_t ndevs;
+
+	/* The architecture (enum pt_arch), from the DT's CPUs: RISC-V when they have riscv,isa. */
+	unsigned arch;
+	/* RISC-V: the harts. Only those that can run the hypervisor are cpus[] (rv64, the H
+	 * extension, an MMU, not disabled); every one of them has the same ISA and MMU type, which
+	 * the guest DTs advertise (riscv_isa without h: guest_isa). */
+	char *riscv_isa, *guest_isa, *mmu_type;
+	unsigned riscv_ext;        /* PT_RISCV_EXT_* */
+	unsigned gstage_mode;      /* enum pt_gstage_mode from mmu-type */
+	unsigned ipa_bits;         /* guest-physical address width: 40 (AArch64), 41/50/59 (RISC-V) */
+	/* RISC-V: the PLIC (riscv,plic0, sifive,plic-1.0.0), its registers (CPU addresses), its
+	 * sources 1 to plic_ndev, #interrupt-cells 1 or 2 (a trigger cell). */
+	int plic_offset;           /* -1: none */
+	u64 plic_base, plic_size;
+	unsigned plic_ndev;
+	int plic_icells;
+	/* RISC-V: the DT's /cpus timebase-frequency (0: none): the counter_hz of the board. */
+	u64 timebase_hz;
 
 	/* Physical memory the board's firmware or other bus masters keep for themselves (a secure
 	 * monitor, a TEE, a co-processor's carve-out): nothing may be placed there, nor given to a
@@ -90,6 +121,7 @@ struct board {
 
 	/* Facts. */
 	u64 llc_size, llc_ways, llc_line, page_size;
+	bool has_llc;              /* board.yaml states the cache: without it, no colors */
 	unsigned num_colors;       /* llc way size / page size */
 	u64 hyp_load;              /* where QEMU puts the hypervisor ELF */
 	struct loc hyp_load_at;    /* where board.yaml states it (src NULL: nowhere) */
@@ -98,6 +130,7 @@ struct board {
 	bool iommu;
 	bool has_qemu;             /* a qemu: section: run.sh can boot the board on QEMU */
 	char *qemu_binary, *qemu_machine, *qemu_cpu, *qemu_extra;
+	char *qemu_bios;           /* the firmware QEMU runs first (-bios): RISC-V's OpenSBI */
 	unsigned qemu_smp;
 	u64 qemu_memory;
 	/* The generic timer's frequency, what the firmware writes to CNTFRQ_EL0 and the hypervisor
@@ -132,14 +165,28 @@ bool board_read_dtb(struct board *b, const void *blob, size_t size, struct loc a
 /* Is DT node `node` compatible with `compat`? */
 bool board_is_compatible(const void *fdt, int node, const char *compat);
 
-/* Compatibles Partita knows, NULL-terminated: GICv2s with virtualization extensions; the UARTs
- * the hypervisor has a driver for (PL011, Cadence and i.MX: hypervisor/drivers/NAME_uart.c). */
+/* Compatibles Partita knows, NULL-terminated: GICv2s with virtualization extensions; PLICs; the
+ * UARTs the hypervisor has a driver for (PL011, Cadence, i.MX and the 16550 family:
+ * hypervisor/drivers/NAME_uart.c). */
 extern const char *const board_gicv2_compatibles[];
+extern const char *const board_plic_compatibles[];
 extern const char *const board_pl011_compatibles[];
 extern const char *const board_cadence_compatibles[];
 extern const char *const board_imx_compatibles[];
+extern const char *const board_ns16550_compatibles[];
 /* The hypervisor driver for a UART node: enum pt_uart_kind, or 0 when it has none. */
 unsigned board_uart_kind(const void *fdt, int node);
+
+/* A 16550's register layout and line, from its DT node: reg-shift (default 0), reg-io-width
+ * (default 1), clock-frequency (default 0: unknown) and current-speed (default 115200). */
+struct uart_params {
+	unsigned reg_shift, reg_io_width, clock_hz, baud;
+};
+struct uart_params board_uart_params(const void *fdt, int node);
+
+/* Words for messages: "AArch64" / "RISC-V", the interrupt controller ("GICv3", "PLIC"). */
+const char *board_arch_name(const struct board *b);
+const char *board_irqchip_name(const struct board *b);
 
 /* The DTS text of a DTB file (dtc -I dtb -O dts, sandboxed as for compiling), or NULL with *err. */
 char *board_decompile(const char *dtb, char **err);

@@ -2,17 +2,18 @@
  * partita board import DTB -o DIR: a board folder (board.dts + board.yaml, docs/boards.md) from a
  * board's device tree blob.
  *
- * The DTB is checked as `partita check` checks a board (board_read_dtb: CPUs, memory, the GIC and
- * its frames (a GICv3, or a GICv2 with GICH and GICV), timer, every device's registers and
+ * The DTB is checked as `partita check` checks a board (board_read_dtb: CPUs, memory, the
+ * interrupt controller (a GICv3, a GICv2 with GICH and GICV, or on RISC-V a PLIC with an S-mode
+ * context per hart), the timer (AArch64) or timebase (RISC-V), every device's registers and
  * interrupts). Then:
  *   board.dts   the DTB decompiled, every device node given a label (its __symbols__ label, else
  *               one made from its name and address, e.g. serial_ff000000), __symbols__ dropped
  *               (dtc -@ makes it again from the labels when the board is loaded);
  *   board.yaml  the facts a DT cannot state, each filled in where the DT says (cache geometry from
- *               its cache nodes, the console from its stdout-path or its first PL011, Cadence or i.MX
- *               UART, the SMMU, DMA masters) and marked TODO where it does not: a TODO is not a
- *               valid value, so `partita check` stops with a located error until someone fills
- *               it in.
+ *               its cache nodes, the console from its stdout-path or its first PL011, Cadence, i.MX
+ *               or 16550 UART, the SMMU, DMA masters) and marked TODO where it does not: a TODO is
+ *               not a valid value, so `partita check` stops with a located error until someone
+ *               fills it in.
  * Both are staged and renamed: a failed import writes nothing.
  */
 #include <libfdt.h>
@@ -25,6 +26,7 @@
 #include "board_import.h"
 #include "diag.h"
 #include "util.h"
+#include "../hypervisor/include/partita/config.h"
 
 /* Node path -> label. */
 struct label {
@@ -217,7 +219,7 @@ static void dma_facts(const void *fdt, struct strbuf *dma, char *smmu, size_t sm
 	free(seen);
 }
 
-/* A UART the hypervisor has a driver for (PL011, Cadence, i.MX), in use. */
+/* A UART the hypervisor has a driver for (PL011, Cadence, i.MX, 16550), in use. */
 static bool console_uart(const void *fdt, int node)
 {
 	const char *status = fdt_getprop(fdt, node, "status", NULL);
@@ -254,7 +256,7 @@ static const char *console_fact(const void *fdt, const struct label *l, size_t n
 		for (int n = fdt_next_node(fdt, -1, NULL); n >= 0; n = fdt_next_node(fdt, n, NULL))
 			if (console_uart(fdt, n)) {
 				node = n;
-				*why = "the first UART the hypervisor drives (PL011, Cadence, i.MX)";
+				*why = "the first UART the hypervisor drives (PL011, Cadence, i.MX, 16550)";
 				break;
 			}
 	}
@@ -267,8 +269,9 @@ static const char *console_fact(const void *fdt, const struct label *l, size_t n
 }
 
 /* Where the hypervisor goes by default: the lowest 2 MiB-aligned address at which `size` bytes
- * lie in one RAM bank and clear of the reserved memory (a firmware's carve-outs). Returns false
- * when there is none. */
+ * lie in one RAM bank and clear of the reserved memory (a firmware's carve-outs), and on RISC-V
+ * at least 2 MiB into the bank: the SBI firmware (OpenSBI) runs from the start of RAM and starts
+ * the next stage there. Returns false when there is none. */
 static bool load_fact(const struct board *b, u64 size, u64 *load)
 {
 	const u64 align = 2ull << 20;
@@ -276,7 +279,10 @@ static bool load_fact(const struct board *b, u64 size, u64 *load)
 	for (size_t i = 0; i < b->nram; i++) {
 		const struct range *r = &b->ram[i];
 		u64 end = r->base + r->size;   /* board_read_dtb refused banks that wrap */
-		for (u64 a = (r->base + align - 1) & ~(align - 1); a >= r->base && a <= end && end - a >= size;) {
+		u64 first = (r->base + align - 1) & ~(align - 1);
+		if (b->arch == PT_ARCH_RISCV64 && first - r->base < align && first <= UINT64_MAX - align)
+			first += align;
+		for (u64 a = first; a >= r->base && a <= end && end - a >= size;) {
 			u64 next = a;
 			for (size_t k = 0; k < b->nreserved; k++) {
 				const struct range *v = &b->reserved[k];
@@ -297,9 +303,16 @@ static bool load_fact(const struct board *b, u64 size, u64 *load)
 	return found;
 }
 
-/* counter_hz: the timer node's clock-frequency, where the DT states one; else a comment. */
-static void counter_fact(const void *fdt, struct strbuf *y)
+/* counter_hz: the timer node's clock-frequency, where the DT states one; else a comment. RISC-V:
+ * the DT's timebase-frequency is the board's counter: a comment says so. */
+static void counter_fact(const void *fdt, const struct board *b, struct strbuf *y)
 {
+	if (b->arch == PT_ARCH_RISCV64) {
+		sb_printf(y, "\n# The counter frequency is the DT's /cpus timebase-frequency, %llu Hz (the time CSR's\n"
+			     "# rate); schedule lengths must be whole ticks of it. counter_hz here could only repeat it.\n",
+			  (unsigned long long)b->timebase_hz);
+		return;
+	}
 	int len = 0, t = fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-timer");
 	const fdt32_t *hz = t >= 0 ? fdt_getprop(fdt, t, "clock-frequency", &len) : NULL;
 	uint32_t v = hz && len == 4 ? fdt32_to_cpu(*hz) : 0;
@@ -333,17 +346,26 @@ static char *facts(const void *fdt, const struct board *b, const char *dtb, cons
 		sb_printf(&y, "%s", llc);
 	else
 		sb_printf(&y, "# TODO: the last-level cache (the DT has no cache-size/cache-sets/cache-line-size on\n"
-			      "# CPU 0's next-level-cache). Way size / page size = the number of cache colors.\n"
+			      "# CPU 0's next-level-cache). Way size / page size = the number of cache colors. Or\n"
+			      "# remove the line: a board without cache facts has no colors (memory is placed\n"
+			      "# contiguously; a description giving colors is refused).\n"
 			      "cache: { size: TODO, ways: TODO, line: 64 }\n");
 	sb_printf(&y, "page_size: 4K\n\nhypervisor:\n");
 	u64 load = 0;
+	bool have_load = false;
 	if (b->nram == 0)
 		sb_printf(&y, "  # TODO: the DT states no RAM: %s has size 0, which the board's firmware fills in at\n"
 			      "  # boot. Write the board's RAM banks into that node's reg in board.dts (partita check\n"
 			      "  # refuses it until then), and put the hypervisor in one of them, 2 MiB aligned, where\n"
 			      "  # your loader puts partita.bin.\n"
 			      "  load: TODO\n", b->ram_unsized ? b->ram_unsized : "/memory");
-	else if (load_fact(b, 4ull << 20, &load))
+	else if ((have_load = load_fact(b, 4ull << 20, &load)) && b->arch == PT_ARCH_RISCV64)
+		sb_printf(&y, "  # 2 MiB into RAM, clear of reserved memory: where the SBI firmware (OpenSBI's fw_jump)\n"
+			      "  # starts the next stage. The firmware itself lives below it and keeps more than its\n"
+			      "  # DT says: add /reserved-memory nodes to board.dts for it and for fw_jump's copy of the\n"
+			      "  # DT, as boards/qemu-riscv64-virt/board.dts does (docs/boards.md).\n"
+			      "  load: 0x%llx\n", (unsigned long long)load);
+	else if (have_load)
 		sb_printf(&y, "  # The lowest 2 MiB-aligned RAM clear of reserved memory: where your loader must put\n"
 			      "  # partita.bin. Check it against your boot flow (docs/boards.md).\n"
 			      "  load: 0x%llx\n", (unsigned long long)load);
@@ -355,10 +377,11 @@ static char *facts(const void *fdt, const struct board *b, const char *dtb, cons
 		sb_printf(&y, "  console: %s      # %s, %s\n", con, con_path, why);
 	else
 		sb_printf(&y, "  # TODO: no UART in the DT that the hypervisor drives (PL011: arm,pl011, arm,sbsa-uart;\n"
-			      "  # Cadence: cdns,uart-r1p12, xlnx,xuartps; i.MX: fsl,imx6q-uart, fsl,imx21-uart). Add a\n"
-			      "  # driver for yours (docs/boards.md, \"Adding a UART driver\").\n"
+			      "  # Cadence: cdns,uart-r1p12, xlnx,xuartps; i.MX: fsl,imx6q-uart, fsl,imx21-uart; 16550:\n"
+			      "  # ns16550a, ns16550, snps,dw-apb-uart). Add a driver for yours (docs/boards.md,\n"
+			      "  # \"Adding a UART driver\").\n"
 			      "  console: TODO\n");
-	counter_fact(fdt, &y);
+	counter_fact(fdt, b, &y);
 	if (smmu[0])
 		sb_printf(&y, "\n# The board has an SMMU (%s); Partita does not program it yet, so bus masters see\n"
 			      "# physical addresses and their VMs need identity-mapped memory.\n", smmu);
@@ -366,7 +389,8 @@ static char *facts(const void *fdt, const struct board *b, const char *dtb, cons
 	sb_printf(&y, "# Bus masters found in the DT (iommus, or ethernet/usb/mmc/dma/pcie/... nodes): check it.\n"
 		      "dma: [%s]\n", dma.p ? dma.p : "");
 	sb_printf(&y, "\n# No QEMU machine is known for this board: its run.sh says so and exits, unless a qemu:\n"
-		      "# section says how QEMU runs it (docs/boards.md).\n");
+		      "# section says how QEMU runs it (docs/boards.md)%s.\n",
+		  b->arch == PT_ARCH_RISCV64 ? "; on RISC-V with its firmware, qemu.bios (OpenSBI)" : "");
 	free(llc);
 	free(dma.p);
 	return y.p;

@@ -46,14 +46,16 @@ const struct rule rules[] = {
 	{ "schedule-overfull", "a schedule's windows add up to more than its period" },
 	{ "schedule-tick", "a schedule period or window length that is not a whole number of the board's counter ticks" },
 	{ "device-unknown", "a device reference that matches no board DT node with registers" },
-	{ "device-reserved", "a device the hypervisor keeps for itself (GIC, its console)" },
+	{ "device-reserved", "a device the hypervisor or the firmware keeps (the interrupt controller, a RISC-V CLINT, the console)" },
 	{ "device-conflict", "a device given to two VMs, or twice to one" },
 	{ "qemu-text", "QEMU command-line text (a device backend, the board's qemu facts) with characters QEMU options do not use" },
-	{ "console-device", "the hypervisor console is not a UART the hypervisor has a driver for (PL011, Cadence, i.MX)" },
+	{ "console-device", "the hypervisor console is not a UART the hypervisor has a driver for (PL011, Cadence, i.MX, 16550)" },
 	{ "irq-conflict", "an interrupt owned by two VMs through their devices" },
+	{ "irq-range", "a VM's interrupt controller has no number left for an interrupt it needs (a PLIC's riscv,ndev sources)" },
 	{ "align", "a base, size or physical address that is not 4 KiB aligned" },
 	{ "mem-outside-ram", "fixed or identity memory outside the board's RAM banks" },
 	{ "color-geometry", "the board's cache geometry gives no usable color count" },
+	{ "color-no-llc", "colors on a board whose facts give no last-level cache geometry" },
 	{ "color-range", "a color index beyond the board's color count" },
 	{ "color-conflict", "a color given to two VMs, to a VM and the hypervisor, or twice" },
 	{ "color-placement", "colors combined with fixed or identity placement" },
@@ -62,7 +64,7 @@ const struct rule rules[] = {
 	{ "image-format", "a kernel file is not of its stated format" },
 	{ "image-too-big", "an image (or its DTB/initrd) does not fit the VM's RAM at its load address" },
 	{ "path-chars", "an image, initrd or device tree path with characters the generated files cannot carry" },
-	{ "dtb-mismatch", "a device tree file that does not describe its VM (memory, cpus, GIC)" },
+	{ "dtb-mismatch", "a device tree file that does not describe its VM (memory, cpus, GIC or PLIC)" },
 	{ "image-entry", "the entry point is outside the loaded image" },
 	{ "channel-vm", "a channel endpoint names a VM that does not exist" },
 	{ "device-backend", "a device's disk:/net: backend is missing its qemu: device, not a file, or unknown" },
@@ -394,14 +396,16 @@ static void not_whole_ticks(struct m_system *s, const char *rule, struct loc at,
 				    "counter of board '%s'", what, v, (unsigned long long)b->counter_hz, b->name);
 	u64 down = ns / step * step, up = down <= DURATION_MAX - step ? down + step : 0;
 	char *lo = fmt_duration(down), *hi = fmt_duration(up);
-	const char *dflt = b->counter_hz_at.src ? "" : " (the default counter_hz: the board's "
-			   "board.yaml does not state one)";
+	const char *dflt = b->counter_hz_at.src ? "" : b->timebase_hz ? " (the timebase-frequency of the "
+			   "board's device tree)" : " (the default counter_hz: the board's board.yaml does not "
+			   "state one)";
 	if (down && up)
 		diag_hint(d, "use %s or %s: multiples of %s are whole ticks%s", lo, hi, st, dflt);
 	else
 		diag_hint(d, "use %s: multiples of %s are whole ticks%s", down ? lo : hi, st, dflt);
 	if (b->counter_hz_at.src)
-		diag_note(d, b->counter_hz_at, "the board's counter frequency (CNTFRQ_EL0) is stated here");
+		diag_note(d, b->counter_hz_at, "the board's counter frequency (%s) is stated here",
+			  b->arch == PT_ARCH_RISCV64 ? "the timebase" : "CNTFRQ_EL0");
 	free(v);
 	free(st);
 	free(lo);
@@ -559,13 +563,27 @@ static void check_devices_reserved(struct m_system *s, const char *rule)
 						    "a UART the hypervisor has a driver for", con->path,
 						    con->compatible ? con->compatible : "none");
 			diag_hint(d, "the hypervisor drives PL011 (arm,pl011, arm,sbsa-uart), Cadence (cdns,uart-r1p12, "
-				  "xlnx,xuartps) and i.MX (fsl,imx6q-uart, fsl,imx21-uart) UARTs; on this board: %s",
-				  b->console ? b->console : "uart0");
+				  "xlnx,xuartps), i.MX (fsl,imx6q-uart, fsl,imx21-uart) and 16550 (ns16550a, ns16550, "
+				  "snps,dw-apb-uart) UARTs; on this board: %s", b->console ? b->console : "uart0");
 			s->hyp_console_dev = -1;
 		} else if (b->devs[s->hyp_console_dev].reserved) {
-			diag_error(at, rule, "hypervisor console: %s is the interrupt controller, not a UART",
-				   b->devs[s->hyp_console_dev].path);
+			diag_error(at, rule, "hypervisor console: %s is the %s, not a UART", b->devs[s->hyp_console_dev].path,
+				   b->devs[s->hyp_console_dev].firmware ? "firmware's timer and IPI block (CLINT)"
+									: "interrupt controller");
 			s->hyp_console_dev = -1;
+		} else if (s->console_uart == PT_UART_NS16550) {
+			/* The driver reads and writes the registers 1 or 4 bytes wide. */
+			const struct board_device *con = &b->devs[s->hyp_console_dev];
+			struct uart_params u = board_uart_params(b->fdt, con->offset);
+			if ((u.reg_io_width != 1 && u.reg_io_width != 4) || u.reg_shift > 4) {
+				struct diag *d = diag_error(at, "console-device", "hypervisor console %s: a 16550 with "
+							    "reg-io-width %u and reg-shift %u, which the hypervisor's "
+							    "16550 driver does not take", con->path, u.reg_io_width,
+							    u.reg_shift);
+				diag_hint(d, "it accesses the registers 1 or 4 bytes wide (reg-io-width 1 or 4), at most "
+					  "16 bytes apart (reg-shift 0 to 4)");
+				s->hyp_console_dev = -1;
+			}
 		}
 	}
 	for (size_t v = 0; v < s->nvms; v++)
@@ -573,7 +591,10 @@ static void check_devices_reserved(struct m_system *s, const char *rule)
 			struct m_device *d = &s->vms[v].devs[i];
 			if (d->dev < 0)
 				continue;
-			if (b->devs[d->dev].reserved)
+			if (b->devs[d->dev].firmware)
+				diag_error(d->at, rule, "vm '%s': %s is the firmware's timer and IPI block (CLINT); VMs "
+					   "get their timer and IPIs through the hypervisor", s->vms[v].name, b->devs[d->dev].path);
+			else if (b->devs[d->dev].reserved)
 				diag_error(d->at, rule, "vm '%s': %s is the interrupt controller; the hypervisor emulates it for every VM",
 					   s->vms[v].name, b->devs[d->dev].path);
 			else if (d->dev == s->hyp_console_dev) {
@@ -618,7 +639,7 @@ static void check_irq_conflict(struct m_system *s, const char *rule)
 				unsigned id = bd->irqs[k].intid;
 				if (id >= MAX_INTID)
 					continue;
-				if (id < 32) {
+				if (bd->irqs[k].percpu) {
 					diag_error(d->at, rule, "vm '%s': %s uses per-CPU interrupt %u, which cannot be passed through",
 						   s->vms[v].name, bd->path, id);
 					continue;
@@ -737,6 +758,15 @@ static bool uses_colors(const struct m_system *s)
 	return false;
 }
 
+/* The first color a description gives (a VM's, else the hypervisor's), for notes. */
+static struct loc first_color(const struct m_system *s)
+{
+	for (size_t v = 0; v < s->nvms; v++)
+		if (s->vms[v].ncolors)
+			return s->vms[v].colors[0].at;
+	return s->nhyp_colors ? s->hyp_colors[0].at : s->at_board;
+}
+
 static void check_color_geometry(struct m_system *s, const char *rule)
 {
 	struct board *b = s->board;
@@ -745,13 +775,25 @@ static void check_color_geometry(struct m_system *s, const char *rule)
 	b->num_colors = (unsigned)(n > PT_MAX_COLORS ? PT_MAX_COLORS : n);
 	if (!uses_colors(s))
 		return;
+	if (!b->has_llc) {
+		/* Every color given is the mistake; one error at the first, the others said in it. */
+		size_t given = s->nhyp_colors;
+		for (size_t v = 0; v < s->nvms; v++)
+			given += s->vms[v].ncolors;
+		struct diag *d = diag_error(first_color(s), "color-no-llc", "board '%s' states no last-level "
+					    "cache, so it has no cache colors to give (%zu given)", b->name, given);
+		diag_note(d, (struct loc){ b->facts_src, 0, 0 }, "its facts have no cache: { size, ways, line }");
+		diag_hint(d, "drop the colors (memory is then placed contiguously), or state the LLC's geometry "
+			  "in the board's board.yaml if the hardware has one (docs/boards.md)");
+		b->num_colors = 0;
+		return;
+	}
 	if (n < 2 || !is_pow2(n) || n > PT_MAX_COLORS) {
 		struct diag *d = diag_error(b->llc_at.src ? b->llc_at : s->at_board, rule,
 					    "board '%s': cache way size %llu / page size %llu gives %llu colors; coloring needs a power of two from 2 to %d",
 					    b->name, (unsigned long long)way, (unsigned long long)b->page_size,
 					    (unsigned long long)n, PT_MAX_COLORS);
-		diag_note(d, s->vms && s->vms[0].ncolors ? s->vms[0].colors[0].at : s->at_board,
-			  "colors are used here");
+		diag_note(d, first_color(s), "colors are used here");
 		b->num_colors = 0;
 	}
 }
@@ -1038,6 +1080,21 @@ static void check_user_dtb(struct m_system *s, struct m_vm *vm, const void *fdt,
 		diag_hint(d, "give /cpus one cpu node per vCPU (reg 0, 1, ...)");
 	}
 
+	/* RISC-V: a PLIC where the VM's is (the board's PLIC address). */
+	if (s->board->arch == PT_ARCH_RISCV64) {
+		int plic = -1;
+		for (size_t i = 0; plic < 0 && board_plic_compatibles[i]; i++)
+			plic = fdt_node_offset_by_compatible(fdt, -1, board_plic_compatibles[i]);
+		const fdt32_t *reg = plic >= 0 ? fdt_getprop(fdt, plic, "reg", &plen) : NULL;
+		u64 base = 0;
+		if (!reg || plen < 4 * (f.ac + f.sc) || !fdt_cells(reg, f.ac, &base) || base != s->board->plic_base) {
+			struct diag *d = diag_error(vm->at_dtb, "dtb-mismatch", "vm '%s': '%s' has no PLIC "
+						    "(riscv,plic0, sifive,plic-1.0.0) node at 0x%llx, where the VM's PLIC is",
+						    vm->name, vm->dtb_file, (unsigned long long)s->board->plic_base);
+			diag_hint(d, "copy the PLIC node of a generated DTB (dtb: auto)");
+		}
+		return;
+	}
 	/* The GIC: the VM's virtual GIC sits at the board's GIC addresses: GICv3's distributor and
 	 * redistributors, or GICv2's distributor and CPU interface. */
 	bool v2 = s->board->gic_version == PT_GIC_V2;
@@ -1095,13 +1152,59 @@ static u64 slots(u64 va, u64 size, u64 unit)
 	return size ? (align_down(va + size - 1, unit) - align_down(va, unit)) / unit + 1 : 0;
 }
 
+/* Tables below the root that a range needs: one per 1 GiB and per 2 MiB slot it touches; with
+ * RISC-V's Sv48x4 and Sv57x4 G-stage also one per 512 GiB (and 256 TiB) slot. */
+static unsigned extra_levels;
+
 static u64 table_bound(u64 va, u64 size)
 {
-	return slots(va, size, 1ull << 30) + slots(va, size, 2ull << 20);
+	u64 n = slots(va, size, 1ull << 30) + slots(va, size, 2ull << 20);
+	if (extra_levels >= 1)
+		n += slots(va, size, 1ull << 39);
+	if (extra_levels >= 2)
+		n += slots(va, size, 1ull << 48);
+	return n;
+}
+
+/*
+ * RISC-V (the hypervisor for it is being written; it must count the same way): its own map
+ * (HS-mode, satp with the G-stage mode's number of levels) takes a root, the tables of the
+ * console page, the PLIC, its own memory and one window table per CPU; each VM's G-stage a
+ * 16 KiB root (4 pages: the x4 modes' root) and the tables of its regions. The PLIC and vUART
+ * windows of a VM trap and map nothing.
+ */
+#define GSTAGE_ROOT_PAGES 4
+
+static u64 pool_pages_riscv(const struct m_system *s)
+{
+	const struct board *b = s->board;
+	u64 n = 1 + table_bound(align_down(b->plic_base, PAGE), align_up(b->plic_size, PAGE)) + 2 +
+		table_bound(s->hyp_pa, s->hyp_size) + 1 + b->ncpus;
+	for (size_t v = 0; v < s->nvms; v++) {
+		const struct m_vm *vm = &s->vms[v];
+		n += GSTAGE_ROOT_PAGES;
+		for (size_t i = 0; i < vm->nmem; i++)
+			n += table_bound(vm->mem[i].ipa, vm->mem[i].size);
+		for (size_t i = 0; i < vm->ndevs; i++)
+			if (vm->devs[i].dev >= 0)
+				for (size_t r = 0; r < b->devs[vm->devs[i].dev].nregs; r++) {
+					const struct range *g = &b->devs[vm->devs[i].dev].regs[r];
+					n += table_bound(align_down(g->base, PAGE),
+							 align_up(g->base + g->size, PAGE) - align_down(g->base, PAGE));
+				}
+		for (size_t c = 0; c < s->nchans; c++)
+			for (size_t e = 0; e < s->chans[c].nep; e++)
+				if (s->chans[c].ep[e].vm == (int)v)
+					n += table_bound(s->chans[c].ep[e].ipa, s->chans[c].size);
+	}
+	return n < PT_POOL_MIN ? PT_POOL_MIN : n;
 }
 
 static u64 pool_pages(const struct m_system *s)
 {
+	extra_levels = s->board->gstage_mode == PT_GSTAGE_SV57X4 ? 2 : s->board->gstage_mode == PT_GSTAGE_SV48X4;
+	if (s->board->arch == PT_ARCH_RISCV64)
+		return pool_pages_riscv(s);
 	/* EL2: root, two tables each for the console and up to four GIC frames (GICD, GICR; GICv2:
 	 * GICD, GICC's two pages, GICH), the hypervisor's own memory, the windows (a level-2 table
 	 * and one level-3 table per CPU). */
@@ -1269,11 +1372,19 @@ static void check_channels(struct m_system *s, const char *rule)
 
 /* ---- guest-physical layout ------------------------------------------------------------------ */
 
+/* A VM's PLIC: priorities, pending bits and enables, then one 4 KiB page per context (vCPU). */
+#define PLIC_WINDOW(ncpus) (0x200000ull + 0x1000ull * (ncpus))
+
 static void emulated_windows(struct m_system *s, struct m_vm *vm)
 {
 	struct board *b = s->board;
 	vm->gicd_ipa = b->gicd_base;
-	if (b->gic_version == PT_GIC_V2) {
+	vm->plic_ipa = vm->plic_size = 0;
+	if (b->arch == PT_ARCH_RISCV64) {
+		vm->gicd_ipa = vm->gicd_size = vm->gicr_ipa = vm->gicr_size = vm->gicv_ipa = vm->gicv_size = 0;
+		vm->plic_ipa = b->plic_base;
+		vm->plic_size = PLIC_WINDOW(vm->ncpus ? vm->ncpus : 1);
+	} else if (b->gic_version == PT_GIC_V2) {
 		/* The GICv2 distributor is 4 KiB; the DT may give its 64 KiB slot. */
 		vm->gicd_size = b->gicd_size > PAGE ? b->gicd_size : PAGE;
 		vm->gicr_ipa = vm->gicr_size = 0;
@@ -1336,9 +1447,16 @@ static void check_guest_overlap(struct m_system *s, const char *rule)
 					spans_add(&sp, s->chans[c].ep[e].ipa, s->chans[c].size, what, s->chans[c].ep[e].at_base, -1, 0);
 					free(what);
 				}
-		what = xasprintf("vm '%s' emulated GIC distributor", vm->name);
-		spans_add(&sp, vm->gicd_ipa, vm->gicd_size, what, vm->at_name, -1, 0);
-		free(what);
+		if (vm->gicd_size) {
+			what = xasprintf("vm '%s' emulated GIC distributor", vm->name);
+			spans_add(&sp, vm->gicd_ipa, vm->gicd_size, what, vm->at_name, -1, 0);
+			free(what);
+		}
+		if (vm->plic_size) {
+			what = xasprintf("vm '%s' emulated PLIC", vm->name);
+			spans_add(&sp, vm->plic_ipa, vm->plic_size, what, vm->at_name, -1, 0);
+			free(what);
+		}
 		if (vm->gicr_size) {
 			what = xasprintf("vm '%s' emulated GIC redistributors", vm->name);
 			spans_add(&sp, vm->gicr_ipa, vm->gicr_size, what, vm->at_name, -1, 0);
@@ -1397,16 +1515,22 @@ static void check_placement(struct m_system *s, const char *rule)
 		outside_ram(s, s->hyp_has_phys ? s->at_hyp_phys : s->at_board, "mem-outside-ram",
 			    "the hypervisor's memory", s->hyp_pa, s->hyp_size);
 	place_all(s);
-	/* Doorbells: the lowest virtual SPIs from 128 up that the VM's own devices do not use. */
+	/*
+	 * Doorbells: on a GIC, the lowest virtual SPIs from 128 up that the VM's own devices do not
+	 * use; on a PLIC, the highest sources of the VM's PLIC (riscv,ndev down) that neither its
+	 * devices nor its vUART use: clear of the board's own numbering, which starts low.
+	 */
+	bool plic = s->board->arch == PT_ARCH_RISCV64;
+	const struct board_device *con = s->hyp_console_dev >= 0 ? &s->board->devs[s->hyp_console_dev] : NULL;
 	for (size_t c = 0; c < s->nchans; c++)
 		for (size_t e = 0; e < s->chans[c].nep; e++) {
 			struct m_endpoint *ep = &s->chans[c].ep[e];
 			if (ep->vm < 0)
 				continue;
 			struct m_vm *vm = &s->vms[ep->vm];
-			unsigned id = 128;
-			for (bool busy = true; busy; ) {
-				busy = false;
+			unsigned id = plic ? s->board->plic_ndev : 128;
+			for (bool busy = true; busy && id > 0; ) {
+				busy = plic && vm->vuart_ipa && con && con->nirqs && con->irqs[0].intid == id;
 				for (size_t i = 0; i < vm->ndevs && !busy; i++) {
 					const struct board_device *bd = vm->devs[i].dev >= 0 ? &s->board->devs[vm->devs[i].dev] : NULL;
 					for (size_t k = 0; bd && k < bd->nirqs; k++)
@@ -1418,9 +1542,17 @@ static void check_placement(struct m_system *s, const char *rule)
 						    s->chans[c2].ep[e2].doorbell_intid == id)
 							busy = true;
 				if (busy)
-					id++;
+					id += plic ? -1u : 1u;
 			}
 			ep->doorbell_intid = id;
+			if (!id) {
+				struct diag *d = diag_error(ep->at_vm, "irq-range", "channel '%s': vm '%s' has no "
+							    "interrupt left for its doorbell: its PLIC's %u sources are "
+							    "all its devices', its vUART's or other doorbells'", s->chans[c].name,
+							    vm->name, s->board->plic_ndev);
+				diag_hint(d, "give vm '%s' fewer channels or devices (board '%s': riscv,ndev = %u)",
+					  vm->name, s->board->name, s->board->plic_ndev);
+			}
 		}
 }
 
@@ -1513,10 +1645,37 @@ static void reserved_overlap(struct m_system *s, const char *rule, u64 pa, u64 s
 	}
 }
 
+/* The hypervisor at the board's default place (hypervisor.load) grows with the images it embeds:
+ * into memory the board reserves (OpenSBI's copy of the DT on qemu-riscv64-virt) it must not. */
+static void hyp_default_reserved(struct m_system *s, const char *rule)
+{
+	const struct board *b = s->board;
+	for (size_t i = 0; i < b->nreserved; i++) {
+		const struct range *r = &b->reserved[i];
+		if (s->hyp_pa < r->base + r->size && r->base < s->hyp_pa + s->hyp_size) {
+			char *mine = range_str(s->hyp_pa, s->hyp_size), *theirs = range_str(r->base, r->size);
+			char *images = fmt_size(s->hyp_images);
+			struct diag *d = diag_error(s->at_board, rule, "the hypervisor's memory %s (with %s of embedded "
+						    "guest images) overlaps the board's reserved memory %s %s", mine,
+						    images, b->reserved_names[i], theirs);
+			if (b->hyp_load_at.src)
+				diag_note(d, b->hyp_load_at, "board %s loads the hypervisor at 0x%llx by default",
+					  b->name, (unsigned long long)b->hyp_load);
+			diag_hint(d, "put the hypervisor elsewhere (hypervisor: memory: phys:, 2 MiB aligned, clear of "
+				  "%s), or embed smaller images", theirs);
+			free(mine);
+			free(theirs);
+			free(images);
+		}
+	}
+}
+
 static void check_phys_overlap(struct m_system *s, const char *rule)
 {
 	if (s->hyp_has_phys)
 		reserved_overlap(s, rule, s->hyp_pa, s->hyp_size, "the hypervisor's memory", s->at_hyp_phys);
+	else
+		hyp_default_reserved(s, rule);
 	for (size_t v = 0; v < s->nvms; v++)
 		for (size_t i = 0; i < s->vms[v].nmem; i++) {
 			const struct m_mem *m = &s->vms[v].mem[i];
@@ -1577,18 +1736,21 @@ static void check_phys_overlap(struct m_system *s, const char *rule)
 	spans_free(&sp);
 }
 
-/* The hypervisor's stage 2 translates 40-bit guest-physical addresses (S2_IPA_BITS in
- * hypervisor/include/hyp/sysreg.h); it refuses to boot a configuration with a range beyond. */
+/* The hypervisor's AArch64 stage 2 translates 40-bit guest-physical addresses (S2_IPA_BITS in
+ * hypervisor/include/hyp/sysreg.h); it refuses to boot a configuration with a range beyond. A
+ * RISC-V board's G-stage mode sets its own (Sv39x4: 41 bits, Sv48x4: 50); without a board, 40. */
 #define IPA_BITS 40
 
-static void beyond_ipa(struct loc at, const char *rule, const char *what, u64 ipa, u64 size)
+static void beyond_ipa(const struct m_system *s, struct loc at, const char *rule, const char *what, u64 ipa,
+		       u64 size)
 {
-	if (ipa <= (1ull << IPA_BITS) && size <= (1ull << IPA_BITS) - ipa)
+	unsigned bits = s->board && s->board->ipa_bits ? s->board->ipa_bits : IPA_BITS;
+	if (ipa <= (1ull << bits) && size <= (1ull << bits) - ipa)
 		return;
 	char *sz = fmt_size(size);
-	struct diag *d = diag_error(at, rule, "%s of %s at guest 0x%llx ends beyond the hypervisor's %d-bit guest-physical space",
-				    what, sz, (unsigned long long)ipa, IPA_BITS);
-	diag_hint(d, "guest-physical addresses go up to 0x%llx", (unsigned long long)(1ull << IPA_BITS) - 1);
+	struct diag *d = diag_error(at, rule, "%s of %s at guest 0x%llx ends beyond the hypervisor's %u-bit guest-physical space",
+				    what, sz, (unsigned long long)ipa, bits);
+	diag_hint(d, "guest-physical addresses go up to 0x%llx", (unsigned long long)(1ull << bits) - 1);
 	free(sz);
 }
 
@@ -1602,10 +1764,10 @@ static void check_limits(struct m_system *s, const char *rule)
 		diag_error(s->at_name, rule, "%zu VMs: the hypervisor supports at most 255 (8-bit VMIDs)", s->nvms);
 	for (size_t v = 0; v < s->nvms; v++)
 		for (size_t i = 0; i < s->vms[v].nmem; i++)
-			beyond_ipa(s->vms[v].mem[i].at_base, rule, "memory", s->vms[v].mem[i].ipa, s->vms[v].mem[i].size);
+			beyond_ipa(s, s->vms[v].mem[i].at_base, rule, "memory", s->vms[v].mem[i].ipa, s->vms[v].mem[i].size);
 	for (size_t c = 0; c < s->nchans; c++)
 		for (size_t e = 0; e < s->chans[c].nep; e++)
-			beyond_ipa(s->chans[c].ep[e].at_base, rule, "channel window", s->chans[c].ep[e].ipa, s->chans[c].size);
+			beyond_ipa(s, s->chans[c].ep[e].at_base, rule, "channel window", s->chans[c].ep[e].ipa, s->chans[c].size);
 }
 
 /*
@@ -1676,7 +1838,7 @@ static void check_spi_limit(struct m_system *s, const char *rule)
 		for (size_t i = 0; i < vm->ndevs; i++)
 			if (vm->devs[i].dev >= 0)
 				for (size_t k = 0; k < s->board->devs[vm->devs[i].dev].nirqs; k++)
-					devs += s->board->devs[vm->devs[i].dev].irqs[k].intid >= 32;
+					devs += !s->board->devs[vm->devs[i].dev].irqs[k].percpu;
 		for (size_t c = 0; c < s->nchans; c++)
 			for (size_t e = 0; e < s->chans[c].nep; e++)
 				bells += s->chans[c].ep[e].vm == (int)v;

@@ -111,7 +111,7 @@ size_t vm_irqs(const struct m_system *s, const struct m_vm *vm, struct board_irq
 	for (size_t i = 0; i < vm->ndevs; i++) {
 		const struct board_device *bd = &s->board->devs[vm->devs[i].dev];
 		for (size_t k = 0; k < bd->nirqs; k++)
-			if (bd->irqs[k].intid >= 32)
+			if (!bd->irqs[k].percpu)
 				*PUSH(v, n, cap) = bd->irqs[k];
 	}
 	if (n)
@@ -155,8 +155,26 @@ static bool write_values(struct emit_ctx *ctx, struct strbuf *b, char **err)
 	free(source);
 	ok &= def(b, "board_name", bd->name, err);
 	defu(b, "board_cpu_count", bd->ncpus);
+	/* The DT cpu reg: MPIDR (AArch64) or hart id (RISC-V); the name is the AArch64 one. */
 	for (size_t c = 0; c < bd->ncpus; c++)
-		defx(b, NAME("board_cpu_%zu_mpidr", c), bd->cpus[c].mpidr);
+		defx(b, NAME("board_cpu_%zu_mpidr", c), bd->cpus[c].hwid);
+	/* The architecture: config.c's enum, system.mk's ARCH and the cross compiler for it. */
+	bool rv = bd->arch == PT_ARCH_RISCV64;
+	ok &= def(b, "board_arch", rv ? "PT_ARCH_RISCV64" : "PT_ARCH_AARCH64", err);
+	ok &= def(b, "board_arch_name", rv ? "riscv64" : "aarch64", err);
+	ok &= def(b, "board_cross_compile", rv ? "riscv64-linux-gnu-" : "aarch64-linux-gnu-", err);
+	ok &= def(b, "board_irqchip", rv ? "PT_IRQCHIP_PLIC" : bd->gic_version == PT_GIC_V2 ? "PT_IRQCHIP_GICV2"
+										: "PT_IRQCHIP_GICV3", err);
+	defu(b, "board_ipa_bits", bd->ipa_bits);
+	static const char *const gstage[] = { "PT_GSTAGE_SV39X4", "PT_GSTAGE_SV48X4", "PT_GSTAGE_SV57X4" };
+	ok &= def(b, "board_gstage_mode", bd->gstage_mode >= PT_GSTAGE_SV39X4 && bd->gstage_mode <= PT_GSTAGE_SV57X4
+			  ? gstage[bd->gstage_mode - PT_GSTAGE_SV39X4] : "0", err);
+	defx(b, "board_plic_pa", bd->plic_base);
+	defx(b, "board_plic_size", bd->plic_size);
+	defu(b, "board_plic_ndev", bd->plic_ndev);
+	for (size_t c = 0; rv && c < bd->ncpus; c++)
+		defu(b, NAME("board_cpu_%zu_plic_context", c), bd->cpus[c].plic_ctx);
+	ok &= def(b, "board_riscv_ext", bd->riscv_ext & PT_RISCV_EXT_SSTC ? "PT_RISCV_EXT_SSTC" : "0", err);
 	defx(b, "board_console_pa", bd->devs[s->hyp_console_dev].regs[0].base);
 	{
 		const struct board_device *con = &bd->devs[s->hyp_console_dev];
@@ -168,16 +186,28 @@ static bool write_values(struct emit_ctx *ctx, struct strbuf *b, char **err)
 	ok &= def(b, "console_mode", s->console_mode == CONSOLE_MUX ? "mux" : "tagged", err);
 	{
 		bool v2 = bd->gic_version == PT_GIC_V2;
-		ok &= def(b, "board_gic_version", v2 ? "PT_GIC_V2" : "PT_GIC_V3", err);
+		ok &= def(b, "board_gic_version", rv ? "0" : v2 ? "PT_GIC_V2" : "PT_GIC_V3", err);
+		/* system.mk's driver for the interrupt controller: PARTITA_GIC (AArch64), PARTITA_IRQCHIP. */
 		ok &= def(b, "board_gic_driver", v2 ? "gicv2" : "gicv3", err);
+		ok &= def(b, "board_irqchip_driver", rv ? "plic" : v2 ? "gicv2" : "gicv3", err);
 		/* The enum value for config.c and the driver for system.mk (hypervisor/drivers/NAME_uart.c). */
 		const char *kind = "PT_UART_PL011", *driver = "pl011";
 		if (s->console_uart == PT_UART_CADENCE)
 			kind = "PT_UART_CADENCE", driver = "cdns";
 		else if (s->console_uart == PT_UART_IMX)
 			kind = "PT_UART_IMX", driver = "imx";
+		else if (s->console_uart == PT_UART_NS16550)
+			kind = "PT_UART_NS16550", driver = "ns16550";
 		ok &= def(b, "board_console_uart", kind, err);
 		ok &= def(b, "board_uart_driver", driver, err);
+		/* A 16550's layout and line, from its node; for the others the defaults (unused). */
+		struct uart_params u = { 0, 1, 0, 115200 };
+		if (s->console_uart == PT_UART_NS16550)
+			u = board_uart_params(bd->fdt, bd->devs[s->hyp_console_dev].offset);
+		defu(b, "board_console_reg_shift", u.reg_shift);
+		defu(b, "board_console_reg_io_width", u.reg_io_width);
+		defu(b, "board_console_clock_hz", u.clock_hz);
+		defu(b, "board_console_baud", u.baud);
 	}
 	defx(b, "board_gicd_pa", bd->gicd_base);
 	defx(b, "board_gicr_pa", bd->gicr_base);
@@ -220,10 +250,12 @@ static bool write_values(struct emit_ctx *ctx, struct strbuf *b, char **err)
 		free(r);
 
 		size_t ne = 0;
-		u64 eipa[3] = { vm->gicd_ipa, vm->gicr_ipa, vm->vuart_ipa };
-		u64 esize[3] = { vm->gicd_size, vm->gicr_size, PT_PAGE_SIZE };
-		static const char *const ekinds[] = { "PT_EMUL_GICD", "PT_EMUL_GICR", "PT_EMUL_VUART" };
-		for (size_t e = 0; e < 3; e++) {
+		/* In address order on the boards shipped; the hypervisor looks them up by kind. */
+		u64 eipa[4] = { vm->gicd_ipa, vm->gicr_ipa, vm->plic_ipa, vm->vuart_ipa };
+		u64 esize[4] = { vm->gicd_size, vm->gicr_size, vm->plic_size, PT_PAGE_SIZE };
+		const char *const ekinds[] = { "PT_EMUL_GICD", "PT_EMUL_GICR", "PT_EMUL_PLIC",
+					       rv ? "PT_EMUL_VUART_NS16550" : "PT_EMUL_VUART" };
+		for (size_t e = 0; e < 4; e++) {
 			if (!eipa[e])
 				continue;
 			defx(b, NAME("vm_%zu_emul_%zu_ipa", v, ne), eipa[e]);
@@ -341,6 +373,8 @@ static bool write_values(struct emit_ctx *ctx, struct strbuf *b, char **err)
 		free(self);
 	}
 	defu(b, "qemu_available", bd->has_qemu ? 1 : 0);
+	/* Empty: QEMU's own firmware (AArch64: none; the hypervisor is entered at EL2 directly). */
+	ok &= def(b, "qemu_bios", bd->qemu_bios ? bd->qemu_bios : "", err);
 	ok &= def(b, "qemu_machine", bd->qemu_machine ? bd->qemu_machine : "virt", err);
 	/* Empty: the machine has fixed CPUs and run.sh gives no -cpu. */
 	ok &= def(b, "qemu_cpu", bd->qemu_cpu ? bd->qemu_cpu : bd->has_qemu ? "" : "cortex-a57", err);

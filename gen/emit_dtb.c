@@ -7,6 +7,12 @@
  * passed-through devices copied from the board DT, and one node per channel. Interrupt
  * specifiers are copied from the board DT, never retyped, so they cannot disagree with the INTIDs
  * in config.c (both come from board.c); only a GICv2 timer's CPU mask is the VM's own.
+ *
+ * A RISC-V VM's instead: /cpus with the timebase and one hart per vCPU (reg = the vCPU's index,
+ * the board harts' riscv,isa without h, their mmu-type, a riscv,cpu-intc each), the VM's PLIC
+ * at the board's PLIC address with one context per vCPU (context k: vCPU k's S-mode external
+ * interrupt, <cpuK-intc 9>) and the board's riscv,ndev, an ns16550a vUART. No PSCI node (harts
+ * start through SBI HSM) and no timer node (the timer is architectural: the time CSR, stimecmp).
  */
 #include <libfdt.h>
 #include <stdlib.h>
@@ -16,7 +22,10 @@
 #include "../hypervisor/include/partita/config.h"
 
 #define DTB_MAX (64u << 10)
-#define GIC_PHANDLE 1
+/* The VM's interrupt controller (GIC or PLIC); RISC-V harts' cpu-intc nodes follow it. */
+#define IRQC_PHANDLE 1
+/* The ns16550a vUART's input clock when the board's console states none (the classic crystal). */
+#define VUART_CLOCK_HZ 1843200
 
 struct dt {
 	void *fdt;
@@ -248,7 +257,7 @@ static void copy_device(struct dt *d, const struct board *b, size_t k)
 	    !fdt_getprop(b->fdt, bd->offset, "#address-cells", NULL))
 		prop_u32(d, dst, "#address-cells", 0);
 	if (bd->nirqs)
-		prop_u32(d, dst, "interrupt-parent", GIC_PHANDLE);
+		prop_u32(d, dst, "interrupt-parent", IRQC_PHANDLE);
 	if (d->own_ph[k])
 		prop_u32(d, dst, "phandle", d->own_ph[k]);
 	d->own_state[k] = 2;
@@ -289,11 +298,188 @@ static void seeds(struct dt *d, int chosen, const struct m_system *s, const stru
 	prop(d, chosen, "kaslr-seed", &kaslr, sizeof kaslr);
 }
 
+/* A string-list property without one of its strings (the harts' riscv,isa-extensions without
+ * "h"). */
+static void prop_strlist_without(struct dt *d, int node, const char *name, const char *list, int len,
+				 const char *drop)
+{
+	char *out = xmalloc(len > 0 ? (size_t)len : 1);
+	int n = 0;
+	for (int i = 0; i < len;) {
+		int w = (int)strnlen(list + i, (size_t)(len - i));
+		if (i + w >= len)
+			break;   /* not NUL-terminated: the rest is no string */
+		if (strcmp(list + i, drop)) {
+			memcpy(out + n, list + i, (size_t)w + 1);
+			n += w + 1;
+		}
+		i += w + 1;
+	}
+	prop(d, node, name, out, n);
+	free(out);
+}
+
+/* RISC-V: /cpus with the timebase and a hart per vCPU, each with its local interrupt controller
+ * (phandle IRQC_PHANDLE + 1 + vCPU). */
+static void riscv_cpus(struct dt *d, const struct board *b, const struct m_vm *vm)
+{
+	int cpus = sub(d, 0, "cpus");
+	prop_u32(d, cpus, "#address-cells", 1);
+	prop_u32(d, cpus, "#size-cells", 0);
+	prop_u32(d, cpus, "timebase-frequency", (uint32_t)b->counter_hz);
+	int src = fdt_path_offset(b->fdt, b->cpus[0].path), len = 0;
+	const char *compat = src >= 0 ? fdt_getprop(b->fdt, src, "compatible", &len) : NULL;
+	const char *base = src >= 0 ? fdt_getprop(b->fdt, src, "riscv,isa-base", NULL) : NULL;
+	int elen = 0;
+	const char *exts = src >= 0 ? fdt_getprop(b->fdt, src, "riscv,isa-extensions", &elen) : NULL;
+	for (size_t c = vm->ncpus; c-- > 0;) {
+		/* Added in reverse: libfdt inserts each new subnode first. */
+		char *name = node_name("cpu", c);
+		int n = sub(d, cpus, name);
+		prop_str(d, n, "device_type", "cpu");
+		prop_u32(d, n, "reg", (uint32_t)c);
+		prop_str(d, n, "status", "okay");
+		if (compat && len > 0 && compat[len - 1] == 0)
+			prop(d, n, "compatible", compat, len);
+		else
+			prop_str(d, n, "compatible", "riscv");
+		prop_str(d, n, "riscv,isa", b->guest_isa);
+		if (base && memchr(base, 0, 16))
+			prop_str(d, n, "riscv,isa-base", base);
+		if (exts && elen > 0)
+			prop_strlist_without(d, n, "riscv,isa-extensions", exts, elen, "h");
+		prop_str(d, n, "mmu-type", b->mmu_type);
+		int intc = sub(d, n, "interrupt-controller");
+		prop_u32(d, intc, "#address-cells", 0);
+		prop_u32(d, intc, "#interrupt-cells", 1);
+		prop(d, intc, "interrupt-controller", NULL, 0);
+		prop_str(d, intc, "compatible", "riscv,cpu-intc");
+		prop_u32(d, intc, "phandle", IRQC_PHANDLE + 1 + (uint32_t)c);
+		free(name);
+	}
+}
+
+/* RISC-V: the VM's PLIC. Context k is vCPU k's S-mode external interrupt (9); the VM has no
+ * M-mode contexts. As many sources as the board's PLIC, with its #interrupt-cells, so that the
+ * specifiers copied from the board mean the same. */
+static void riscv_plic(struct dt *d, const struct board *b, const struct m_vm *vm)
+{
+	char *name = node_name("interrupt-controller", vm->plic_ipa);
+	int n = sub(d, 0, name);
+	free(name);
+	static const char compat[] = "sifive,plic-1.0.0\0riscv,plic0";
+	struct range r = { vm->plic_ipa, vm->plic_size };
+	uint32_t ext[2 * PT_MAX_CPUS * 2];
+	size_t k = 0;
+	for (size_t c = 0; c < vm->ncpus && k + 2 <= sizeof ext / sizeof ext[0]; c++) {
+		ext[k++] = IRQC_PHANDLE + 1 + (uint32_t)c;
+		ext[k++] = 9;
+	}
+	prop(d, n, "compatible", compat, sizeof compat);
+	prop_reg(d, n, &r, 1);
+	prop_u32(d, n, "#address-cells", 0);
+	prop_u32(d, n, "#interrupt-cells", (uint32_t)b->plic_icells);
+	prop(d, n, "interrupt-controller", NULL, 0);
+	prop_cells(d, n, "interrupts-extended", ext, k);
+	prop_u32(d, n, "riscv,ndev", b->plic_ndev);
+	prop_u32(d, n, "phandle", IRQC_PHANDLE);
+}
+
+/* AArch64: /cpus (PSCI), /psci, the VM's GIC and the timer. */
+static void aarch64_cpus_gic(struct dt *d, const struct board *b, const struct m_vm *vm)
+{
+	int cpus = sub(d, 0, "cpus");
+	prop_u32(d, cpus, "#address-cells", 1);
+	prop_u32(d, cpus, "#size-cells", 0);
+	const char *cpu_compat = NULL;
+	int cpu_node = fdt_path_offset(b->fdt, b->cpus[0].path);
+	int compat_len = 0;
+	if (cpu_node >= 0)
+		cpu_compat = fdt_getprop(b->fdt, cpu_node, "compatible", &compat_len);
+	for (size_t c = vm->ncpus; c-- > 0;) {
+		/* Added in reverse: libfdt inserts each new subnode first. */
+		char *name = node_name("cpu", c);
+		int n = sub(d, cpus, name);
+		prop_str(d, n, "device_type", "cpu");
+		if (cpu_compat)
+			prop(d, n, "compatible", cpu_compat, compat_len);
+		prop_u32(d, n, "reg", (uint32_t)c);
+		prop_str(d, n, "enable-method", "psci");
+		free(name);
+	}
+
+	int psci = sub(d, 0, "psci");
+	/*
+	 * The hypervisor answers PSCI_VERSION with 1.1. The device-tree binding has no compatible
+	 * for 1.1: "arm,psci-1.0" stands for every 1.x, and guests read the exact version at run
+	 * time (Linux prints "PSCIv1.1 detected in firmware").
+	 */
+	static const char psci_compat[] = "arm,psci-1.0\0arm,psci-0.2\0arm,psci";
+	prop(d, psci, "compatible", psci_compat, sizeof psci_compat);
+	prop_str(d, psci, "method", "hvc");
+
+	bool v2 = b->gic_version == PT_GIC_V2;
+	char *gic_name = node_name("intc", vm->gicd_ipa);
+	int gic = sub(d, 0, gic_name);
+	free(gic_name);
+	if (v2) {
+		/* GICv2: the emulated distributor (4 KiB) and the CPU interface, which is the hardware's
+		 * virtual CPU interface mapped there (two pages). */
+		struct range gic_regs[2] = { { vm->gicd_ipa, PT_PAGE_SIZE }, { vm->gicv_ipa, vm->gicv_size } };
+		prop_str(d, gic, "compatible", board_is_compatible(b->fdt, b->gic_offset, "arm,gic-400") ?
+			 "arm,gic-400" : "arm,cortex-a15-gic");
+		prop_u32(d, gic, "#interrupt-cells", 3);
+		prop_u32(d, gic, "#address-cells", 0);
+		prop(d, gic, "interrupt-controller", NULL, 0);
+		prop_reg(d, gic, gic_regs, 2);
+	} else {
+		struct range gic_regs[2] = { { vm->gicd_ipa, vm->gicd_size }, { vm->gicr_ipa, vm->gicr_size } };
+		prop_str(d, gic, "compatible", "arm,gic-v3");
+		prop_u32(d, gic, "#interrupt-cells", 3);
+		prop_u32(d, gic, "#address-cells", 0);
+		prop(d, gic, "interrupt-controller", NULL, 0);
+		prop_u32(d, gic, "#redistributor-regions", 1);
+		prop_reg(d, gic, gic_regs, 2);
+	}
+	prop_u32(d, gic, "phandle", IRQC_PHANDLE);
+
+	int tsrc = fdt_node_offset_by_compatible(b->fdt, -1, "arm,armv8-timer");
+	if (tsrc >= 0) {
+		int t = sub(d, 0, "timer");
+		int p;
+		fdt_for_each_property_offset(p, b->fdt, tsrc) {
+			const char *name;
+			int len;
+			const void *val = fdt_getprop_by_offset(b->fdt, p, &name, &len);
+			/* interrupt-parent: the root's, the VM's GIC. */
+			if (!strcmp(name, "phandle") || !strcmp(name, "interrupt-parent"))
+				continue;
+			if (v2 && !strcmp(name, "interrupts") && len > 0 && len % 12 == 0 && len <= 64 * 4) {
+				/* GICv2 PPIs name the CPUs they go to in flags bits 15:8: the VM's vCPUs,
+				 * with the board's trigger (board.c read 3-cell specifiers, at least 4). */
+				uint32_t cells[64];
+				const fdt32_t *v = val;
+				uint32_t mask = vm->ncpus >= 8 ? 0xff : (1u << vm->ncpus) - 1;
+				for (int i = 0; i < len / 4; i++)
+					cells[i] = fdt32_to_cpu(v[i]);
+				for (int i = 0; i + 2 < len / 4; i += 3)
+					if (cells[i] == 1)
+						cells[i + 2] = (mask << 8) | (cells[i + 2] & 0xf);
+				prop_cells(d, t, name, cells, (size_t)len / 4);
+				continue;
+			}
+			prop(d, t, name, val, len);
+		}
+	}
+}
+
 static bool build_dtb(struct emit_ctx *ctx, struct m_vm *vm, void *buf, char **err)
 {
 	struct m_system *s = ctx->s;
 	struct board *b = s->board;
-	struct dt d = { .fdt = buf, .next_phandle = GIC_PHANDLE + 1 };
+	bool rv = b->arch == PT_ARCH_RISCV64;
+	/* RISC-V: the harts' cpu-intc nodes take the phandles after the PLIC's. */
+	struct dt d = { .fdt = buf, .next_phandle = IRQC_PHANDLE + 1 + (rv ? (uint32_t)vm->ncpus : 0) };
 	int r = fdt_create_empty_tree(buf, DTB_MAX);
 	if (r < 0) {
 		*err = xasprintf("vm '%s': libfdt: %s", vm->name, fdt_strerror(r));
@@ -304,8 +490,11 @@ static bool build_dtb(struct emit_ctx *ctx, struct m_vm *vm, void *buf, char **e
 	prop_u32(&d, 0, "#size-cells", 2);
 	prop_str(&d, 0, "model", model);
 	static const char compat[] = "partita,vm\0linux,dummy-virt";
-	prop(&d, 0, "compatible", compat, sizeof compat);
-	prop_u32(&d, 0, "interrupt-parent", GIC_PHANDLE);
+	if (rv)
+		prop_str(&d, 0, "compatible", "partita,vm");
+	else
+		prop(&d, 0, "compatible", compat, sizeof compat);
+	prop_u32(&d, 0, "interrupt-parent", IRQC_PHANDLE);
 	free(model);
 
 	char *uart_path = vm->vuart_ipa ? node_name("/serial", vm->vuart_ipa) : NULL;
@@ -337,91 +526,29 @@ static bool build_dtb(struct emit_ctx *ctx, struct m_vm *vm, void *buf, char **e
 		free(name);
 	}
 
-	int cpus = sub(&d, 0, "cpus");
-	prop_u32(&d, cpus, "#address-cells", 1);
-	prop_u32(&d, cpus, "#size-cells", 0);
-	const char *cpu_compat = NULL;
-	int cpu_node = fdt_path_offset(b->fdt, b->cpus[0].path);
-	int compat_len = 0;
-	if (cpu_node >= 0)
-		cpu_compat = fdt_getprop(b->fdt, cpu_node, "compatible", &compat_len);
-	for (size_t c = vm->ncpus; c-- > 0;) {
-		/* Added in reverse: libfdt inserts each new subnode first. */
-		char *name = node_name("cpu", c);
-		int n = sub(&d, cpus, name);
-		prop_str(&d, n, "device_type", "cpu");
-		if (cpu_compat)
-			prop(&d, n, "compatible", cpu_compat, compat_len);
-		prop_u32(&d, n, "reg", (uint32_t)c);
-		prop_str(&d, n, "enable-method", "psci");
-		free(name);
-	}
-
-	int psci = sub(&d, 0, "psci");
-	/*
-	 * The hypervisor answers PSCI_VERSION with 1.1. The device-tree binding has no compatible
-	 * for 1.1: "arm,psci-1.0" stands for every 1.x, and guests read the exact version at run
-	 * time (Linux prints "PSCIv1.1 detected in firmware").
-	 */
-	static const char psci_compat[] = "arm,psci-1.0\0arm,psci-0.2\0arm,psci";
-	prop(&d, psci, "compatible", psci_compat, sizeof psci_compat);
-	prop_str(&d, psci, "method", "hvc");
-
-	bool v2 = b->gic_version == PT_GIC_V2;
-	char *gic_name = node_name("intc", vm->gicd_ipa);
-	int gic = sub(&d, 0, gic_name);
-	free(gic_name);
-	if (v2) {
-		/* GICv2: the emulated distributor (4 KiB) and the CPU interface, which is the hardware's
-		 * virtual CPU interface mapped there (two pages). */
-		struct range gic_regs[2] = { { vm->gicd_ipa, PT_PAGE_SIZE }, { vm->gicv_ipa, vm->gicv_size } };
-		prop_str(&d, gic, "compatible", board_is_compatible(b->fdt, b->gic_offset, "arm,gic-400") ?
-			 "arm,gic-400" : "arm,cortex-a15-gic");
-		prop_u32(&d, gic, "#interrupt-cells", 3);
-		prop_u32(&d, gic, "#address-cells", 0);
-		prop(&d, gic, "interrupt-controller", NULL, 0);
-		prop_reg(&d, gic, gic_regs, 2);
+	if (rv) {
+		riscv_cpus(&d, b, vm);
+		riscv_plic(&d, b, vm);
 	} else {
-		struct range gic_regs[2] = { { vm->gicd_ipa, vm->gicd_size }, { vm->gicr_ipa, vm->gicr_size } };
-		prop_str(&d, gic, "compatible", "arm,gic-v3");
-		prop_u32(&d, gic, "#interrupt-cells", 3);
-		prop_u32(&d, gic, "#address-cells", 0);
-		prop(&d, gic, "interrupt-controller", NULL, 0);
-		prop_u32(&d, gic, "#redistributor-regions", 1);
-		prop_reg(&d, gic, gic_regs, 2);
-	}
-	prop_u32(&d, gic, "phandle", GIC_PHANDLE);
-
-	int tsrc = fdt_node_offset_by_compatible(b->fdt, -1, "arm,armv8-timer");
-	if (tsrc >= 0) {
-		int t = sub(&d, 0, "timer");
-		int p;
-		fdt_for_each_property_offset(p, b->fdt, tsrc) {
-			const char *name;
-			int len;
-			const void *val = fdt_getprop_by_offset(b->fdt, p, &name, &len);
-			/* interrupt-parent: the root's, the VM's GIC. */
-			if (!strcmp(name, "phandle") || !strcmp(name, "interrupt-parent"))
-				continue;
-			if (v2 && !strcmp(name, "interrupts") && len > 0 && len % 12 == 0 && len <= 64 * 4) {
-				/* GICv2 PPIs name the CPUs they go to in flags bits 15:8: the VM's vCPUs,
-				 * with the board's trigger (board.c read 3-cell specifiers, at least 4). */
-				uint32_t cells[64];
-				const fdt32_t *v = val;
-				uint32_t mask = vm->ncpus >= 8 ? 0xff : (1u << vm->ncpus) - 1;
-				for (int i = 0; i < len / 4; i++)
-					cells[i] = fdt32_to_cpu(v[i]);
-				for (int i = 0; i + 2 < len / 4; i += 3)
-					if (cells[i] == 1)
-						cells[i + 2] = (mask << 8) | (cells[i + 2] & 0xf);
-				prop_cells(&d, t, name, cells, (size_t)len / 4);
-				continue;
-			}
-			prop(&d, t, name, val, len);
-		}
+		aarch64_cpus_gic(&d, b, vm);
 	}
 
-	if (uart_path) {
+	if (uart_path && rv) {
+		/* An ns16550a: registers a byte apart; the board console's interrupt (PLIC source). */
+		int n = sub(&d, 0, uart_path + 1);
+		const struct board_device *con = &b->devs[s->hyp_console_dev];
+		struct range rr = { vm->vuart_ipa, PT_PAGE_SIZE };
+		struct uart_params u = board_uart_params(b->fdt, con->offset);
+		prop_str(&d, n, "compatible", "ns16550a");
+		prop_reg(&d, n, &rr, 1);
+		prop_u32(&d, n, "reg-shift", 0);
+		prop_u32(&d, n, "reg-io-width", 1);
+		prop_u32(&d, n, "clock-frequency", s->console_uart == PT_UART_NS16550 && u.clock_hz ? u.clock_hz
+											: VUART_CLOCK_HZ);
+		prop_u32(&d, n, "current-speed", 115200);
+		if (con->nirqs)
+			prop_cells(&d, n, "interrupts", con->irqs[0].cells, con->irqs[0].ncells);
+	} else if (uart_path) {
 		/* The vUART raises the board console's interrupt number in the VM. */
 		int n = sub(&d, 0, uart_path + 1);
 		const struct board_device *con = &b->devs[s->hyp_console_dev];
@@ -458,10 +585,14 @@ static bool build_dtb(struct emit_ctx *ctx, struct m_vm *vm, void *buf, char **e
 			char *name = node_name("channel", ep->ipa);
 			int n = sub(&d, 0, name);
 			struct range rr = { ep->ipa, s->chans[c].size };
-			uint32_t irq[3] = { 0, ep->doorbell_intid - 32, 1 };
+			/* An edge: GIC <SPI n, rising>; PLIC <source> (or <source 1> with a trigger cell). */
+			uint32_t irq[3] = { 0, ep->doorbell_intid - 32, 1 }, src[2] = { ep->doorbell_intid, 1 };
 			prop_str(&d, n, "compatible", "partita,channel");
 			prop_reg(&d, n, &rr, 1);
-			prop_cells(&d, n, "interrupts", irq, 3);
+			if (rv)
+				prop_cells(&d, n, "interrupts", src, (size_t)b->plic_icells);
+			else
+				prop_cells(&d, n, "interrupts", irq, 3);
 			prop_str(&d, n, "label", s->chans[c].name);
 			prop_str(&d, n, "partita,peer", s->vms[s->chans[c].ep[1 - e].vm].name);
 			prop_u32(&d, n, "partita,index", end_index++);

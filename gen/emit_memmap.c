@@ -101,7 +101,8 @@ static void physical_rows(const struct m_system *s, struct rows *r)
 		for (size_t k = 0; k < bd->nregs; k++)
 			add(r, bd->regs[k].base, bd->regs[k].size, owner >= 0 ? owner : -1, 0,
 			    xasprintf("%s%s%s%s", bd->path,
-				      owner >= 0 ? " -> vm '" : v2 && k < 4 ? v2_frames[k] : " (hypervisor)",
+				      owner >= 0 ? " -> vm '" : v2 && k < 4 ? v2_frames[k] :
+				      bd->firmware ? " (firmware)" : " (hypervisor)",
 				      owner >= 0 ? s->vms[owner].name : "", owner >= 0 ? "'" : ""));
 	}
 	qsort(r->v, r->n, sizeof *r->v, row_cmp);
@@ -130,7 +131,14 @@ static void guest_rows(const struct m_system *s, const struct m_vm *vm, struct r
 				add(r, s->chans[c].ep[e].ipa, s->chans[c].size, -5, 0,
 				    xasprintf("channel '%s' -> phys 0x%llx, doorbell irq %u", s->chans[c].name,
 					      (unsigned long long)s->chans[c].pa, s->chans[c].ep[e].doorbell_intid));
-	add(r, vm->gicd_ipa, vm->gicd_size, -1, 0, xstrdup("GIC distributor (emulated)"));
+	if (vm->gicd_size)
+		add(r, vm->gicd_ipa, vm->gicd_size, -1, 0, xstrdup("GIC distributor (emulated)"));
+	if (vm->plic_size)
+		add(r, vm->plic_ipa, vm->plic_size, -1, 0,
+		    vm->ncpus > 1 ? xasprintf("PLIC (emulated: %u sources; context k: vCPU k's S-mode, 0 to %zu)",
+					      s->board->plic_ndev, vm->ncpus - 1)
+				  : xasprintf("PLIC (emulated: %u sources; context 0: the vCPU's S-mode)",
+					      s->board->plic_ndev));
 	if (vm->gicr_size)
 		add(r, vm->gicr_ipa, vm->gicr_size, -1, 0, xasprintf("GIC redistributors x%zu (emulated)", vm->ncpus));
 	if (vm->gicv_size)
@@ -138,7 +146,9 @@ static void guest_rows(const struct m_system *s, const struct m_vm *vm, struct r
 		    xasprintf("GIC CPU interface (hardware virtual CPU interface, phys 0x%llx)",
 			      (unsigned long long)s->board->gicv_base));
 	if (vm->vuart_ipa)
-		add(r, vm->vuart_ipa, PT_PAGE_SIZE, -1, 0, xstrdup("UART (emulated, multiplexed console)"));
+		add(r, vm->vuart_ipa, PT_PAGE_SIZE, -1, 0,
+		    xstrdup(s->board->arch == PT_ARCH_RISCV64 ? "UART (emulated ns16550a, multiplexed console)"
+							      : "UART (emulated, multiplexed console)"));
 	qsort(r->v, r->n, sizeof *r->v, row_cmp);
 }
 

@@ -12,7 +12,7 @@ struct emit_ctx {
 	const char *templates; /* m4 templates folder */
 };
 
-/* The interrupts a VM owns through its devices: sorted, no repeats, SPIs only. */
+/* The interrupts a VM owns through its devices: sorted, no repeats, no per-CPU ones (PPIs). */
 size_t vm_irqs(const struct m_system *s, const struct m_vm *vm, struct board_irq **out);
 
 bool stage_write(const struct emit_ctx *ctx, const char *name, const void *data, size_t len, char **err);

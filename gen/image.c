@@ -2,16 +2,19 @@
  * Inspecting guest images. Three formats:
  *  raw   - a flat binary; loaded at `load` (default: the VM's first RAM region), entered at `entry`
  *          (default: the load address);
- *  elf   - an ELF64 AArch64 executable; its PT_LOAD segments are flattened into one blob here, so the
- *          hypervisor only ever copies flat blobs;
- *  linux - an arm64 Image: the header at offset 0 gives text_offset and image_size (the memory the
- *          kernel occupies once running, bss included, which is larger than the file).
+ *  elf   - an ELF64 executable of the board's architecture (AArch64 or RISC-V); its PT_LOAD
+ *          segments are flattened into one blob here, so the hypervisor only ever copies flat blobs;
+ *  linux - an arm64 or RISC-V Image (the board's): the header at offset 0 gives text_offset and
+ *          image_size (the memory the kernel occupies once running, bss included, which is larger
+ *          than the file). The two headers share that layout; their magic differs.
+ * Without a board (it could not be loaded: reported) either architecture is accepted.
  */
 #include <elf.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "image.h"
+#include "../hypervisor/include/partita/config.h"
 
 static u64 le64(const unsigned char *p)
 {
@@ -21,26 +24,53 @@ static u64 le64(const unsigned char *p)
 	return v;
 }
 
-static bool inspect_linux(struct m_vm *vm, const unsigned char *data, size_t len)
+/* An arm64 Image ("ARM\x64" at 0x38), a RISC-V one ("RSC\x05" at 0x38, or the older "RISCV"
+ * at 0x30), or neither (0). */
+static unsigned linux_arch(const unsigned char *data, size_t len)
+{
+	if (len < 64)
+		return 0;
+	if (!memcmp(data + 0x38, "ARM\x64", 4))
+		return PT_ARCH_AARCH64;
+	if (!memcmp(data + 0x38, "RSC\x05", 4) || !memcmp(data + 0x30, "RISCV\0\0\0", 8))
+		return PT_ARCH_RISCV64;
+	return 0;
+}
+
+static bool inspect_linux(struct m_system *s, struct m_vm *vm, const unsigned char *data, size_t len)
 {
 	struct m_image *im = &vm->image;
-	if (len < 64 || memcmp(data + 0x38, "ARM\x64", 4) != 0) {
-		struct diag *d = diag_error(im->at_kernel, "image-format",
-					    "vm '%s': '%s' is not an arm64 Linux Image (no ARM\\x64 magic at 0x38)",
-					    vm->name, im->kernel);
-		diag_hint(d, "use the uncompressed Image (Debian's vmlinuz for arm64 is one), or format: raw");
+	unsigned want = s->board ? s->board->arch : 0, got = linux_arch(data, len);
+	const char *kind = got == PT_ARCH_RISCV64 || (!got && want == PT_ARCH_RISCV64) ? "RISC-V" : "arm64";
+	if (!got || (want && got != want)) {
+		struct diag *d;
+		if (!got && want == PT_ARCH_RISCV64)
+			d = diag_error(im->at_kernel, "image-format", "vm '%s': '%s' is not a RISC-V Linux Image "
+				       "(no RSC\\x05 magic at 0x38)", vm->name, im->kernel);
+		else if (!got)
+			d = diag_error(im->at_kernel, "image-format", "vm '%s': '%s' is not an arm64 Linux Image "
+				       "(no ARM\\x64 magic at 0x38)", vm->name, im->kernel);
+		else
+			d = diag_error(im->at_kernel, "image-format", "vm '%s': '%s' is %s Linux Image, but board "
+				       "'%s' is %s", vm->name, im->kernel, got == PT_ARCH_RISCV64 ? "a RISC-V" : "an arm64",
+				       s->board->name, board_arch_name(s->board));
+		if (want == PT_ARCH_RISCV64)
+			diag_hint(d, "use the uncompressed RISC-V Image (arch/riscv/boot/Image), or format: raw");
+		else
+			diag_hint(d, "use the uncompressed Image (Debian's vmlinuz for arm64 is one), or format: raw");
 		return false;
 	}
 	u64 text_offset = le64(data + 8), image_size = le64(data + 16);
 	if (text_offset > (1ull << 40) || image_size > (1ull << 40)) {
 		/* Beyond any guest-physical space (and the size arithmetic below would wrap). */
 		diag_error(im->at_kernel, "image-format",
-			   "vm '%s': '%s' has an implausible arm64 Image header (text_offset 0x%llx, image_size 0x%llx)",
-			   vm->name, im->kernel, (unsigned long long)text_offset, (unsigned long long)image_size);
+			   "vm '%s': '%s' has an implausible %s Image header (text_offset 0x%llx, image_size 0x%llx)",
+			   vm->name, im->kernel, kind, (unsigned long long)text_offset, (unsigned long long)image_size);
 		return false;
 	}
 	if (image_size == 0) {
-		/* Kernels before 3.17: text_offset is 0x80000 and the size unknown; leave room for bss. */
+		/* arm64 kernels before 3.17: text_offset is 0x80000 and the size unknown; leave room for
+		 * bss. (RISC-V Images have always stated both.) */
 		text_offset = 0x80000;
 		image_size = align_up(len, 4096) + (16u << 20);
 	}
@@ -72,16 +102,31 @@ static bool loads(const Elf64_Phdr *ph)
 	return ph->p_type == PT_LOAD && ph->p_memsz != 0;
 }
 
-static bool inspect_elf(struct m_vm *vm, const unsigned char *data, size_t len)
+#ifndef EM_RISCV
+#define EM_RISCV 243
+#endif
+
+static bool inspect_elf(struct m_system *s, struct m_vm *vm, const unsigned char *data, size_t len)
 {
 	struct m_image *im = &vm->image;
+	unsigned want = s->board ? s->board->arch : 0;
+	const char *what = want == PT_ARCH_RISCV64 ? "is not a 64-bit RISC-V ELF file"
+			 : want ? "is not a 64-bit AArch64 ELF file" : "is not a 64-bit AArch64 or RISC-V ELF file";
 	Elf64_Ehdr eh;
 	if (len < sizeof eh)
-		return elf_error(vm, "is not a 64-bit AArch64 ELF file");
+		return elf_error(vm, what);
 	memcpy(&eh, data, sizeof eh);   /* copied out: nothing in the file need be aligned */
 	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_machine != EM_AARCH64)
-		return elf_error(vm, "is not a 64-bit AArch64 ELF file");
+	    eh.e_ident[EI_DATA] != ELFDATA2LSB || (eh.e_machine != EM_AARCH64 && eh.e_machine != EM_RISCV))
+		return elf_error(vm, what);
+	unsigned got = eh.e_machine == EM_RISCV ? PT_ARCH_RISCV64 : PT_ARCH_AARCH64;
+	if (want && got != want) {
+		char *msg = xasprintf("is %s ELF file, but board '%s' is %s", got == PT_ARCH_RISCV64 ? "a RISC-V"
+				      : "an AArch64", s->board->name, board_arch_name(s->board));
+		elf_error(vm, msg);
+		free(msg);
+		return false;
+	}
 	if (eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phoff > len ||
 	    (len - eh.e_phoff) / sizeof(Elf64_Phdr) < eh.e_phnum)
 		return elf_error(vm, "has a program header table outside the file");
@@ -178,7 +223,6 @@ bool image_files_present(struct m_vm *vm)
 
 bool image_inspect(struct m_system *s, struct m_vm *vm)
 {
-	(void)s;
 	struct m_image *im = &vm->image;
 	char *err = NULL;
 	size_t len;
@@ -191,10 +235,10 @@ bool image_inspect(struct m_system *s, struct m_vm *vm)
 	bool ok = true;
 	switch (im->format) {
 	case IMG_LINUX:
-		ok = inspect_linux(vm, data, len);
+		ok = inspect_linux(s, vm, data, len);
 		break;
 	case IMG_ELF:
-		ok = inspect_elf(vm, data, len);
+		ok = inspect_elf(s, vm, data, len);
 		break;
 	case IMG_RAW:
 		im->load = im->has_load ? im->load : (vm->nmem ? vm->mem[0].ipa : 0);

@@ -108,6 +108,9 @@ struct m_vm {
 	/* GICv2 boards: the VM's GICC, where the hypervisor maps the hardware's virtual CPU
 	 * interface (GICV): at the board's GICC address, 8 KiB. 0 on GICv3 boards. */
 	u64 gicv_ipa, gicv_size;
+	/* RISC-V boards: the VM's PLIC, emulated, at the board's PLIC address: its registers up to
+	 * the last context it has (one per vCPU). 0 on AArch64 boards, where gicd_* is the GIC's. */
+	u64 plic_ipa, plic_size;
 };
 
 struct m_endpoint {

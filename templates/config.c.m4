@@ -108,15 +108,25 @@ forloop(`sc', 0, last(get(schedule, count)), `dnl
 };
 ')dnl
 
+ifelse(get(board, arch), `PT_ARCH_RISCV64', `dnl
+/* The harts: their hart ids, and the PLIC context of the S-mode external interrupt of each. */
+static const uint64_t cpu_hwid[] = {forloop(`c', 0, last(get(board, cpu, count)), ` get(board, cpu, c, mpidr),') };
+static const uint32_t plic_context[] = {forloop(`c', 0, last(get(board, cpu, count)), ` get(board, cpu, c, plic_context),') };
+', `dnl
 static const uint64_t cpu_mpidr[] = {forloop(`c', 0, last(get(board, cpu, count)), ` get(board, cpu, c, mpidr),') };
+')dnl
 
 const struct pt_config pt_config = {
 	.version = PT_CONFIG_VERSION,
 	.system = "get(system, name)",
 	.ncpus = get(board, cpu, count),
-	.cpu_mpidr = cpu_mpidr,
+	.cpu_mpidr = ifelse(get(board, arch), `PT_ARCH_RISCV64', `0', `cpu_mpidr'),
 	.console_pa = get(board, console_pa),
 	.console_uart = get(board, console_uart),
+	.console_reg_shift = get(board, console_reg_shift),
+	.console_reg_io_width = get(board, console_reg_io_width),
+	.console_clock_hz = get(board, console_clock_hz),
+	.console_baud = get(board, console_baud),
 	.gic_version = get(board, gic_version),
 	.gicd_pa = get(board, gicd_pa),
 	.gicr_pa = get(board, gicr_pa),
@@ -141,4 +151,14 @@ const struct pt_config pt_config = {
 	.counter_hz = get(counter_hz),
 	.nschedules = get(schedule, count),
 	.schedules = ifelse(get(schedule, count), `0', `0', `schedules'),
+	.arch = get(board, arch),
+	.irqchip = get(board, irqchip),
+	.cpu_hwid = ifelse(get(board, arch), `PT_ARCH_RISCV64', `cpu_hwid', `cpu_mpidr'),
+	.ipa_bits = get(board, ipa_bits),
+	.gstage_mode = get(board, gstage_mode),
+	.plic_pa = get(board, plic_pa),
+	.plic_size = get(board, plic_size),
+	.plic_ndev = get(board, plic_ndev),
+	.plic_context = ifelse(get(board, arch), `PT_ARCH_RISCV64', `plic_context', `0'),
+	.riscv_ext = get(board, riscv_ext),
 };

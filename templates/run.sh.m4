@@ -65,6 +65,12 @@ if [ ! -f "$image" ]; then
 	echo "run.sh: no hypervisor image at $image; build it with: make SYSTEM=<your system>.yaml" >&2
 	exit 2
 fi
+ifelse(get(qemu, bios), `', `', `dnl
+if [ ! -f "get(qemu, bios)" ]; then
+	echo "run.sh: no firmware at get(qemu, bios) (qemu.bios of board get(board, name); Debian packages OpenSBI as opensbi)" >&2
+	exit 2
+fi
+')dnl
 
 ifelse(index(get(qemu, extra), `,'), `-1', `', `dnl
 # shellcheck disable=SC2054 # commas in the words of the board qemu extra (QEMU option values)
@@ -76,6 +82,9 @@ ifelse(get(qemu, cpu), `', `', `dnl
 ')dnl
 	-smp "get(qemu, smp)"
 	-m "get(qemu, memory)"
+ifelse(get(qemu, bios), `', `', `dnl
+	-bios "get(qemu, bios)"
+')dnl
 	get(qemu, extra)
 forloop(`d', 0, last(get(qemu, device, count)), `dnl
 	-device "get(qemu, device, d)"

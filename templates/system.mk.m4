@@ -6,8 +6,17 @@ PARTITA_SYSTEM := get(system, name)
 PARTITA_HYP_BASE := get(hyp, pa)
 PARTITA_HYP_SIZE := get(hyp, size)
 # The drivers the hypervisor is built with: the board's interrupt controller and console UART.
+ifelse(get(board, arch), `PT_ARCH_RISCV64', `', `dnl
 PARTITA_GIC := get(board, gic_driver)
+')dnl
+PARTITA_IRQCHIP := get(board, irqchip_driver)
 PARTITA_UART := get(board, uart_driver)
+# The board's architecture, and the cross compiler for it unless the make command line or the
+# environment names one.
+ARCH := get(board, arch_name)
+ifeq ($(filter command environment,$(firstword $(origin CROSS_COMPILE))),)
+CROSS_COMPILE := get(board, cross_compile)
+endif
 # Translation-table pages the hypervisor reserves: partita's bound for this system (at least 256).
 PT_POOL_PAGES := get(hyp, pt_pool_pages)
 PARTITA_IMAGES :=forloop(`v', 0, last(get(vm, count)), `forloop(`b', 0, last(get(vm, v, blob, count)), ` \

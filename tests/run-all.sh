@@ -14,7 +14,7 @@ export BUILD="${BUILD:-$TOP/build}"
 export PARTITA="${PARTITA:-$BUILD/bin/partita}"
 
 groups=("$@")
-[ ${#groups[@]} -gt 0 ] || groups=(unit fixtures schema gen docs asan fuzz boot attack)
+[ ${#groups[@]} -gt 0 ] || groups=(unit fixtures schema gen docs asan fuzz boot attack riscv)
 
 passed=0 failed=0
 for g in "${groups[@]}"; do

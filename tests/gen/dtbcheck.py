@@ -142,6 +142,54 @@ def gic_checks(guest, board, tag, ncpus):
     check(cells(guest, gt, "interrupt-parent") is None, f"{tag}: the timer's interrupt parent is the root's (the VM's GIC)")
 
 
+PLIC = ("riscv,plic0", "sifive,plic-1.0.0")
+
+
+def plic_checks(guest, board, tag, ncpus):
+    """RISC-V: the VM's PLIC at the board's PLIC address, one S-mode context per vCPU (context k:
+    <vCPU k's cpu-intc 9>), the board's riscv,ndev and #interrupt-cells; harts without h; no GIC,
+    PSCI or timer node."""
+    bplic = next((n for n, _ in walk(board) if any(c in PLIC for c in compatibles(board, n))), None)
+    plics = [n for n, _ in walk(guest) if any(c in PLIC for c in compatibles(guest, n))]
+    check(bplic is not None and len(plics) == 1, f"{tag}: one PLIC")
+    if bplic is None or len(plics) != 1:
+        return
+    g = plics[0]
+    parent = board.parent_offset(bplic)
+    bac, bsc = (cells(board, parent, "#address-cells") or [2])[0], (cells(board, parent, "#size-cells") or [1])[0]
+    breg = [(cpu_address(board, bplic, a), s) for a, s in reg_of(board, bplic, bac, bsc)]
+    greg = reg_of(guest, g, 2, 2)
+    check(len(greg) == 1 and greg[0] == (breg[0][0], 0x200000 + 0x1000 * ncpus),
+          f"{tag}: PLIC reg at the board's 0x{breg[0][0]:x}, 2 MiB + a 4 KiB context page per vCPU {[(hex(a), hex(b)) for a, b in greg]}")
+    check(cells(guest, g, "riscv,ndev") == cells(board, bplic, "riscv,ndev"), f"{tag}: PLIC riscv,ndev is the board's")
+    check(cells(guest, g, "#interrupt-cells") == (cells(board, bplic, "#interrupt-cells") or [1]),
+          f"{tag}: PLIC #interrupt-cells is the board's")
+    harts = sorted((cells(guest, n, "reg")[0], n, p) for n, p in walk(guest) if re.fullmatch(r"/cpus/cpu@[0-9a-f]+", p))
+    intc = {}
+    for reg, n, p in harts:
+        kids = [c for c, cp in walk(guest, n, p) if "riscv,cpu-intc" in compatibles(guest, c)]
+        ph = cells(guest, kids[0], "phandle") if kids else None
+        intc[reg] = ph[0] if ph else None
+    check(sorted(intc) == list(range(ncpus)) and None not in intc.values(),
+          f"{tag}: harts reg 0..{ncpus - 1}, each with a riscv,cpu-intc")
+    want = [x for k in range(ncpus) for x in (intc.get(k), 9)]
+    check(cells(guest, g, "interrupts-extended") == want,
+          f"{tag}: PLIC contexts = <vCPU k's cpu-intc 9> in vCPU order {cells(guest, g, 'interrupts-extended')}")
+    bisa = next((props(board, n)["riscv,isa"].rstrip(b"\0").decode() for n, _ in walk(board)
+                 if "riscv,isa" in props(board, n)), "")
+    letters = re.match(r"rv64([a-z]*)", bisa).group(1)
+    for reg, n, p in harts:
+        isa = props(guest, n).get("riscv,isa", b"").rstrip(b"\0").decode()
+        check(isa == bisa.replace("rv64" + letters, "rv64" + letters.replace("h", ""), 1) and "h" not in re.match(r"rv64([a-z]*)", isa).group(1),
+              f"{tag}: {p} riscv,isa is the board's without h: {isa}")
+        check(props(guest, n).get("mmu-type") is not None, f"{tag}: {p} has an mmu-type")
+    tb = cells(guest, guest.path_offset("/cpus"), "timebase-frequency")
+    check(tb == cells(board, board.path_offset("/cpus"), "timebase-frequency"), f"{tag}: /cpus timebase-frequency is the board's {tb}")
+    stray = [p for n, p in walk(guest) if p == "/psci" or p == "/timer" or p.startswith("/intc@")]
+    check(not stray, f"{tag}: no PSCI, timer or GIC node {stray}")
+    check(cells(guest, 0, "interrupt-parent") == cells(guest, g, "phandle"), f"{tag}: the root's interrupt parent is the PLIC")
+
+
 def main():
     system_path, vm_name, guest_path, board_path = sys.argv[1:5]
     system = yaml.safe_load(open(system_path))
@@ -190,7 +238,7 @@ def main():
             alias = props(board, aliases).get(ref) if aliases >= 0 else None
             ref = (alias or props(board, board.path_offset("/__symbols__"))[ref]).rstrip(b"\0").decode()
         owned.add(ref.rsplit("/", 1)[-1])
-    synthetic = re.compile(r"^/(memory@|cpus|intc@|channel@|timer$|psci$|chosen$|aliases$|apb-pclk$)")
+    synthetic = re.compile(r"^/(memory@|cpus|intc@|interrupt-controller@|channel@|timer$|psci$|chosen$|aliases$|apb-pclk$)")
     vuart = props(guest, guest.path_offset("/chosen")).get("stdout-path", b"").rstrip(b"\0").decode() or None
     strangers, providers = [], []
     clocked = {c[0] for n, _ in walk(guest) for c in [cells(guest, n, "clocks")] if c}
@@ -218,7 +266,10 @@ def main():
     check(len(owned) == sum(1 for _, p in walk(guest) if p.rsplit("/", 1)[-1] in owned),
           f"{tag}: every owned device is present")
 
-    gic_checks(guest, board, tag, len(vm["cpus"]))
+    if any(any(c in PLIC for c in compatibles(board, n)) for n, _ in walk(board)):
+        plic_checks(guest, board, tag, len(vm["cpus"]))
+    else:
+        gic_checks(guest, board, tag, len(vm["cpus"]))
 
     # /chosen/bootargs when the description gives them.
     bootargs = (vm.get("image") or {}).get("bootargs")

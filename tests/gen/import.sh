@@ -44,7 +44,7 @@ cp -r "$W/boards/imported" "$W/todo-boards/"
 sed -i 's/^  console: .*/  console: TODO/' "$W/todo-boards/imported/board.yaml"
 "$PARTITA" check "$W/sys.yaml" --board-dir "$W/todo-boards" >"$W/check-con" 2>&1
 rc=$?
-iexpect '[ $rc = 1 ] && grep -q "board.yaml:16:12: error: hypervisor console: no device .TODO. on board .imported. \[device-unknown\]" "$W/check-con"' \
+iexpect '[ $rc = 1 ] && grep -q "board.yaml:18:12: error: hypervisor console: no device .TODO. on board .imported. \[device-unknown\]" "$W/check-con"' \
 	"a console: TODO stops partita check, located at the board.yaml value"
 "$PARTITA" gen "$W/sys.yaml" --board-dir "$W/boards" -o "$W/out-gen" >/dev/null 2>&1
 iexpect '[ $? = 0 ] && [ -f "$W/out-gen/config.c" ]' "and generates"

@@ -83,9 +83,11 @@ for sys in "${systems[@]}"; do
 			"$name: run.sh of a board without QEMU says so (--help) and runs no QEMU"
 	fi
 
-	# The generated config compiles for the hypervisor, warnings as errors.
-	expect 'aarch64-linux-gnu-gcc -ffreestanding -Wall -Wextra -Werror -I"$TOP/hypervisor/include" \
-		-c "$out/config.c" -o "$WORK/$name.config.o" 2>"$WORK/$name.cc"' "$name: config.c compiles with -Wall -Wextra -Werror"
+	# The generated config compiles for the hypervisor, warnings as errors, with the cross
+	# compiler of the board's architecture (system.mk's CROSS_COMPILE).
+	cross=$(sed -n 's/^CROSS_COMPILE := //p' "$out/system.mk")
+	expect '"${cross:-aarch64-linux-gnu-}gcc" -ffreestanding -Wall -Wextra -Werror -I"$TOP/hypervisor/include" \
+		-c "$out/config.c" -o "$WORK/$name.config.o" 2>"$WORK/$name.cc"' "$name: config.c compiles with -Wall -Wextra -Werror (${cross:-aarch64-linux-gnu-}gcc)"
 
 	# Deterministic: a second run gives the same bytes.
 	"$PARTITA" gen "$sys" -o "$WORK/$name.again" 2>/dev/null
@@ -131,7 +133,7 @@ expect 'grep -q "m4" "$WORK/broken.err"' "gen with a broken template says m4 fai
 expect '[ "$(cd "$out" && sha256sum ./* | sha256sum)" = "$before" ]' "a failing emitter leaves the output folder unchanged"
 expect '[ -z "$(ls -A "$out" | grep partita-stage)" ]' "no staging folder is left behind"
 # The parts below are sourced: one that does not parse would be skipped without a word.
-for part in gicv2 boards import schedule restart rebuild partita-chan; do
+for part in gicv2 boards import schedule restart rebuild partita-chan riscv; do
 	expect 'bash -n "$(dirname "$0")/$part.sh"' "tests/gen/$part.sh parses"
 done
 # GICv2 outputs (samples/zcu102-dual.yaml).
@@ -155,4 +157,8 @@ done
 # partita-chan, the Linux guest's channel tool: it builds, and its command line.
 # shellcheck source=tests/gen/partita-chan.sh
 . "$(dirname "$0")/partita-chan.sh"
+# RISC-V (samples/riscv-*.yaml, boards/qemu-riscv64-virt): guest DTs, config, run.sh, board import;
+# a 16550 console on AArch64.
+# shellcheck source=tests/gen/riscv.sh
+. "$(dirname "$0")/riscv.sh"
 exit $status

@@ -14,6 +14,7 @@
 #include "check.h"
 #include "test_imx_uart.h"
 #include "test_mux.h"
+#include "test_ns16550_uart.h"
 #include "test_ptchan.h"
 
 static int failures;
@@ -229,5 +230,6 @@ int main(void)
 	failures += test_mux();
 	failures += test_ptchan();
 	failures += test_imx_uart();
+	failures += test_ns16550_uart();
 	return failures ? 1 : 0;
 }

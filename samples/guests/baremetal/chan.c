@@ -1,7 +1,8 @@
 /*
  * Channel commands: messages over this VM's first channel (its device tree's first
  * `partita,channel` node) with the ptchan library (samples/guests/channel, docs/channels.md),
- * woken by the doorbell interrupt, never by polling:
+ * woken by the doorbell interrupt, never by polling (both architectures: the doorbell is rung with
+ * chan_notify(), guest.h, and taken by irq.c's or riscv64/irq.c's irq_doorbell()):
  *
  *   chan-echo=N   answer N messages (0: for ever), each upper-cased, then print how many; gives
  *                 up after 120 s without a first message or 5 s without the next
@@ -20,13 +21,11 @@
  *   bell-count    print "doorbells: N taken"
  */
 #include "fdt.h"
-#include "gic.h"
 #include "guest.h"
 #include "irq.h"
 #include "uart.h"
 #include "../channel/ptchan.h"
 
-#define PT_HVC_CHANNEL_NOTIFY 0xc6000001u
 #define MSG_MAX 1000               /* chan-send's sizes cycle through 1..MSG_MAX */
 
 static struct ptchan chan;
@@ -53,8 +52,8 @@ static int chan_open(void)
 
 static void ring(void)
 {
-	__asm__ volatile("dsb ish" ::: "memory");   /* the message before the doorbell */
-	hvc_call(PT_HVC_CHANNEL_NOTIFY, chan_index, 0, 0);
+	publish();   /* the message before the doorbell */
+	chan_notify(chan_index);
 }
 
 /*
@@ -139,7 +138,7 @@ static void bell_storm(const char *what, uint64_t index, uint64_t ms, uint64_t t
 	uint64_t now = vcount(), end = now + ms * tpm, step = tpm / 50, next = now + step, n = 0;
 
 	while (now < end) {
-		hvc_call(PT_HVC_CHANNEL_NOTIFY, index, 0, 0);
+		chan_notify(index);
 		n++;
 		now = vcount();
 		/*

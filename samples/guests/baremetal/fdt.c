@@ -5,7 +5,9 @@
  * blob's own totalsize and block sizes before use, and strings count only if NUL-terminated inside
  * their block. Values are big-endian and may be unaligned with respect to 8 bytes: read bytewise
  * (we run with the MMU off, where unaligned accesses fault). Besides /chosen, /cpus and the
- * channels, the one walk finds the console UART, the GIC and the PSCI conduit (plat.c uses them).
+ * channels, the one walk finds the console UART, the GIC and the PSCI conduit (plat.c uses them);
+ * in the riscv64 build (FDT_RISCV, fdt.h) the UART, the harts, the timebase and the PLIC with its
+ * contexts instead (riscv64/plat.c).
  */
 #include "fdt.h"
 
@@ -70,6 +72,12 @@ struct level {
 	const uint8_t *reg, *irq;
 	uint32_t reg_len, irq_len;
 	const char *method;
+#ifdef FDT_RISCV
+	uint32_t phandle, intc;              /* intc: a cpu node's riscv,cpu-intc child's phandle */
+	const uint8_t *irqx;                 /* interrupts-extended */
+	uint32_t irqx_len, reg_shift, io_width, ndev;
+	int sstc;
+#endif
 };
 
 struct uart_cand {
@@ -82,6 +90,11 @@ static NOINIT struct level lv[MAX_DEPTH + 1];
 static NOINIT struct uart_cand uarts[MAX_UARTS];
 static NOINIT unsigned nuarts, naliases;
 static NOINIT const char *alias_name[MAX_ALIASES], *alias_path[MAX_ALIASES];
+#ifdef FDT_RISCV
+static NOINIT uint32_t hart_intc[FDT_MAX_CPUS];   /* the cpu-intc phandle of info->hart[i] */
+static NOINIT const uint8_t *plic_irqx;
+static NOINIT uint32_t plic_irqx_len;
+#endif
 
 /*
  * What a compatible string names. The vendor prefix first: this runs for every compatible
@@ -110,6 +123,17 @@ static enum fdt_kind kind_of(const char *s, int *psci)
 		    streq(s, "xlnx,xuartps"))
 			return FDT_CADENCE;
 	}
+#ifdef FDT_RISCV
+	else if (s[0] == 'n') {
+		if (streq(s, "ns16550a") || streq(s, "ns16550"))
+			return FDT_NS16550;
+	} else if (s[0] == 'r' || s[0] == 's') {
+		if (streq(s, "riscv,plic0") || streq(s, "sifive,plic-1.0.0"))
+			return FDT_PLIC;
+		if (streq(s, "riscv,cpu-intc"))
+			return FDT_CPU_INTC;
+	}
+#endif
 	return FDT_NONE;
 }
 
@@ -193,6 +217,12 @@ static int device(unsigned d, struct fdt_dev *dev)
 		dev->size[dev->nreg++] = cells(l->reg + off + 4 * ac, sc);
 	}
 	dev->intid = 0;
+#ifdef FDT_RISCV
+	if (l->irq && l->irq_len >= 4)      /* <source>, the PLIC's binding */
+		dev->intid = be32(l->irq);
+	dev->reg_shift = l->reg_shift;
+	dev->io_width = l->io_width;
+#else
 	if (l->irq && l->irq_len >= 12) {   /* <type number flags>, the GIC's binding */
 		uint32_t type = be32(l->irq), num = be32(l->irq + 4);
 		if (type == 0 && num < 988)
@@ -200,12 +230,14 @@ static int device(unsigned d, struct fdt_dev *dev)
 		else if (type == 1 && num < 16)
 			dev->intid = num + 16;
 	}
+#endif
 	return 1;
 }
 
 /* The property names node_prop() looks at. */
 enum { P_OTHER, P_COMPATIBLE, P_REG, P_RANGES, P_INTERRUPTS, P_ADDR_CELLS, P_SIZE_CELLS,
-       P_STATUS, P_METHOD };
+       P_STATUS, P_METHOD, P_PHANDLE, P_IRQ_EXT, P_REG_SHIFT, P_IO_WIDTH, P_NDEV, P_ISA,
+       P_ISA_EXT };
 
 /* By length and first letter first: most names are none of these. */
 static unsigned name_id(const char *n, long len)
@@ -218,12 +250,28 @@ static unsigned name_id(const char *n, long len)
 		       n[0] == 's' ? (streq(n, "status") ? P_STATUS : P_OTHER) :
 		       n[0] == 'm' ? (streq(n, "method") ? P_METHOD : P_OTHER) : P_OTHER;
 	case 10:
+#ifdef FDT_RISCV
+		if (n[0] == 'r')
+			return streq(n, "riscv,ndev") ? P_NDEV : P_OTHER;
+#endif
 		return n[0] == 'c' ? (streq(n, "compatible") ? P_COMPATIBLE : P_OTHER) :
 		       n[0] == 'i' ? (streq(n, "interrupts") ? P_INTERRUPTS : P_OTHER) : P_OTHER;
 	case 11:
 		return n[0] == '#' && streq(n, "#size-cells") ? P_SIZE_CELLS : P_OTHER;
 	case 14:
 		return n[0] == '#' && streq(n, "#address-cells") ? P_ADDR_CELLS : P_OTHER;
+#ifdef FDT_RISCV
+	case 7:
+		return streq(n, "phandle") ? P_PHANDLE : P_OTHER;
+	case 9:
+		return streq(n, "reg-shift") ? P_REG_SHIFT : streq(n, "riscv,isa") ? P_ISA : P_OTHER;
+	case 12:
+		return streq(n, "reg-io-width") ? P_IO_WIDTH : P_OTHER;
+	case 19:
+		return streq(n, "interrupts-extended") ? P_IRQ_EXT : P_OTHER;
+	case 20:
+		return streq(n, "riscv,isa-extensions") ? P_ISA_EXT : P_OTHER;
+#endif
 	}
 	return P_OTHER;
 }
@@ -261,6 +309,45 @@ static void node_prop(struct level *l, unsigned id, const uint8_t *val, uint32_t
 		if (is_str)
 			l->method = (const char *)val;
 		break;
+#ifdef FDT_RISCV
+	case P_PHANDLE:
+		if (len == 4)
+			l->phandle = be32(val);
+		break;
+	case P_IRQ_EXT:
+		l->irqx = val, l->irqx_len = len;
+		break;
+	case P_REG_SHIFT:
+		if (len == 4)
+			l->reg_shift = be32(val);
+		break;
+	case P_IO_WIDTH:
+		if (len == 4)
+			l->io_width = be32(val);
+		break;
+	case P_NDEV:
+		if (len == 4)
+			l->ndev = be32(val);
+		break;
+	case P_ISA:
+		/* "rv64imafdch_zicsr_..._sstc": multi-letter extensions after underscores */
+		if (is_str)
+			for (const uint8_t *q = val; q + 5 < val + len; q++)
+				if (q[0] == '_' && starts_with((const char *)q + 1, "sstc") &&
+				    (q[5] == '_' || q[5] == 0))
+					l->sstc = 1;
+		break;
+	case P_ISA_EXT:
+		/* a string list: "i", "m", ..., "sstc" */
+		if (is_str)
+			for (const uint8_t *q = val; q < val + len; q++) {
+				if (streq((const char *)q, "sstc"))
+					l->sstc = 1;
+				while (*q)
+					q++;
+			}
+		break;
+#endif
 	}
 }
 
@@ -268,6 +355,32 @@ static void node_end(unsigned d, struct fdt_info *info)
 {
 	struct level *l = &lv[d];
 
+#ifdef FDT_RISCV
+	/* A hart (/cpus/cpu@N, enabled), and the phandle of its interrupt controller. */
+	if (d == 3 && streq(lv[2].name, "cpus") && starts_with(l->name, "cpu@") && !l->disabled &&
+	    l->reg && lv[2].addr_cells >= 1 && lv[2].addr_cells <= 2 &&
+	    l->reg_len >= 4 * lv[2].addr_cells && info->nharts < FDT_MAX_CPUS) {
+		info->hart[info->nharts] = (uint32_t)cells(l->reg, lv[2].addr_cells);
+		info->hart_sstc[info->nharts] = (uint8_t)l->sstc;
+		hart_intc[info->nharts++] = l->intc;
+		return;
+	}
+	if (l->kind == FDT_CPU_INTC) {   /* a hart's: /cpus/cpu@N/interrupt-controller */
+		if (d == 4)
+			lv[3].intc = l->phandle;
+		return;
+	}
+	if (l->kind == FDT_PLIC) {
+		if (info->plic.kind == FDT_NONE && !l->disabled && device(d, &info->plic)) {
+			plic_irqx = l->irqx;
+			plic_irqx_len = l->irqx_len;
+			info->plic_ndev = l->ndev;
+		} else {
+			info->plic.kind = FDT_NONE;
+		}
+		return;
+	}
+#endif
 	if (l->psci && l->method)
 		info->psci_smc = streq(l->method, "smc") ? 1 : streq(l->method, "hvc") ? 0 : -1;
 	if (l->kind == FDT_NONE || l->disabled)
@@ -294,6 +407,10 @@ static void dev_copy(struct fdt_dev *to, const struct fdt_dev *from)
 	for (unsigned i = 0; i < 2; i++)
 		to->base[i] = from->base[i], to->size[i] = from->size[i];
 	to->intid = from->intid;
+#ifdef FDT_RISCV
+	to->reg_shift = from->reg_shift;
+	to->io_width = from->io_width;
+#endif
 }
 
 /*
@@ -347,6 +464,27 @@ static void pick_uart(const char *stdout_path, struct fdt_info *info)
 		dev_copy(&info->uart, &uarts[0].dev);
 }
 
+#ifdef FDT_RISCV
+/*
+ * Each hart's S-mode PLIC context: the index of the interrupts-extended entry <phandle cause>
+ * (a riscv,cpu-intc has one interrupt cell) that names the hart's cpu-intc and cause 9. The harts
+ * are the enabled cpu nodes; ncpus counts them from here on.
+ */
+static void plic_contexts(struct fdt_info *info)
+{
+	for (unsigned i = 0; i < FDT_MAX_CPUS; i++)
+		info->plic_ctx[i] = -1;
+	for (uint32_t k = 0; plic_irqx && 8 * (k + 1) <= plic_irqx_len; k++) {
+		uint32_t ph = be32(plic_irqx + 8 * k), cause = be32(plic_irqx + 8 * k + 4);
+		for (unsigned i = 0; cause == 9 && i < info->nharts; i++)
+			if (hart_intc[i] == ph && info->plic_ctx[i] < 0)
+				info->plic_ctx[i] = (int)k;
+	}
+	if (info->nharts)
+		info->ncpus = info->nharts;
+}
+#endif
+
 int fdt_read(const void *blob, struct fdt_info *info)
 {
 	const uint8_t *b = blob;
@@ -368,6 +506,14 @@ int fdt_read(const void *blob, struct fdt_info *info)
 	nuarts = naliases = 0;
 	info->uart.kind = info->gic.kind = FDT_NONE;
 	info->psci_smc = -1;
+#ifdef FDT_RISCV
+	info->plic.kind = FDT_NONE;
+	info->nharts = 0;
+	info->timebase = 0;
+	info->plic_ndev = 0;
+	plic_irqx = 0;
+	plic_irqx_len = 0;
+#endif
 	while (p + 4 <= end) {
 		uint32_t tok = be32(p);
 		p += 4;
@@ -401,6 +547,13 @@ int fdt_read(const void *blob, struct fdt_info *info)
 				l->reg = l->irq = 0;
 				l->reg_len = l->irq_len = 0;
 				l->method = 0;
+#ifdef FDT_RISCV
+				l->phandle = l->intc = 0;
+				l->irqx = 0;
+				l->irqx_len = l->reg_shift = l->ndev = 0;
+				l->io_width = 1;
+				l->sstc = 0;
+#endif
 			}
 			p += (n + 1 + 3) & ~3ul;
 			break;
@@ -436,6 +589,12 @@ int fdt_read(const void *blob, struct fdt_info *info)
 					 (streq(pname, "linux,stdout-path") && !stdout_path))
 					stdout_path = (const char *)val;
 			}
+#ifdef FDT_RISCV
+			/* /cpus says it for all harts; else the first cpu node that does. */
+			if (in == CPUS && (depth == 2 || (depth == 3 && !info->timebase)) &&
+			    (len == 4 || len == 8) && streq(pname, "timebase-frequency"))
+				info->timebase = cells(val, len / 4);
+#endif
 			if (depth == 2 && in == ALIASES && is_str && val[0] == '/' &&
 			    naliases < MAX_ALIASES) {
 				alias_name[naliases] = pname;
@@ -449,6 +608,10 @@ int fdt_read(const void *blob, struct fdt_info *info)
 					c->size = (uint64_t)be32(val + 8) << 32 | be32(val + 12);
 				} else if (streq(pname, "interrupts") && len == 12) {
 					c->intid = be32(val + 4) + 32;
+#ifdef FDT_RISCV
+				} else if (streq(pname, "interrupts") && len == 4) {
+					c->intid = be32(val);   /* a PLIC source */
+#endif
 				} else if (streq(pname, "partita,index") && len == 4) {
 					c->index = be32(val);
 				} else if (streq(pname, "partita,endpoint") && len == 4) {
@@ -469,6 +632,9 @@ int fdt_read(const void *blob, struct fdt_info *info)
 			if (depth != 0)
 				return -1;
 			pick_uart(stdout_path, info);
+#ifdef FDT_RISCV
+			plic_contexts(info);
+#endif
 			return 0;
 		default:
 			return -1;

@@ -1,4 +1,8 @@
-/* Interrupt-driven commands of the bare-metal guest (irq.c), and its interrupt plumbing. */
+/*
+ * Interrupt-driven commands of the bare-metal guest (irq.c), and its interrupt plumbing. The
+ * riscv64 build's riscv64/irq.c has the same interface (not cost(), rtos() or irq_ack_hook):
+ * its "intid"s are PLIC sources.
+ */
 #ifndef BM_IRQ_H
 #define BM_IRQ_H
 

@@ -24,11 +24,15 @@
  *              sharing a CPU plant different values)
  *
  * Natively or on a CPU of its own G is 0 (or a few: QEMU's round-robin between its CPUs).
+ *
+ * The riscv64 build has share= and seed= only: regs= knows AArch64's registers.
  */
 #include "fdt.h"
-#include "gic.h"
 #include "guest.h"
 #include "uart.h"
+#ifndef __riscv
+#include "gic.h"
+#endif
 
 #define HOLD_REGS   28          /* x3..x30 */
 #define FP_WORDS    66          /* q0..q31, FPCR, FPSR */
@@ -80,6 +84,7 @@ static void share(uint64_t ms, uint64_t tpm)
 	line(", work ", work, 0, "\n");
 }
 
+#ifndef __riscv
 /* splitmix64: distinct, well-mixed values from the seed and a register number. */
 static uint64_t pattern(uint64_t k)
 {
@@ -279,12 +284,16 @@ static void regs(uint64_t ms, uint64_t tpm)
 	putc('\n');
 }
 
+#endif
+
 int partition_command(const char *w, const char **a, uint64_t tpm)
 {
 	if (word_is(w, "share=", a)) {
 		share(number(*a, a), tpm);
+#ifndef __riscv
 	} else if (word_is(w, "regs=", a)) {
 		regs(number(*a, a), tpm);
+#endif
 	} else if (word_is(w, "seed=", a)) {
 		seed = number(*a, a);
 		seed_set = 1;

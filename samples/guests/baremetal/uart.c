@@ -1,3 +1,7 @@
+/*
+ * The AArch64 consoles: a PL011 (or SBSA UART: Partita's vUART) or a Cadence UART (uart.h);
+ * print.c formats on top of putc(). The riscv64 build has riscv64/uart_16550.c instead.
+ */
 #include "guest.h"
 #include "uart.h"
 
@@ -49,67 +53,9 @@ void putc(char c)
 	*reg(UART_DR) = (uint8_t)c;
 }
 
-void puts(const char *s)
-{
-	while (*s)
-		putc(*s++);
-}
-
-void put_dec(int64_t v)
-{
-	char buf[24];
-	int n = 0;
-	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-
-	do {
-		buf[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		putc('-');
-	while (n)
-		putc(buf[--n]);
-}
-
-void put_hex(uint64_t v)
-{
-	int shift = 60;
-
-	puts("0x");
-	while (shift > 0 && !((v >> shift) & 0xf))
-		shift -= 4;
-	for (; shift >= 0; shift -= 4)
-		putc("0123456789abcdef"[(v >> shift) & 0xf]);
-}
-
-int getc(void)
-{
-	/* Polling the (v)UART: under Partita input reaches its receive ring by interrupt. */
-	while (rx_empty())
-		relax();   /* QEMU 7.2 under -icount: a spin without YIELD starves the other CPUs */
-	return rx_byte();
-}
-
 int getc_nowait(void)
 {
 	if (rx_empty())
 		return -1;
 	return rx_byte();
-}
-
-void getline(char *buf, unsigned size)
-{
-	unsigned n = 0;
-
-	for (;;) {
-		int c = getc();
-		if (c == '\r' || c == '\n') {
-			if (n)
-				break;
-			continue;   /* skip the LF of a CR LF, and empty lines */
-		}
-		if (n + 1 < size)
-			buf[n++] = (char)c;
-	}
-	buf[n] = 0;
 }

@@ -1,7 +1,8 @@
 /*
  * The console: a PL011 (or SBSA UART: Partita's vUART) or a Cadence UART (the ZCU102's), where the
- * device tree says (plat.c), else at the build's default (QEMU virt's PL011 at 0x09000000); and
- * tiny formatting helpers.
+ * device tree says (plat.c), else at the build's default (QEMU virt's PL011 at 0x09000000): uart.c;
+ * in the riscv64 build an NS16550A or the SBI's console (riscv64/uart_16550.c). And tiny
+ * formatting helpers on top of putc() and getc_nowait() (print.c).
  */
 #ifndef BM_UART_H
 #define BM_UART_H
@@ -10,7 +11,7 @@
 
 extern uint64_t first_char_ticks;   /* counter value just before the first character */
 extern uint64_t uart_base;          /* plat.c */
-extern uint8_t uart_cadence;        /* 1: a Cadence UART, 0: a PL011 */
+extern uint8_t uart_cadence;        /* 1: a Cadence UART, 0: a PL011 (AArch64) */
 extern unsigned uart_intid;         /* its interrupt */
 
 void uart_setup(void);               /* once the UART is known: enable it if it needs that */

@@ -2,9 +2,10 @@
  * victim=N: the VM the attack tests try to harm, from another VM.
  *
  * It fills 1 MiB of its RAM with a pattern derived from each word's address, takes N virtual
- * timer interrupts at the current `period` (waiting in WFI, so that it costs no simulated time),
- * then checks every word. Its memory and its interrupts are what another VM must not be able to
- * touch; that it still runs at all says the hypervisor does. One summary line, exactly
+ * timer interrupts (riscv64: its hart's timer) at the current `period` (waiting in WFI, so that
+ * it costs no simulated time), then checks every word. Its memory and its interrupts are what
+ * another VM must not be able to touch; that it still runs at all says the hypervisor does. One
+ * summary line, exactly
  *
  *   victim: N ticks, memory intact
  *
@@ -16,7 +17,13 @@
 #include "uart.h"
 #include "victim.h"
 
+#ifdef __riscv
+/* The riscv64 build (the guest's image is where its RAM starts, or near): 8 MiB past it. */
+extern char _start[];
+#define VICTIM_BASE ((uint64_t)_start + 0x800000ul)
+#else
 #define VICTIM_BASE 0x40800000ul
+#endif
 #define VICTIM_SIZE (1ul << 20)
 
 /* xorshift64 of the address: every word different, nothing a stray write of a constant fixes. */

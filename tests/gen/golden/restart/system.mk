@@ -6,7 +6,14 @@ PARTITA_HYP_BASE := 0x40000000
 PARTITA_HYP_SIZE := 0x600000
 # The drivers the hypervisor is built with: the board's interrupt controller and console UART.
 PARTITA_GIC := gicv3
+PARTITA_IRQCHIP := gicv3
 PARTITA_UART := pl011
+# The board's architecture, and the cross compiler for it unless the make command line or the
+# environment names one.
+ARCH := aarch64
+ifeq ($(filter command environment,$(firstword $(origin CROSS_COMPILE))),)
+CROSS_COMPILE := aarch64-linux-gnu-
+endif
 # Translation-table pages the hypervisor reserves: partita's bound for this system (at least 256).
 PT_POOL_PAGES := 256
 PARTITA_IMAGES := \

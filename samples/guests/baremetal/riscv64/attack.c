@@ -1,0 +1,62 @@
+/*
+ * The riscv64 guest's attack (the AArch64 ones are attack/'s and irq.c's irq-attack; this
+ * build's irq-attack is riscv64/irq.c's):
+ *
+ *   csr-probe   read CSRs that are not S-mode's: M-mode's (mstatus, mhartid, mtvec, pmpcfg0),
+ *               the hypervisor's (hstatus, hgatp, hedeleg) and the VS copies (vsstatus, vsatp).
+ *               Each read either traps (an illegal instruction, taken and skipped: "trap 2") or
+ *               gives a value: "csr-probe: NAME trap 2" / "csr-probe: NAME = VALUE", then
+ *               "csr-probe: N of M trapped". Natively (HS-mode with the H extension) the M-mode
+ *               ones trap and the H-mode ones read; in a VM every one must trap.
+ */
+#include "../guest.h"
+#include "../uart.h"
+#include "trap.h"
+
+static volatile uint64_t trapped_cause;
+
+/* Take the probe's exception: note it and step over the 4-byte CSR instruction. */
+static int skip(struct trap_frame *f)
+{
+	trapped_cause = f->scause;
+	f->sepc += 4;
+	return 1;
+}
+
+#define CSRS(X) \
+	X(mstatus, 0x300) X(mhartid, 0xf14) X(mtvec, 0x305) X(pmpcfg0, 0x3a0) \
+	X(hstatus, 0x600) X(hgatp, 0x680) X(hedeleg, 0x602) X(vsstatus, 0x200) X(vsatp, 0x280)
+
+static void csr_probe(void)
+{
+	unsigned n = 0, traps = 0;
+	uint64_t v;
+
+	trap_hook = skip;
+#define PROBE(name, num) \
+	trapped_cause = ~0ul; \
+	v = 0; \
+	__asm__ volatile(".option push\n.option norvc\ncsrr %0, " #num "\n.option pop" \
+			 : "+r"(v) : : "memory"); \
+	n++; \
+	if (trapped_cause != ~0ul) { \
+		traps++; \
+		line("csr-probe: " #name " trap ", trapped_cause, 0, "\n"); \
+	} else { \
+		line("csr-probe: " #name " = ", v, 1, "\n"); \
+	}
+	CSRS(PROBE)
+#undef PROBE
+	trap_hook = 0;
+	line("csr-probe: ", traps, 0, "");
+	line(" of ", n, 0, " trapped\n");
+}
+
+int rv_attack_command(const char *w, const char **a)
+{
+	if (word_is(w, "csr-probe", a)) {
+		csr_probe();
+		return 1;
+	}
+	return 0;
+}
