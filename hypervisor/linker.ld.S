@@ -1,12 +1,13 @@
 /*
  * Partita's hypervisor image, linked (and loaded, by QEMU's ELF loader) at PARTITA_HYP_BASE.
- * Preprocessed with -DHYP_BASE=... -DHYP_SIZE=... from the system's system.mk.
+ * Preprocessed with -DHYP_BASE=... -DHYP_SIZE=... from the system's system.mk, and the
+ * architecture's linker name and entry symbol (arch/$(PARTITA_ARCH)/arch.mk).
  *
  * The guest images config.c embeds go to .rodata.guest_images. Stacks and the translation-table
  * pool go to .noinit after .bss: they occupy memory but are neither in the file nor zeroed.
  */
-OUTPUT_ARCH(aarch64)
-ENTRY(_start)
+OUTPUT_ARCH(LD_ARCH)
+ENTRY(LD_ENTRY)
 
 SECTIONS
 {

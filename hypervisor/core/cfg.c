@@ -3,9 +3,8 @@
  * catch a hypervisor built against a mismatched config.c and anything that would make the
  * static tables overflow, before we act on it.
  */
+#include <hyp/arch.h>
 #include <hyp/cpu.h>
-#include <hyp/gic.h>
-#include <hyp/mmu.h>
 #include <hyp/sched.h>
 #include <hyp/timer.h>
 #include <hyp/vm.h>
@@ -25,16 +24,11 @@ void cfg_check(void)
 	if (start != c->hyp_pa || end - start > c->hyp_size)
 		panic("hypervisor occupies [0x%lx, 0x%lx) but the configuration gives it "
 		      "[0x%lx, 0x%lx)", start, end, c->hyp_pa, c->hyp_pa + c->hyp_size);
-	if (c->gic_version != gic_driver_version)
-		panic("the configuration is for a GICv%u board, this hypervisor was built for GICv%u",
-		      c->gic_version, gic_driver_version);
-	if (c->gic_version == PT_GIC_V2 &&
-	    (c->gic_page1 != 0x1000 && c->gic_page1 != 0x10000))
-		panic("GICv2 CPU interface page offset 0x%lx: must be 0x1000 or 0x10000", c->gic_page1);
 	if (c->ncpus == 0 || c->ncpus > PT_MAX_CPUS)
 		panic("board has %u CPUs, the hypervisor supports 1..%u", c->ncpus, PT_MAX_CPUS);
 	if (c->nvms == 0 || c->nvms > PT_MAX_CPUS)
 		panic("%u VMs configured; need 1..%u (one pCPU each at least)", c->nvms, PT_MAX_CPUS);
+	arch_cfg_check();   /* the interrupt controller this build drives, what stage 2 can map */
 
 	if (c->nschedules > PT_MAX_CPUS)
 		panic("%u schedules; at most one per CPU", c->nschedules);
@@ -63,8 +57,8 @@ void cfg_check(void)
 		shared |= 1u << sc->cpu;
 	}
 	if (c->nschedules && c->counter_hz != timer_freq())
-		panic("the schedule assumes a %lu Hz counter, CNTFRQ_EL0 says %lu Hz", c->counter_hz,
-		      timer_freq());
+		panic("the schedule assumes a %lu Hz counter, the CPU's counts at %lu Hz",
+		      c->counter_hz, timer_freq());
 	for (unsigned i = 0; i < c->nvms; i++) {
 		const struct pt_vm *vm = &c->vms[i];
 
@@ -92,12 +86,9 @@ void cfg_check(void)
 		for (unsigned r = 0; r < vm->nregions; r++) {
 			const struct pt_region *g = &vm->regions[r];
 			if (!IS_ALIGNED(g->ipa | g->pa | g->size, PAGE_SIZE) || g->size == 0 ||
-			    g->ipa + g->size > (1ull << S2_IPA_BITS))
+			    g->ipa + g->size < g->ipa)
 				panic("vm '%s' region at IPA 0x%lx is not page aligned or too large",
 				      vm->name, g->ipa);
-			if (g->kind == PT_REGION_GICV && (c->gic_version != PT_GIC_V2 || g->size != 0x2000))
-				panic("vm '%s' has a GICV window at IPA 0x%lx on a board without GICv2 "
-				      "or of size 0x%lx (must be 0x2000)", vm->name, g->ipa, g->size);
 		}
 		if (vm->console) {
 			unsigned n = 0;

@@ -9,7 +9,7 @@
  *    the hypervisor, whose lines say "partita: "); while one stream's line is open, the others
  *    wait until it ends or has been idle for CON_IDLE_MS, and then that line is ended and
  *    theirs start on a fresh one, so lines never mix and a prompt shows at once. A waiting
- *    stream is picked up by the next write or by the EL2 timer (CNTHP) armed for the moment
+ *    stream is picked up by the next write or by the hypervisor timer armed for the moment
  *    the open line turns idle. Lines are never cut by length. Console hygiene (docs/security.md):
  *    a VM's non-printable bytes are shown as \xHH, CR is dropped. When VM output or a
  *    hypervisor message ends the shell's line early (the user is typing in it), the line is
@@ -33,13 +33,10 @@
  * takes input_lock; input may print.
  */
 #include <partita/mux.h>
+#include <hyp/arch.h>
 #include <hyp/console.h>
-#include <hyp/cpu.h>
-#include <hyp/gic.h>
-#include <hyp/uart.h>
-#include <hyp/sysreg.h>
 #include <hyp/timer.h>
-#include <hyp/vgic.h>
+#include <hyp/uart.h>
 #include <hyp/vm.h>
 
 #define CTRL_RIGHT_BRACKET 0x1d
@@ -312,17 +309,20 @@ static void pump(bool force)
 	}
 }
 
-/* Append to a stream under con_lock; a full ring is printed at once, whoever's line is open. */
+/*
+ * Append to a stream under con_lock; a full ring is printed at once, whoever's line is open. The
+ * caller stamps st->last when it has written what it had (a forced pump does not look at it).
+ */
 static void stream_put(struct con_stream *st, uint8_t c)
 {
 	if (st->head - st->sent >= CON_STREAM)
 		pump(true);
 	st->ring[st->head++ % CON_STREAM] = c;
-	st->last = timer_now();
 }
 
 void conmux_vm_out(struct vm *vm, uint8_t c)
 {
+	uint64_t now = timer_now();   /* when the VM wrote it (st->last) */
 	struct con_stream *st = &vm->out;
 	int s = (int)vm->index + 1;
 
@@ -331,16 +331,17 @@ void conmux_vm_out(struct vm *vm, uint8_t c)
 		/* The usual case: the console is this VM's and nothing of its waits. Print now. */
 		st->ring[st->head++ % CON_STREAM] = c;
 		st->sent = st->head;
-		st->last = timer_now();
+		st->last = now;
 		if (open_line == s && c >= 0x20 && c < 0x7f && st->esc == ESC_NONE) {
 			uart_putc((char)c);   /* mid-line, printable */
-			vm_shown = st->last;
+			vm_shown = now;
 		} else
 			tagged_byte((unsigned)s, c);
 		if (c == '\n')
 			pump(false);   /* a line ended: whoever waited for it goes now */
 	} else {
 		stream_put(st, c);
+		st->last = now;
 		pump(false);
 	}
 	spin_unlock(&con_lock);
@@ -379,6 +380,7 @@ void conmux_hyp_out(const char *s, size_t n, bool log)
 		if (log)
 			log_ring[log_head++ % sizeof(log_ring)] = s[i];
 	}
+	hyp_stream.last = timer_now();   /* once: the message went in as one write */
 	pump(false);
 	/* Everything else was printed before it: the message is out whole, its line ended. */
 	if (resume && open_line < 0 && shell_focused()) {
@@ -718,12 +720,13 @@ void conmux_vm_stopped(struct vm *vm)
 		conmux_poll_input();
 }
 
+void conmux_timer(void)
+{
+	idle_timer();
+}
+
 bool hyp_device_irq(uint32_t intid)
 {
-	if (intid == pt_config.htimer_intid) {
-		idle_timer();
-		return true;
-	}
 	if (pt_config.console_intid && intid == pt_config.console_intid) {
 		conmux_poll_input();   /* reads the board UART (or masks it), which lowers its line */
 		return true;
@@ -741,9 +744,7 @@ void conmux_init(void)
 	if (focus == (int)pt_config.nvms && !pt_config.shell)
 		set_focus(FOCUS_NONE);
 	if (pt_config.console_intid) {
-		gic_spi_config(pt_config.console_intid, false);
-		gic_spi_route(pt_config.console_intid, this_cpu()->index);
-		gic_set_enable(pt_config.console_intid, 0, true);
+		arch_irq_hyp(pt_config.console_intid);
 		uart_rx_irq(true);
 	}
 	if (focus != FOCUS_NONE)

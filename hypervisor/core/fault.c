@@ -29,7 +29,7 @@ void vm_log(struct vcpu *v, const char *fmt, ...)
 }
 
 static const char *const kind_name[LOG_KINDS] = {
-	[LOG_CALL] = "call", [LOG_PSCI] = "psci", [LOG_VGIC] = "vgic", [LOG_SYSREG] = "sysreg",
+	[LOG_CALL] = "call", [LOG_PSCI] = "psci", [LOG_VIRQ] = "vgic", [LOG_SYSREG] = "sysreg",
 	[LOG_MMIO] = "mmio", [LOG_LIFECYCLE] = "restart",
 };
 

@@ -3,17 +3,13 @@
  * image are copied into the VM's RAM at their IPAs, at boot and again whenever the VM restarts
  * (the embedded copies are never written, so every boot starts from the pristine images). Before
  * a restart the VM's whole RAM is zeroed first: nothing of the previous run survives. All of it
- * goes through the EL2 window (arch/aarch64/mmu.c), the only time the hypervisor maps VM RAM.
+ * goes through this pCPU's window onto VM memory (arch_window_*), the only time the hypervisor
+ * maps VM RAM.
  */
+#include <hyp/arch.h>
 #include <hyp/cpu.h>
-#include <hyp/mmu.h>
-#include <hyp/timer.h>
 #include <hyp/vm.h>
 
-/*
- * PA behind a RAM IPA of `vm`, and how many bytes from there are physically contiguous, or 0 if
- * the IPA is not the VM's RAM.
- */
 /* The PA behind a VM's IPA in a region of `kind` (RAM, or a channel window), and how many bytes
  * from there are physically contiguous; contig 0: not such a region. */
 static uint64_t ram_pa(const struct pt_vm *vm, uint32_t kind, uint64_t ipa, uint64_t *contig)
@@ -33,6 +29,32 @@ static uint64_t ram_pa(const struct pt_vm *vm, uint32_t kind, uint64_t ipa, uint
 	}
 	*contig = 0;
 	return 0;
+}
+
+/* The i-th page at or above r->pa whose cache color is set in r->colors. */
+uint64_t region_page_pa(const struct pt_region *r, uint64_t i)
+{
+	if (!r->colors)
+		return r->pa + i * PAGE_SIZE;
+
+	/* Colors repeat every num_colors pages: skip whole periods, then walk the last one. */
+	unsigned ncol = pt_config.num_colors ? pt_config.num_colors : 1;
+	uint64_t mask = ncol >= 64 ? ~0ull : (1ull << ncol) - 1;
+	unsigned per = 0;   /* colored pages per period (no popcount: it would call libgcc) */
+	for (uint64_t bits = r->colors & mask; bits; bits &= bits - 1)
+		per++;
+	uint64_t page = r->pa / PAGE_SIZE;
+
+	if (per == 0)
+		panic("region at IPA 0x%lx has no usable color", r->ipa);
+	page += (i / per) * ncol;
+	i %= per;
+	for (;; page++)
+		if ((r->colors >> (page % ncol)) & 1) {
+			if (i == 0)
+				return page * PAGE_SIZE;
+			i--;
+		}
 }
 
 static const char *const blob_name[] = { "kernel", "dtb", "initrd" };
@@ -62,57 +84,28 @@ void image_check(const struct pt_vm *vm)
 	}
 }
 
-/* Make what we wrote visible to a vCPU that starts with caches and MMU off. */
-static void clean_to_poc(const uint8_t *va, uint64_t size)
-{
-	uint64_t line = 4u << ((sysreg_read(ctr_el0) >> 16) & 0xf);
-	uint64_t a = ALIGN_DOWN((uintptr_t)va, line), end = (uintptr_t)va + size;
-
-	for (; a < end; a += line)
-		__asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
-}
-
-/* Zero [va, va+size) of normal memory, a DC ZVA block at a time where the CPU allows it. */
-static void zero(uint8_t *va, uint64_t size)
-{
-	uint64_t dczid = sysreg_read(dczid_el0), block = 4u << (dczid & 0xf);
-
-	if (dczid & BIT(4)) {   /* DZP: DC ZVA prohibited */
-		memset(va, 0, size);
-		return;
-	}
-	while (size && !IS_ALIGNED((uintptr_t)va, block)) {
-		*va++ = 0;
-		size--;
-	}
-	for (; size >= block; size -= block, va += block)
-		__asm__ volatile("dc zva, %0" : : "r"(va) : "memory");
-	memset(va, 0, size);
-}
-
 /*
- * Write [ipa, ipa+len) of the VM's RAM, from `src` or with zeros, through this pCPU's EL2
- * window: up to WINDOW_PAGES guest pages at a time (contiguous or colored alike), unmapped again
+ * Write [ipa, ipa+len) of the VM's RAM, from `src` or with zeros, through this pCPU's window:
+ * up to ARCH_WINDOW_PAGES guest pages at a time (contiguous or colored alike), unmapped again
  * before we return. image_check() made sure every page is the VM's RAM.
  */
 static void ram_write(const struct pt_vm *vm, uint32_t kind, uint64_t ipa, uint64_t len,
 		      const uint8_t *src)
 {
-	uint8_t *win = mmu_window_open();
+	uint8_t *win = arch_window_open();
 
 	while (len) {
 		uint64_t page = ALIGN_DOWN(ipa, PAGE_SIZE), off = ipa - page, chunk, contig;
 		unsigned n = 0;
 
-		while (n < WINDOW_PAGES && page + n * PAGE_SIZE < ipa + len) {
+		while (n < ARCH_WINDOW_PAGES && page + n * PAGE_SIZE < ipa + len) {
 			uint64_t pa = ram_pa(vm, kind, page + n * PAGE_SIZE, &contig);
 			if (!contig)
 				panic("vm '%s': IPA 0x%lx is not RAM", vm->name,
 				      (uint64_t)(page + n * PAGE_SIZE));
-			mmu_window_set(n++, pa);
+			arch_window_set(n++, pa);
 		}
-		dsb(ishst);
-		isb();
+		arch_window_ready();
 		chunk = n * PAGE_SIZE - off;
 		if (chunk > len)
 			chunk = len;
@@ -120,11 +113,11 @@ static void ram_write(const struct pt_vm *vm, uint32_t kind, uint64_t ipa, uint6
 			memcpy(win + off, src, chunk);
 			src += chunk;
 		} else {
-			zero(win + off, chunk);
+			arch_mem_zero(win + off, chunk);
 		}
-		clean_to_poc(win + off, chunk);
-		dsb(ish);
-		mmu_window_close(n);
+		/* A vCPU starts with its caches and translation off: what we wrote must be there. */
+		arch_dcache_clean(win + off, chunk);
+		arch_window_close(n);
 		ipa += chunk;
 		len -= chunk;
 	}
@@ -132,10 +125,7 @@ static void ram_write(const struct pt_vm *vm, uint32_t kind, uint64_t ipa, uint6
 
 void image_sync_icache(void)
 {
-	dsb(ish);
-	__asm__ volatile("ic ialluis" : : : "memory");
-	dsb(ish);
-	isb();
+	arch_icache_sync();
 }
 
 void image_load(const struct pt_vm *vm)

@@ -6,11 +6,12 @@
  * switch never shifts the schedule: windows are neither shortened nor lengthened by a guest
  * (only entered late by the few hundred instructions a switch takes).
  *
- * The EL2 timer (core/timer.c) fires at each boundary. A shared pCPU takes its interrupts
- * through hyp_vectors_shared, whose IRQ entry (guest_irq_shared) saves the whole frame: when the
- * window ends, the running vCPU's state goes into its vcpu_ctx (arch/aarch64/vcpu_ctx.c) and the
- * pCPU returns to its idle loop, which resumes (or first enters) the next window's vCPU, or
- * sleeps through an idle stretch or a window whose vCPU is off.
+ * The hypervisor timer (core/timer.c) fires at each boundary. A shared pCPU takes its
+ * interrupts the arch's way for shared pCPUs (arch_cpu_shared; on AArch64 hyp_vectors_shared,
+ * whose IRQ entry saves the whole frame): when the window ends, the arch reports it
+ * (sched_preempt), the running vCPU's state goes into its context (arch_vcpu_save) and the pCPU
+ * returns to its idle loop, which resumes (or first enters) the next window's vCPU, or sleeps
+ * through an idle stretch or a window whose vCPU is off.
  *
  * Interrupts for a vCPU that is switched out wait: a passed-through SPI is made pending in its
  * set (its physical line stays active, so it cannot interrupt the running window again); SGIs
@@ -19,12 +20,11 @@
  *
  * Nothing here runs on a dedicated pCPU.
  */
+#include <hyp/arch.h>
 #include <hyp/console.h>
 #include <hyp/cpu.h>
-#include <hyp/gic.h>
 #include <hyp/sched.h>
 #include <hyp/timer.h>
-#include <hyp/vgic.h>
 #include <hyp/vm.h>
 
 struct sched_cpu {
@@ -43,9 +43,6 @@ struct sched_cpu {
 
 /* Filled by sched_init() for the shared pCPUs only: not zeroed at boot (.noinit). */
 static struct sched_cpu sched_cpus[PT_MAX_CPUS] __section(".noinit.sched");
-static struct vcpu_ctx ctx_pool[PT_MAX_VCPUS] __section(".noinit.sched");
-
-extern char hyp_vectors_shared[];   /* arch/aarch64/vectors.S */
 
 static uint64_t ns_to_ticks(uint64_t ns)
 {
@@ -54,8 +51,6 @@ static uint64_t ns_to_ticks(uint64_t ns)
 
 void sched_init(void)
 {
-	unsigned nctx = 0;
-
 	for (unsigned s = 0; s < pt_config.nschedules; s++) {
 		const struct pt_schedule *cfg = &pt_config.schedules[s];
 		struct sched_cpu *sc = &sched_cpus[cfg->cpu];
@@ -69,8 +64,8 @@ void sched_init(void)
 			t += ns_to_ticks(cfg->windows[w].length_ns);
 			sc->end[w] = t;
 			if (!v->ctx) {
-				v->ctx = &ctx_pool[nctx++];   /* cfg_check: at most PT_MAX_VCPUS */
-				v->ctx->saved = 0;
+				arch_vcpu_ctx_init(v);
+				v->saved = 0;
 			}
 		}
 		sc->end[cfg->nwindows] = ns_to_ticks(cfg->period_ns);
@@ -86,10 +81,10 @@ void sched_init(void)
 }
 
 /* Window `win` of the frame begun at frame_start is current: its vCPU, its deadline. */
-static void enter_window(struct sched_cpu *sc)
+static void enter_window(struct pcpu *c, struct sched_cpu *sc)
 {
 	sc->deadline = sc->frame_start + sc->end[sc->win];
-	timer_arm_sched(sc->deadline);
+	timer_arm_sched(c, sc->deadline);
 }
 
 void sched_cpu_start(void)
@@ -99,12 +94,11 @@ void sched_cpu_start(void)
 
 	if (!sc)
 		return;
-	sysreg_write(vbar_el2, (uint64_t)(uintptr_t)hyp_vectors_shared);
-	isb();
+	arch_cpu_shared();
 	sc->frame_start = timer_now();
 	sc->win = 0;
 	c->vcpu = sc->vcpu[0];
-	enter_window(sc);
+	enter_window(c, sc);
 }
 
 /*
@@ -126,7 +120,7 @@ bool sched_timer(struct pcpu *c)
 		}
 		sc->deadline = sc->frame_start + sc->end[sc->win];
 	}
-	timer_arm_sched(sc->deadline);
+	timer_arm_sched(c, sc->deadline);
 	sc->switches++;
 	return true;
 }
@@ -136,10 +130,8 @@ static struct vcpu *window_vcpu(const struct sched_cpu *sc)
 	return sc->win < sc->cfg->nwindows ? sc->vcpu[sc->win] : NULL;
 }
 
-void sched_idle_timer(void)
+void sched_idle_timer(struct pcpu *c)
 {
-	struct pcpu *c = this_cpu();
-
 	if (c->sched && sched_timer(c)) {
 		c->vcpu = window_vcpu(c->sched);
 		c->sched->from_guest = false;
@@ -150,9 +142,8 @@ void sched_idle_timer(void)
  * The running vCPU `v` reached the end of its window (f: its frame, complete). Switch it out
  * unless the new window is its own again; a vCPU asked to stop meanwhile leaves instead.
  */
-static void preempt(struct vcpu *v, struct frame *f)
+void sched_preempt(struct pcpu *c, struct vcpu *v, struct frame *f)
 {
-	struct pcpu *c = this_cpu();
 	struct vm *vm = v->vm;
 	struct vcpu *next = window_vcpu(c->sched);
 
@@ -167,68 +158,29 @@ static void preempt(struct vcpu *v, struct frame *f)
 	v->running = 0;
 	v->held = 1;   /* from here its state is this pCPU's to resume, or to reap */
 	spin_unlock(&vm->lock);
-	vcpu_ctx_save(v, f);
+	arch_vcpu_save(v, f);
+	v->saved = 1;
 	c->vcpu = next;
 	c->sched->from_guest = true;
-	stack_switch(c->stack_top - FRAME_SIZE, vcpu_idle);
-}
-
-/* A physical interrupt while a vCPU of a shared pCPU runs (hyp_vectors_shared). */
-void guest_irq_shared(struct frame *f)
-{
-	struct pcpu *c = this_cpu();
-	struct vcpu *v = c->vcpu;
-	uint32_t intid = gic_ack();
-	bool ended = false;
-
-	if (!v)
-		panic_frame("interrupt from a guest on a pCPU without a vCPU", f);
-	if (intid >= INTID_SPURIOUS) {
-		/* nothing */
-	} else if (intid == pt_config.htimer_intid) {
-		gic_eoi(intid);
-		ended = sched_timer(c);
-		hyp_device_irq(intid);   /* the console's idle flush shares the timer */
-		gic_deactivate(intid);
-	} else if (intid < 16) {
-		/* Kicks; senders post SGIs for a shared pCPU's vCPUs into their sets (vgic_sgi.c). */
-		v->kicks++;
-		gic_eoi(intid);
-		gic_deactivate(intid);
-	} else if (intid == pt_config.maint_intid) {
-		gic_eoi(intid);
-		gic_deactivate(intid);
-		vgic_sync(v);
-	} else {
-		gic_eoi(intid);
-		dsb(sy);
-		if (hyp_device_irq(intid))
-			gic_deactivate(intid);
-		else
-			vgic_phys_irq_shared(v, intid);
-	}
-	if (ended)
-		preempt(v, f);
-	vcpu_after_trap(v);
+	arch_stack_reset(vcpu_idle);
 }
 
 bool sched_resume_ok(struct vcpu *v)
 {
-	return v->ctx && v->ctx->saved && v->state == VCPU_ON && !v->running;
+	return v->saved && v->state == VCPU_ON && !v->running;
 }
 
-void sched_resume(struct vcpu *v)
+void sched_resume(struct pcpu *c, struct vcpu *v)
 {
-	struct sched_cpu *sc = this_cpu()->sched;
-	struct frame *f = (struct frame *)(uintptr_t)(sc ? this_cpu()->stack_top - FRAME_SIZE : 0);
+	struct sched_cpu *sc = c->sched;
 	uint64_t start, lat;
 	unsigned k;
 
 	if (!sc)
 		panic("resume of vm '%s' vcpu %u on a pCPU without a schedule", v->vm->cfg->name,
 		      v->index);
-	vcpu_ctx_restore(v, f);
-	vgic_flush(v);   /* what was posted to it while it was out */
+	arch_vcpu_restore(v);   /* and what was posted to it while it was out */
+	v->saved = 0;
 	/* How late the window's vCPU is back in the guest: the switch's cost, for make bench. */
 	start = sc->frame_start + (sc->win ? sc->end[sc->win - 1] : 0);
 	lat = timer_now() - start;
@@ -238,7 +190,7 @@ void sched_resume(struct vcpu *v)
 	sc->lat_sum[k] += lat;
 	sc->lat_min[k] = lat < sc->lat_min[k] ? lat : sc->lat_min[k];
 	sc->lat_max[k] = lat > sc->lat_max[k] ? lat : sc->lat_max[k];
-	guest_enter(f);
+	arch_vcpu_resume(v);
 }
 
 void sched_report(void)
@@ -260,9 +212,9 @@ void sched_report(void)
 
 void sched_discard(struct vcpu *v)
 {
-	if (v->ctx && v->ctx->saved) {
-		vgic_lr_discard(v);
-		v->ctx->saved = 0;
+	if (v->saved) {
+		arch_vcpu_discard(v);
+		v->saved = 0;
 	}
 }
 
@@ -277,9 +229,9 @@ uint64_t sched_switches(unsigned cpu)
  * interrupts, passed-through SPIs waiting active in its set) and tell its VM it is gone, so
  * that the VM's reset can go on. Each window's vCPU is looked at, whichever window is current.
  */
-void sched_reap(void)
+void sched_reap(struct pcpu *c)
 {
-	struct sched_cpu *sc = this_cpu()->sched;
+	struct sched_cpu *sc = c->sched;
 
 	if (!sc)
 		return;
@@ -292,8 +244,8 @@ void sched_reap(void)
 		spin_unlock(&v->vm->lock);
 		if (!gone)
 			continue;
-		vgic_vcpu_stop(v);   /* its pending set (this pCPU's LRs are empty while idle) */
-		sched_discard(v);    /* its saved list registers */
+		arch_vcpu_stop(v);   /* its pending interrupts (nothing of it is in the hardware) */
+		sched_discard(v);    /* what its saved state holds */
 		vm_vcpu_gone(v);
 	}
 }

@@ -18,8 +18,8 @@
  * edits the line, shell_take hands a finished one over); the command runs in shell_execute,
  * outside that lock, one at a time.
  */
+#include <hyp/arch.h>
 #include <hyp/console.h>
-#include <hyp/cpu.h>
 #include <hyp/timer.h>
 #include <hyp/vm.h>
 
@@ -121,11 +121,11 @@ static void info(void)
 		for (unsigned c = 0; c < vm->cfg->ncpus && n + 8 < sizeof(cpus); c++) {
 			n += (size_t)snprintk(cpus + n, sizeof(cpus) - n, "%s%u->%u", c ? "," : "", c,
 					      vm->vcpus[c].pcpu);
-			irqs += READ_ONCE(pcpus[vm->vcpus[c].pcpu].direct_irqs);
+			irqs += arch_cpu_irqs(vm->vcpus[c].pcpu);
 			kicks += READ_ONCE(vm->vcpus[c].kicks);
 		}
 		if (state == VM_RUNNING) {
-			uint64_t ms = (now - READ_ONCE(vm->cntvoff)) / (hz / 1000);
+			uint64_t ms = (now - READ_ONCE(vm->time_offset)) / (hz / 1000);
 			say("%-12s %-10s %-14s %6u %6u %8u %10lu %8lu %8lu.%03lu s\n", vm->cfg->name,
 			    state_name(vm), cpus, READ_ONCE(vm->boots), READ_ONCE(vm->faults),
 			    READ_ONCE(vm->restarts), irqs, kicks, ms / 1000, ms % 1000);

@@ -1,10 +1,13 @@
 /*
- * The EL2 physical timer (CNTHP) of each pCPU, shared by its users: the console's idle flush
- * (core/conmux.c, any pCPU), the schedule of a shared pCPU (core/sched.c) and an idle pCPU's
- * wake-up (core/vm_reset.c: a restart's back-off). It is programmed for the earliest deadline;
- * a user whose deadline has not come finds nothing to do when the interrupt arrives.
+ * The hypervisor timer of each pCPU (the arch's: arch_timer_program), shared by its users: the
+ * console's idle flush (core/conmux.c, any pCPU), the schedule of a shared pCPU (core/sched.c)
+ * and an idle pCPU's wake-up (core/vm_reset.c: a restart's back-off). It is programmed for the
+ * earliest deadline; a user whose deadline has not come finds nothing to do when it fires.
  */
+#include <hyp/arch.h>
+#include <hyp/console.h>
 #include <hyp/cpu.h>
+#include <hyp/sched.h>
 #include <hyp/timer.h>
 
 static void program(struct pcpu *c)
@@ -14,14 +17,7 @@ static void program(struct pcpu *c)
 	for (unsigned i = 0; i < 3; i++)
 		if (d[i] && (!at || d[i] < at))
 			at = d[i];
-
-	if (at) {
-		sysreg_write(cnthp_cval_el2, at);
-		sysreg_write(cnthp_ctl_el2, 1);   /* ENABLE, not masked */
-	} else {
-		sysreg_write(cnthp_ctl_el2, 0);
-	}
-	isb();
+	arch_timer_program(at);
 }
 
 void timer_arm(uint64_t cval)
@@ -40,10 +36,8 @@ void timer_disarm(void)
 	program(c);
 }
 
-void timer_arm_sched(uint64_t cval)
+void timer_arm_sched(struct pcpu *c, uint64_t cval)
 {
-	struct pcpu *c = this_cpu();
-
 	c->timer_sched = cval ? cval : 1;
 	program(c);
 }
@@ -64,4 +58,21 @@ void timer_wake_clear(bool only_if_due)
 		return;
 	c->timer_wake = 0;
 	program(c);
+}
+
+bool hyp_timer_irq(struct pcpu *c, bool idle)
+{
+	bool ended = false;
+
+	if (idle) {
+		sched_idle_timer(c);   /* a shared pCPU's window ended: its vCPU changes here */
+		timer_wake_clear(true);
+	} else {
+		ended = c->sched && sched_timer(c);
+	}
+	/* The console's idle flush shares the timer: it looks only when its own deadline came
+	 * (then it disarms, prints and re-arms as it needs), not at every window boundary. */
+	if (c->timer_console && timer_now() >= c->timer_console)
+		conmux_timer();
+	return ended;
 }

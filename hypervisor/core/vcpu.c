@@ -2,75 +2,33 @@
  * A pCPU's life with its vCPU: sleep in the hypervisor until the vCPU is runnable, run it, and
  * come back here for good when the vCPU is stopped.
  */
+#include <hyp/arch.h>
 #include <hyp/console.h>
 #include <hyp/cpu.h>
-#include <hyp/gic.h>
 #include <hyp/sched.h>
 #include <hyp/timer.h>
-#include <hyp/vgic.h>
 #include <hyp/vm.h>
 
-/*
- * At most this many interrupts are taken per pass of the idle loop: a storm of kicks or of a
- * switched-out VM's interrupts must not keep a pCPU from resuming the vCPU whose window began.
- */
-#define IDLE_DRAIN_MAX 16
-
-/*
- * Take every interrupt pending at this idle pCPU. The hypervisor's own (console input) are handled;
- * a guest interrupt reaching a pCPU whose vCPU is not running has nobody to take it, so it is
- * kept quiet (a level source would otherwise wake us for ever). Kicks only needed waking us.
- */
-static void idle_drain(void)
-{
-	uint32_t intid;
-
-	for (unsigned n = 0; n < IDLE_DRAIN_MAX && (intid = gic_ack()) < INTID_SPURIOUS; n++) {
-		gic_eoi(intid);
-		if (intid == pt_config.htimer_intid) {
-			sched_idle_timer();   /* a shared pCPU's window ended */
-			timer_wake_clear(true);
-		}
-		if (intid < SGI_CARRIERS) {
-			/* A virtual SGI for a vCPU not (yet) in the guest: it waits, as before. */
-			struct vcpu *v = this_cpu()->vcpu;
-			if (v)
-				vgic_post(v->vm, v->index, intid);
-		} else if (!hyp_device_irq(intid)) {
-			if (this_cpu()->sched && intid >= 32 && this_cpu()->vcpu) {
-				/* A switched-out VM's SPI: it waits, active, for its window. */
-				vgic_phys_irq_shared(this_cpu()->vcpu, intid);
-				continue;
-			}
-			if (intid == pt_config.vtimer_intid)
-				sysreg_write(cntv_ctl_el0, 0);
-			else if (intid >= 32)
-				gic_set_enable(intid, 0, false);
-		}
-		gic_deactivate(intid);
-	}
-}
-
 /* Leaving for a guest: an idle wake-up must not fire in its time (hyp/timer.h). */
-static void enter_prepare(void)
+static void enter_prepare(struct pcpu *c)
 {
-	if (this_cpu()->timer_wake)
+	if (c->timer_wake)
 		timer_wake_clear(false);
-	/* running = 1 (just stored) before the flush loads the pending set (vgic_post). */
-	dsb(ish);
 }
 
 void vcpu_idle(void)
 {
+	struct pcpu *c = this_cpu();
+
 	for (;;) {
 		/*
-		 * Acknowledge kicks before looking at the state: a kick sent after this point stays
-		 * pending and makes the WFI below return at once, so no wake-up is lost. On a shared
-		 * pCPU the vCPU is the current window's (it changes in idle_drain).
+		 * Take kicks before looking at the state: a kick sent after this point stays pending
+		 * and makes the sleep below end at once, so no wake-up is lost. On a shared pCPU the
+		 * vCPU is the current window's (it changes when the arch reports the timer).
 		 */
-		idle_drain();
-		sched_reap();
-		struct vcpu *v = this_cpu()->vcpu;
+		arch_irq_idle();
+		sched_reap(c);
+		struct vcpu *v = c->vcpu;
 		bool busy = false;
 
 		if (v) {
@@ -84,20 +42,20 @@ void vcpu_idle(void)
 				v->running = 1;
 				spin_unlock(&vm->lock);
 				sched_discard(v);   /* a state saved before its VM restarted */
-				enter_prepare();
-				vcpu_arch_enter(v, v->entry, v->context);
+				enter_prepare(c);
+				arch_vcpu_enter(v, v->entry, v->context);
 			}
 			if (sched_resume_ok(v)) {
 				v->running = 1;
 				v->held = 0;
 				spin_unlock(&vm->lock);
-				enter_prepare();   /* its barrier orders running before pending */
-				sched_resume(v);
+				enter_prepare(c);
+				sched_resume(c, v);
 			}
 			spin_unlock(&vm->lock);
 		}
 		if (!busy)
-			cpu_idle_wait();
+			arch_cpu_idle();
 	}
 }
 
@@ -141,7 +99,35 @@ void vm_vcpu_gone(struct vcpu *v)
 
 void vcpu_leave(struct vcpu *v)
 {
-	vgic_vcpu_stop(v);
+	arch_vcpu_stop(v);
 	vm_vcpu_gone(v);
-	stack_switch(this_cpu()->stack_top - FRAME_SIZE, vcpu_idle);
+	arch_stack_reset(vcpu_idle);
+}
+
+enum vcpu_on_result vcpu_power_on(struct vcpu *t, uint64_t entry, uint64_t arg)
+{
+	struct vm *vm = t->vm;
+	enum vcpu_on_result r = VCPU_ON_STARTED;
+
+	spin_lock(&vm->lock);
+	if (vm->state != VM_RUNNING)
+		r = VCPU_ON_DENIED;
+	else if (t->state != VCPU_OFF)
+		r = VCPU_ON_ALREADY;
+	else {
+		t->entry = entry;
+		t->context = arg;
+		t->state = VCPU_ON_PENDING;
+	}
+	spin_unlock(&vm->lock);
+	if (r == VCPU_ON_STARTED)
+		arch_vcpu_kick(t);
+	return r;
+}
+
+void vcpu_power_off(struct vcpu *v)
+{
+	spin_lock(&v->vm->lock);
+	v->state = VCPU_OFF;
+	spin_unlock(&v->vm->lock);
 }

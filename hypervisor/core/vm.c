@@ -3,16 +3,17 @@
  * powered off by itself, reset/restarted).
  *
  * Stopping is cooperative and never waits: the initiator marks every vCPU of the VM off under
- * the VM lock and kicks their pCPUs; each pCPU notices on its next trap (the kick SGI is one)
+ * the VM lock and kicks their pCPUs; each pCPU notices on its next trap (the kick is an interrupt)
  * and leaves the guest in vcpu_after_trap(); a vCPU switched out on a shared pCPU is reaped
  * there. A reset goes on from there in the VM's own time (core/vm_reset.c), so no pCPU ever
  * spins waiting for another, and no VM's reset runs in another VM's time.
  */
+#include <hyp/arch.h>
 #include <hyp/console.h>
 #include <hyp/cpu.h>
-#include <hyp/gic.h>
-#include <hyp/mmu.h>
 #include <hyp/sched.h>
+#include <hyp/timer.h>
+#include <hyp/virq.h>
 #include <hyp/vm.h>
 
 struct vm vms[PT_MAX_CPUS];
@@ -27,7 +28,7 @@ void boot_vcpu0(struct vm *vm)
 	v0->entry = img->entry;
 	v0->context = img->dtb.start ? img->dtb.ipa : 0;
 	v0->state = VCPU_ON_PENDING;
-	vm->cntvoff = sysreg_read(cntpct_el0);
+	vm->time_offset = timer_now();
 	vm->boots++;
 }
 
@@ -41,7 +42,7 @@ void vms_init(void)
 
 		vm->cfg = cfg;
 		vm->index = i;
-		vm->vttbr = stage2_build(cfg);
+		vm->stage2 = arch_stage2_build(cfg);
 		vm->vcpus = &vcpu_pool[next];
 		next += cfg->ncpus;   /* cfg_check: at most PT_MAX_VCPUS in all */
 		for (unsigned c = 0; c < cfg->ncpus; c++) {
@@ -50,28 +51,21 @@ void vms_init(void)
 			v->index = c;
 			v->pcpu = cfg->cpus[c];
 			pcpus[v->pcpu].vcpu = v;
-			pcpus[v->pcpu].pending = &v->vgic.pending;
+			arch_vcpu_init(v);
 		}
 		image_check(cfg);
 		image_zero_channels(cfg, i);
 		image_load(cfg);
 	}
-	vgic_init();
+	virq_init();
 	for (unsigned i = 0; i < pt_config.nvms; i++)
 		boot_vcpu0(&vms[i]);
 	vuart_init();
 }
 
-void vcpu_kick(struct vcpu *v)
+struct vcpu *vm_vcpu(struct vm *vm, uint64_t index)
 {
-	if (v->pcpu != this_cpu()->index)
-		gic_send_sgi(v->pcpu, SGI_KICK);
-}
-
-struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, uint64_t vmpidr)
-{
-	/* Virtual MPIDRs are 0..ncpus-1 in Aff0, every other field zero. */
-	return vmpidr < vm->cfg->ncpus ? &vm->vcpus[vmpidr] : NULL;
+	return index < vm->cfg->ncpus ? &vm->vcpus[index] : NULL;
 }
 
 bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size)
@@ -105,7 +99,7 @@ uint32_t vm_stop_vcpus(struct vm *vm)
 void vm_kick_all(struct vm *vm)
 {
 	for (unsigned c = 0; c < vm->cfg->ncpus; c++)
-		vcpu_kick(&vm->vcpus[c]);
+		arch_vcpu_kick(&vm->vcpus[c]);
 }
 
 void vm_stop(struct vm *vm, enum vm_state to)
@@ -134,7 +128,7 @@ void vm_stop(struct vm *vm, enum vm_state to)
 	vm->state = to;
 	vm_stop_vcpus(vm);
 	spin_unlock(&vm->lock);
-	vgic_vm_quiesce(vm);
+	virq_vm_quiesce(vm);
 	vm_kick_all(vm);
 	conmux_vm_stopped(vm);
 	vm_log_summary(vm, true);
@@ -161,5 +155,5 @@ void vm_check_all_down(void)
 		vm_log_summary(&vms[i], true);
 	sched_report();
 	printk("partita: no VM left running — system off\n");
-	psci_fw_system_off();
+	arch_system_off();
 }

@@ -12,21 +12,22 @@
  *            (it knows how long a chunk takes it). No other VM ever pays for the reset, however
  *            large the VM and whichever vCPU triggered it.
  *   WAIT     a restart after a fault backs off (config.h: PT_RESTART_DELAY_NS); then
- *   BOOTING  its distributor and vUART are reset and vCPU 0 is made runnable.
+ *   BOOTING  its interrupt controller and vUART are reset and vCPU 0 is made runnable.
  *
  * A stop while resetting lets the reset finish, then the VM stays down (vm->after_reset).
  */
+#include <hyp/arch.h>
 #include <hyp/console.h>
 #include <hyp/cpu.h>
 #include <hyp/sched.h>
 #include <hyp/timer.h>
-#include <hyp/vgic.h>
+#include <hyp/virq.h>
 #include <hyp/vm.h>
 
 /*
- * The pieces: 64 KiB of zeroing (DC ZVA) or 16 KiB of copying take a few microseconds each, so a
- * shared pCPU's estimate of the next one is never far off and a window's end is kept to within
- * a fraction of that.
+ * The pieces: 64 KiB of zeroing (arch_mem_zero: DC ZVA on AArch64) or 16 KiB of copying take a
+ * few microseconds each, so a shared pCPU's estimate of the next one is never far off and a
+ * window's end is kept to within a fraction of that.
  */
 #define SCRUB_CHUNK (64 * 1024)
 #define LOAD_CHUNK  (16 * 1024)
@@ -53,7 +54,7 @@ void vm_reset(struct vm *vm, uint64_t delay_ticks)
 	}
 	waiting = begin(vm, delay_ticks);
 	spin_unlock(&vm->lock);
-	vgic_vm_quiesce(vm);
+	virq_vm_quiesce(vm);
 	vm_kick_all(vm);
 	vm_log_summary(vm, false);
 	if (!waiting)   /* every vCPU was off already (or is a caller's that left meanwhile) */
@@ -119,7 +120,7 @@ static void boot(struct vm *vm)
 {
 	uint32_t to;
 
-	vgic_vm_reset(vm);
+	virq_vm_reset(vm);
 	vuart_vm_reset(vm);
 	spin_lock(&vm->lock);
 	to = vm->after_reset;
@@ -129,7 +130,7 @@ static void boot(struct vm *vm)
 		boot_vcpu0(vm);
 	spin_unlock(&vm->lock);
 	if (to == VM_RUNNING) {
-		vcpu_kick(&vm->vcpus[0]);
+		arch_vcpu_kick(&vm->vcpus[0]);
 	} else {
 		printk("partita: vm '%s': reset done — it stays %s\n", vm->cfg->name,
 		       to == VM_HALTED ? "halted" : "off");

@@ -23,10 +23,8 @@
  * registers simply keep what is written to them.
  */
 #include <hyp/console.h>
-#include <hyp/cpu.h>
-#include <hyp/gic.h>
 #include <hyp/pl011.h>
-#include <hyp/vgic.h>
+#include <hyp/virq.h>
 #include <hyp/vm.h>
 
 #define LCR_H_FEN BIT(4)
@@ -68,11 +66,10 @@ static uint32_t mis(const struct vuart *u)
 	return (u->rx_ris | INT_TX) & u->regs[PL011_IMSC / 4];
 }
 
-/* The VM's vUART line may have changed: tell its vGIC. */
+/* The VM's vUART line may have changed: tell its interrupt controller. */
 static void update(struct vm *vm)
 {
-	if (vm->vuart.slot)
-		vgic_set_level(vm, vm->vuart.slot, mis(&vm->vuart) != 0);
+	virq_vuart_line(vm, mis(&vm->vuart) != 0);
 }
 
 /*

@@ -182,7 +182,8 @@ def check_guest():
 def check_hypervisor():
     readme = open(os.path.join(TOP, "hypervisor", "README.md"), encoding="utf-8").read()
     missing = []
-    for pat in ("core/*.c", "arch/aarch64/*.[cS]", "arch/aarch64/*/*.[cSh]", "drivers/*.c", "lib/*.c"):
+    for pat in ("core/*.c", "arch/*/*.[cS]", "arch/*/arch.mk", "arch/*/*/*.[cSh]",
+                "arch/*/include/arch/*.h", "include/hyp/*.h", "drivers/*.c", "lib/*.c"):
         for f in sorted(glob.glob(os.path.join(TOP, "hypervisor", pat))):
             name = os.path.basename(f)
             if not re.search(r"`(?:[\w/]*/)?" + re.escape(name) + "`", readme) and \

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# C unit tests of the generator's parts, built twice: plain, and with ASan + UBSan.
+# C unit tests of the generator's parts, built twice: plain, and with ASan + UBSan; then the
+# hypervisor's layering check (layers.py).
 # test_ns16550_uart.c #includes hypervisor/drivers/ns16550_uart.c (renamed): only one driver's
 # uart_* can be linked in, and that is imx_uart.c's.
 set -uo pipefail
@@ -30,4 +31,7 @@ if gcc -O1 -fsanitize=address,undefined -fno-sanitize-recover=all "${flags[@]}" 
 else
 	echo "not ok - unit tests compile with sanitizers"; status=1
 fi
+# The hypervisor's layers: core/ knows no CPU architecture (tests/unit/layers.py).
+python3 "$TOP/tests/unit/layers.py" --self-test || status=1
+python3 "$TOP/tests/unit/layers.py" "$TOP/hypervisor" || status=1
 exit $status

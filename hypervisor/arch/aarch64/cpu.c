@@ -1,11 +1,21 @@
 /*
- * Per-pCPU EL2 setup: the registers every pCPU programs for itself before it runs a vCPU.
+ * Per-pCPU EL2 setup: the registers every pCPU programs for itself before it runs a vCPU, and
+ * the pCPU's life around them (which one boots, starting the others, sleeping, the stack).
  */
-#include <hyp/cpu.h>
-#include <hyp/gic.h>
-#include <hyp/mmu.h>
+#include <arch/cpu.h>
+#include <arch/frame.h>
+#include <arch/gic.h>
+#include <arch/mmu.h>
+#include <arch/sysreg.h>
+#include <hyp/arch.h>
 
-struct pcpu pcpus[PT_MAX_CPUS];
+void secondary_entry(void);   /* boot.S */
+extern char hyp_vectors_shared[];   /* vectors.S */
+
+struct pcpu *this_cpu(void)
+{
+	return cpu_here();
+}
 
 int cpu_index_of_mpidr(uint64_t mpidr)
 {
@@ -16,7 +26,22 @@ int cpu_index_of_mpidr(uint64_t mpidr)
 	return -1;
 }
 
-/* PMU and debug trapped (hyp/sysreg.h); HPMD only where PMUv3p1 defines it (RES0 before). */
+unsigned arch_cpu_boot_index(void)
+{
+	int me = cpu_index_of_mpidr(sysreg_read(mpidr_el1));
+
+	if (me < 0)
+		panic("boot CPU MPIDR 0x%lx is not in the board's CPU list",
+		      sysreg_read(mpidr_el1));
+	return (unsigned)me;
+}
+
+void arch_cpu_bind(struct pcpu *c)
+{
+	sysreg_write(tpidr_el2, c);
+}
+
+/* PMU and debug trapped (arch/sysreg.h); HPMD only where PMUv3p1 defines it (RES0 before). */
 static uint64_t mdcr_value(void)
 {
 	unsigned pmuver = (unsigned)(sysreg_read(id_aa64dfr0_el1) >> 8) & 0xf;
@@ -27,7 +52,7 @@ static uint64_t mdcr_value(void)
 	return v;
 }
 
-void cpu_init_el2(struct pcpu *c)
+void arch_cpu_init(struct pcpu *c)
 {
 	sysreg_write(tpidr_el2, c);
 	mmu_enable();
@@ -47,4 +72,37 @@ void cpu_init_el2(struct pcpu *c)
 	isb();
 
 	gic_init_cpu(c->index);
+}
+
+void arch_cpu_start(unsigned cpu)
+{
+	int64_t r = psci_fw_cpu_on(pt_config.cpu_mpidr[cpu], (uint64_t)(uintptr_t)secondary_entry,
+				   cpu);
+
+	if (r != 0)
+		panic("firmware CPU_ON of cpu %u (MPIDR 0x%lx) failed: %ld", cpu,
+		      pt_config.cpu_mpidr[cpu], r);
+}
+
+/* A shared pCPU takes its interrupts through vectors that save the whole frame (vectors.S). */
+void arch_cpu_shared(void)
+{
+	sysreg_write(vbar_el2, (uint64_t)(uintptr_t)hyp_vectors_shared);
+	isb();
+}
+
+void arch_cpu_idle(void)
+{
+	cpu_idle_wait();
+}
+
+/* Idle code runs below the frame slot a later vCPU entry fills at the stack top. */
+void arch_stack_reset(void (*fn)(void))
+{
+	stack_switch(cpu_here()->stack_top - FRAME_SIZE, fn);
+}
+
+void arch_system_off(void)
+{
+	psci_fw_system_off();
 }

@@ -3,7 +3,8 @@
  * trapped to EL1 instead of EL2. The guest's EL1 state (ELR, SPSR, ESR) records where it was,
  * and it continues at its own vector with interrupts masked.
  */
-#include <hyp/sysreg.h>
+#include <arch/sysreg.h>
+#include <arch/vcpu.h>
 #include <hyp/vm.h>
 
 #define SPSR_M_AARCH32   BIT(4)

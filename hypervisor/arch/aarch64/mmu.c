@@ -5,17 +5,19 @@
  *  - its image, stacks and table pool (hyp_pa, hyp_size), normal memory;
  *  - the console UART and the GIC (distributor and redistributors, or on a GICv2 the
  *    distributor, both pages of the CPU interface and the virtual interface control), Device-nGnRE;
- *  - a window of WINDOW_PAGES page slots per pCPU, empty except while the hypervisor loads guest
+ *  - a window of ARCH_WINDOW_PAGES page slots per pCPU, empty except while the hypervisor loads guest
  *    images into a VM's RAM or scrubs it (core/image.c).
  *
  * VM RAM and channel memory are not mapped while guests run: no hypervisor bug, out-of-bounds
  * read or speculative gadget at EL2 can reach a VM's memory through the hypervisor's tables.
  * Everything else faults, hypervisor bugs included.
  */
-#include <hyp/cpu.h>
-#include <hyp/mmu.h>
+#include <arch/cpu.h>
+#include <arch/mmu.h>
+#include <arch/sysreg.h>
+#include <hyp/arch.h>
 
-#define WINDOW_SLOT_SIZE (WINDOW_PAGES * PAGE_SIZE)
+#define WINDOW_SLOT_SIZE (ARCH_WINDOW_PAGES * PAGE_SIZE)
 
 static struct pt hyp_pt;
 static uint64_t *window_pte[PT_MAX_CPUS];
@@ -53,7 +55,7 @@ static void add_window(unsigned cpu)
 		window_pte[cpu] = pt_leaf_table(&hyp_pt, WINDOW_VA + cpu * WINDOW_SLOT_SIZE);
 }
 
-void mmu_build_hyp_tables(void)
+void arch_mmu_init(void)
 {
 	uint64_t need = hyp_pool_bound();
 
@@ -76,31 +78,38 @@ void mmu_build_hyp_tables(void)
 	 * Windows for the boot pCPU (it loads every image) and the pCPUs that run vCPUs (they
 	 * reload and scrub their VM's RAM on a restart); nobody else ever touches VM memory.
 	 */
-	add_window(this_cpu()->index);
+	add_window(cpu_here()->index);
 	for (unsigned v = 0; v < pt_config.nvms; v++)
 		for (unsigned i = 0; i < pt_config.vms[v].ncpus; i++)
 			add_window(pt_config.vms[v].cpus[i]);
 }
 
-uint8_t *mmu_window_open(void)
+uint8_t *arch_window_open(void)
 {
-	return (uint8_t *)(uintptr_t)(WINDOW_VA + this_cpu()->index * WINDOW_SLOT_SIZE);
+	return (uint8_t *)(uintptr_t)(WINDOW_VA + cpu_here()->index * WINDOW_SLOT_SIZE);
 }
 
-void mmu_window_set(unsigned slot, uint64_t pa)
+void arch_window_set(unsigned slot, uint64_t pa)
 {
-	if (!window_pte[this_cpu()->index])
-		panic("cpu %u has no window onto VM memory", this_cpu()->index);
+	if (!window_pte[cpu_here()->index])
+		panic("cpu %u has no window onto VM memory", cpu_here()->index);
 	/* A level-3 page descriptor; never executable. Slots are empty (and not in any TLB). */
-	window_pte[this_cpu()->index][slot % WINDOW_PAGES] =
+	window_pte[cpu_here()->index][slot % ARCH_WINDOW_PAGES] =
 		ALIGN_DOWN(pa, PAGE_SIZE) | S1_NORMAL | PTE_XN | PTE_TABLE | PTE_VALID;
 }
 
-void mmu_window_close(unsigned used)
+/* The slots set so far are in the tables (their stores complete) before the window is used. */
+void arch_window_ready(void)
 {
-	uint64_t *pte = window_pte[this_cpu()->index];
+	dsb(ishst);
+	isb();
+}
 
-	for (unsigned i = 0; i < used && i < WINDOW_PAGES; i++)
+void arch_window_close(unsigned used)
+{
+	uint64_t *pte = window_pte[cpu_here()->index];
+
+	for (unsigned i = 0; i < used && i < ARCH_WINDOW_PAGES; i++)
 		pte[i] = 0;
 	dsb(ishst);
 	__asm__ volatile("tlbi alle2is" : : : "memory");

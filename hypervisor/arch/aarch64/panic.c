@@ -4,9 +4,10 @@
  * hang: an unattended test run then ends by itself, and nothing keeps running on a hypervisor
  * that lost track of its own state).
  */
+#include <arch/cpu.h>
+#include <arch/frame.h>
+#include <arch/sysreg.h>
 #include <hyp/console.h>
-#include <hyp/cpu.h>
-#include <hyp/frame.h>
 
 static const char *ec_name(unsigned ec)
 {
@@ -64,7 +65,7 @@ static void __noreturn stop(void)
 
 static unsigned cpu_nr(void)
 {
-	struct pcpu *c = this_cpu();
+	struct pcpu *c = cpu_here();
 	/* TPIDR_EL2 is not set yet very early on the boot CPU. */
 	return (c >= pcpus && c < pcpus + PT_MAX_CPUS) ? c->index : 0;
 }

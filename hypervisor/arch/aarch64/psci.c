@@ -5,15 +5,23 @@
  * (vCPU index in Aff0, as VMPIDR_EL2 reports it), and SYSTEM_OFF / SYSTEM_RESET act on the
  * calling VM only. Every argument comes from the guest and is checked before use.
  */
-#include <hyp/cpu.h>
-#include <hyp/psci.h>
+#include <arch/psci.h>
+#include <arch/vcpu.h>
 #include <hyp/vm.h>
+
+_Static_assert(CALL_OK == PSCI_SUCCESS && CALL_INVALID == PSCI_INVALID_PARAMETERS,
+	       "core's call results are the SMC Calling Convention's");
+
+/* Virtual MPIDRs are 0..ncpus-1 in Aff0, every other field zero (VMPIDR_EL2, vcpu_arch.c). */
+static struct vcpu *vcpu_by_mpidr(struct vm *vm, uint64_t vmpidr)
+{
+	return vm_vcpu(vm, vmpidr);
+}
 
 static int64_t cpu_on(struct vcpu *v, uint64_t target, uint64_t entry, uint64_t ctx)
 {
 	struct vm *vm = v->vm;
-	struct vcpu *t = vm_vcpu_by_mpidr(vm, target);
-	int64_t ret = PSCI_SUCCESS;
+	struct vcpu *t = vcpu_by_mpidr(vm, target);
 
 	if (!t) {
 		vm_note(v, LOG_PSCI, "PSCI CPU_ON of MPIDR 0x%lx, not a CPU of this VM — "
@@ -24,25 +32,17 @@ static int64_t cpu_on(struct vcpu *v, uint64_t target, uint64_t entry, uint64_t 
 	if (!IS_ALIGNED(entry, 4) || !vm_ipa_is_ram(vm, entry, 4))
 		return PSCI_INVALID_ADDRESS;
 
-	spin_lock(&vm->lock);
-	if (vm->state != VM_RUNNING)
-		ret = PSCI_DENIED;
-	else if (t->state != VCPU_OFF)
-		ret = PSCI_ALREADY_ON;
-	else {
-		t->entry = entry;
-		t->context = ctx;
-		t->state = VCPU_ON_PENDING;
+	switch (vcpu_power_on(t, entry, ctx)) {
+	case VCPU_ON_STARTED: return PSCI_SUCCESS;
+	case VCPU_ON_DENIED:  return PSCI_DENIED;
+	case VCPU_ON_ALREADY: break;
 	}
-	spin_unlock(&vm->lock);
-	if (ret == PSCI_SUCCESS)
-		vcpu_kick(t);
-	return ret;
+	return PSCI_ALREADY_ON;
 }
 
 static int64_t affinity_info(struct vcpu *v, uint64_t target, uint64_t level)
 {
-	struct vcpu *t = vm_vcpu_by_mpidr(v->vm, target);
+	struct vcpu *t = vcpu_by_mpidr(v->vm, target);
 
 	if (!t || level != 0)
 		return PSCI_INVALID_PARAMETERS;
@@ -91,9 +91,7 @@ void psci_guest_call(struct vcpu *v, struct frame *f, bool smc)
 		ret = affinity_info(v, a1, a2);
 		break;
 	case PSCI_CPU_OFF:
-		spin_lock(&v->vm->lock);
-		v->state = VCPU_OFF;
-		spin_unlock(&v->vm->lock);
+		vcpu_power_off(v);
 		ret = PSCI_DENIED;   /* only seen if it could not go off */
 		break;
 	case PSCI_SYSTEM_OFF:
@@ -107,7 +105,7 @@ void psci_guest_call(struct vcpu *v, struct frame *f, bool smc)
 		ret = 0;
 		break;
 	case PT_HVC_CHANNEL_NOTIFY:
-		ret = vgic_channel_notify(v, f->x[1]);
+		ret = channel_notify(v, f->x[1]);   /* CALL_* are SMCCC's values */
 		break;
 	case PT_HVC_VM_BOOTS:
 		ret = READ_ONCE(v->vm->boots);

@@ -2,8 +2,8 @@
  * Calls to the firmware's PSCI (SMC from EL2): starting the pCPUs that VMs use and switching the
  * machine off when no VM is left.
  */
-#include <hyp/cpu.h>
-#include <hyp/psci.h>
+#include <arch/cpu.h>
+#include <arch/psci.h>
 
 static int64_t smc3(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 {

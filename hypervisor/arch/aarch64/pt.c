@@ -6,8 +6,8 @@
  * anything, the boot CPU adds up an upper bound of what the configuration needs and stops with a
  * clear message if the pool is too small; nothing is allocated after boot.
  */
+#include <arch/mmu.h>
 #include <hyp/cpu.h>
-#include <hyp/mmu.h>
 
 #ifndef PT_POOL_PAGES
 #define PT_POOL_PAGES 256

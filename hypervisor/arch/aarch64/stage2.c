@@ -3,36 +3,13 @@
  * the virtual CPU interface as its GICC), nothing else.
  * Emulated windows (vGIC, vUART) and every other IPA stay unmapped, so touching them traps.
  */
+#include <arch/mmu.h>
+#include <arch/sysreg.h>
+#include <hyp/arch.h>
 #include <hyp/cpu.h>
-#include <hyp/mmu.h>
+#include <hyp/vm.h>
 
 #define S2_ROOT_PAGES 2   /* 40-bit IPA starting at level 1: two concatenated tables */
-
-/* The i-th page at or above r->pa whose cache color is set in r->colors. */
-uint64_t region_page_pa(const struct pt_region *r, uint64_t i)
-{
-	if (!r->colors)
-		return r->pa + i * PAGE_SIZE;
-
-	/* Colors repeat every num_colors pages: skip whole periods, then walk the last one. */
-	unsigned ncol = pt_config.num_colors ? pt_config.num_colors : 1;
-	uint64_t mask = ncol >= 64 ? ~0ull : (1ull << ncol) - 1;
-	unsigned per = 0;   /* colored pages per period (no popcount: it would call libgcc) */
-	for (uint64_t bits = r->colors & mask; bits; bits &= bits - 1)
-		per++;
-	uint64_t page = r->pa / PAGE_SIZE;
-
-	if (per == 0)
-		panic("region at IPA 0x%lx has no usable color", r->ipa);
-	page += (i / per) * ncol;
-	i %= per;
-	for (;; page++)
-		if ((r->colors >> (page % ncol)) & 1) {
-			if (i == 0)
-				return page * PAGE_SIZE;
-			i--;
-		}
-}
 
 uint64_t stage2_pool_bound(const struct pt_vm *vm)
 {
@@ -49,7 +26,7 @@ uint64_t stage2_pool_bound(const struct pt_vm *vm)
 	return n;
 }
 
-uint64_t stage2_build(const struct pt_vm *vm)
+uint64_t arch_stage2_build(const struct pt_vm *vm)
 {
 	struct pt pt;
 

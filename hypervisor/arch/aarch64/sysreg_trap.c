@@ -3,7 +3,7 @@
  *
  *  - ICC_SGI1R_EL1 (and its group-0 / alias siblings): SGI generation is not virtualised by the
  *    GIC, so with HCR_EL2.IMO/FMO set a guest's write traps here and the vGIC delivers the SGI
- *    to the VM's own vCPUs (core/vgic_sgi.c);
+ *    to the VM's own vCPUs (vgic/vgic_sgi.c);
  *  - the EL1 physical timer (CNTP_*), trapped by CNTHCTL_EL2.EL1PCEN = 0: that timer is not the
  *    guest's (its interrupt would reach the hypervisor). It reads as zero and ignores writes;
  *    guests use the virtual timer. The physical *counter* stays readable (EL1PCTEN = 1): it tells
@@ -22,8 +22,9 @@
  * Anything else that traps here is unexpected and the guest's fault. PMU, debug and ACTLR_EL1
  * accesses are not logged (every OS makes some at start-up); the rest is, rate limited.
  */
-#include <hyp/sysreg.h>
-#include <hyp/vgic.h>
+#include <arch/sysreg.h>
+#include <arch/vcpu.h>
+#include <arch/vgic.h>
 #include <hyp/vm.h>
 
 /* ISS: Op0[21:20] Op2[19:17] Op1[16:14] CRn[13:10] Rt[9:5] CRm[4:1] Direction[0] (1 = read) */
@@ -106,7 +107,7 @@ void sysreg_trap(struct vcpu *v, struct frame *f, uint64_t esr)
 	case ICC_SGI0R_EL1:   /* group 0 / secure SGIs: nobody here may send those */
 		if (read)
 			break;
-		vm_note(v, LOG_VGIC, "group-0 SGI %u — ignored", (unsigned)(val >> 24) & 0xf);
+		vm_note(v, LOG_VIRQ, "group-0 SGI %u — ignored", (unsigned)(val >> 24) & 0xf);
 		f->elr += 4;
 		return;
 	case DC_ISW:

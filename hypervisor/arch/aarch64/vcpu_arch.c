@@ -1,5 +1,6 @@
 /*
- * Entering a vCPU afresh (first boot, restart, CPU_ON): the architectural state the Linux arm64
+ * Entering a vCPU afresh (first boot, restart, CPU_ON; arch_vcpu_enter), and leaving it for
+ * good (arch_vcpu_stop). Entering: the architectural state the Linux arm64
  * boot protocol promises (EL1h, interrupts masked, MMU and caches off, x0 = argument, x1..x3 = 0),
  * and every EL1 register a guest can write put back to zero (SCTLR_EL1 to its RES1 bits), so a
  * restarted VM finds nothing its previous run left behind: system registers below, FP/SIMD in
@@ -7,21 +8,33 @@
  * vgic_vcpu_reset(). The PMU, debug and trace registers, ACTLR_EL1 and the EL1 physical timer
  * are never the guest's (sysreg_trap.c), so nothing of it can be left in them.
  */
-#include <hyp/cpu.h>
+#include <arch/cpu.h>
+#include <arch/sysreg.h>
+#include <arch/vcpu.h>
+#include <arch/vgic.h>
+#include <hyp/arch.h>
 #include <hyp/vm.h>
 
-void fpsimd_reset(void);   /* fpsimd.S */
-
-void vcpu_arch_enter(struct vcpu *v, uint64_t entry, uint64_t x0)
+/* The IRQ vector's fast path looks at the pending set of the vCPU its pCPU runs (arch/cpu.h). */
+void arch_vcpu_init(struct vcpu *v)
 {
-	struct frame *f = (struct frame *)(uintptr_t)(this_cpu()->stack_top - FRAME_SIZE);
+	pcpu_arch(&pcpus[v->pcpu])->pending = &VGIC_CPU(v).pending;
+}
+
+void arch_vcpu_enter(struct vcpu *v, uint64_t entry, uint64_t x0)
+{
+	struct frame *f = vcpu_frame();
+
+	/* running = 1 (the caller just stored it) before the flush loads the pending set
+	 * (vgic_post): one of them sees the other. */
+	dsb(ish);
 
 	memset(f, 0, sizeof(*f));
 	f->x[0] = x0;
 	f->elr = entry;
 	f->spsr = SPSR_EL1H_MASKED;
 
-	sysreg_write(vttbr_el2, v->vm->vttbr);
+	sysreg_write(vttbr_el2, v->vm->stage2);
 	sysreg_write(vmpidr_el2, BIT(31) | v->index);
 	sysreg_write(sctlr_el1, SCTLR_EL1_RESET);
 	sysreg_write(cpacr_el1, 0);
@@ -52,7 +65,7 @@ void vcpu_arch_enter(struct vcpu *v, uint64_t entry, uint64_t x0)
 	sysreg_write(cntp_ctl_el0, 0);
 	sysreg_write(cntp_cval_el0, 0);
 	fpsimd_reset();
-	sysreg_write(cntvoff_el2, v->vm->cntvoff);
+	sysreg_write(cntvoff_el2, v->vm->time_offset);
 	isb();
 	vgic_vcpu_reset(v);
 	/* The guest's old stage-1 translations (same VMID) must not outlive a restart. */
@@ -61,4 +74,10 @@ void vcpu_arch_enter(struct vcpu *v, uint64_t entry, uint64_t x0)
 	dsb(nsh);
 	isb();
 	guest_enter(f);
+}
+
+void arch_vcpu_stop(struct vcpu *v)
+{
+	sysreg_write(cntv_ctl_el0, 0);   /* its timer must not fire for whoever runs here next */
+	vgic_vcpu_stop(v);
 }

@@ -1,13 +1,16 @@
 /*
  * Switching a vCPU out and back in on a shared pCPU (core/sched.c): everything of it the
  * hardware holds while it runs goes into its vcpu_ctx and comes back from it. The list is the
- * one vcpu_arch_enter() resets, so a VM never sees another VM's value in any register it can
+ * one arch_vcpu_enter() resets, so a VM never sees another VM's value in any register it can
  * read: general registers (the trap frame), the EL1 system registers, the virtual timer,
- * FP/SIMD, the virtual CPU interface (arch/aarch64/vgic_lr.c), and the VM's stage 2, virtual
- * MPIDR and counter offset.
+ * FP/SIMD, the virtual CPU interface (vgic/vgic_lr.c), and the VM's stage 2, virtual MPIDR and
+ * counter offset.
  */
-#include <hyp/cpu.h>
-#include <hyp/sched.h>
+#include <arch/cpu.h>
+#include <arch/sysreg.h>
+#include <arch/vcpu.h>
+#include <arch/vgic.h>
+#include <hyp/arch.h>
 #include <hyp/vm.h>
 
 #define EL1_REGS(X) \
@@ -19,7 +22,16 @@
 #define COUNT(r) + 1
 _Static_assert(0 EL1_REGS(COUNT) <= 32, "vcpu_ctx.el1 holds the list");
 
-void vcpu_ctx_save(struct vcpu *v, const struct frame *f)
+/* Only vCPUs of shared pCPUs have one: not zeroed at boot (.noinit), filled before it is read. */
+static struct vcpu_ctx ctx_pool[PT_MAX_VCPUS] __section(".noinit.sched");
+static unsigned nctx;
+
+void arch_vcpu_ctx_init(struct vcpu *v)
+{
+	v->ctx = &ctx_pool[nctx++];   /* cfg_check: at most PT_MAX_VCPUS */
+}
+
+void arch_vcpu_save(struct vcpu *v, struct frame *f)
 {
 	struct vcpu_ctx *x = v->ctx;
 	unsigned i = 0;
@@ -34,17 +46,20 @@ void vcpu_ctx_save(struct vcpu *v, const struct frame *f)
 	sysreg_write(cntv_ctl_el0, 0);
 	fpsimd_save(x->fp, &x->fpsr);
 	vgic_lr_save(v);
-	x->saved = 1;
 }
 
-void vcpu_ctx_restore(struct vcpu *v, struct frame *f)
+void arch_vcpu_restore(struct vcpu *v)
 {
 	struct vcpu_ctx *x = v->ctx;
+	struct frame *f = vcpu_frame();
 	unsigned i = 0;
 
-	sysreg_write(vttbr_el2, v->vm->vttbr);
+	/* running = 1 (the caller just stored it) before the flush below loads the pending set
+	 * (vgic_post): one of them sees the other. */
+	dsb(ish);
+	sysreg_write(vttbr_el2, v->vm->stage2);
 	sysreg_write(vmpidr_el2, BIT(31) | v->index);
-	sysreg_write(cntvoff_el2, v->vm->cntvoff);
+	sysreg_write(cntvoff_el2, v->vm->time_offset);
 #define RESTORE(r) sysreg_write(r, x->el1[i++]);
 	EL1_REGS(RESTORE)
 #undef RESTORE
@@ -54,5 +69,16 @@ void vcpu_ctx_restore(struct vcpu *v, struct frame *f)
 	isb();
 	vgic_lr_restore(v);
 	*f = x->frame;
-	x->saved = 0;
+	vgic_flush(v);   /* what was posted to it while it was out */
+}
+
+void arch_vcpu_resume(struct vcpu *v)
+{
+	(void)v;   /* its registers are in the frame at the top of this pCPU's stack */
+	guest_enter(vcpu_frame());
+}
+
+void arch_vcpu_discard(struct vcpu *v)
+{
+	vgic_lr_discard(v);
 }

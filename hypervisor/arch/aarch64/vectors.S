@@ -6,8 +6,8 @@
  * edit it (return values, ELR) and we restore from it on the way back. Anything taken from EL2
  * itself is a hypervisor bug and ends in panic_frame().
  */
-#include <hyp/cpu.h>
-#include <hyp/frame.h>
+#include <arch/cpu.h>
+#include <arch/frame.h>
 
 	.macro save_frame
 	sub	sp, sp, #FRAME_SIZE

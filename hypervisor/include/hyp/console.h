@@ -1,5 +1,5 @@
 /*
- * The hypervisor console: the board PL011, shared by the hypervisor's own messages (which start
+ * The hypervisor console: the board UART, shared by the hypervisor's own messages (which start
  * with "partita: ") and the VMs' multiplexed vUART output (which starts with "[vm] ").
  * Every call prints whole lines atomically with respect to other pCPUs.
  */
@@ -28,6 +28,7 @@ size_t conmux_log_copy(char *buf, size_t size);     /* the last hypervisor messa
 int conmux_vm_getc(struct vm *vm);                  /* the VM's next input byte, or -1 */
 bool conmux_vm_rx_empty(struct vm *vm);
 void conmux_poll_input(void);                       /* read the board UART as far as there is room */
+void conmux_timer(void);                            /* the timer fired: an idle line may be due */
 void conmux_vm_stopped(struct vm *vm);              /* the focus moves on if it had it */
 
 /* core/shell.c: the hypervisor shell (keys under the input lock, commands outside it). */

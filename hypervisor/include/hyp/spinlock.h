@@ -1,6 +1,9 @@
 /*
  * A test-and-set spinlock. Critical sections are a handful of loads and stores (state changes,
- * one console line), so waiting in WFE between attempts is enough.
+ * one console line). Taking a free lock is one atomic exchange, inline, in plain C (the
+ * compiler's atomics: a load-acquire/store-exclusive pair on AArch64); waiting for a held one is
+ * the arch's (arch_spin_wait: on AArch64 in WFE, which a release of the lock ends), out of line
+ * because it is rare.
  */
 #ifndef HYP_SPINLOCK_H
 #define HYP_SPINLOCK_H
@@ -9,24 +12,19 @@
 
 typedef struct { uint32_t v; } spinlock_t;
 
+/* arch/$(ARCH)/: the lock was held at the exchange; return once this CPU holds it. */
+void arch_spin_wait(spinlock_t *l) __attribute__((cold));
+
 static inline void spin_lock(spinlock_t *l)
 {
-	uint32_t tmp;
-
-	__asm__ volatile(
-		"	b	2f\n"            /* free, usually: no WFE on the first try */
-		"1:	wfe\n"              /* the holder's release clears our monitor: an event */
-		"2:	ldaxr	%w0, [%1]\n"
-		"	cbnz	%w0, 1b\n"
-		"	stxr	%w0, %w2, [%1]\n"
-		"	cbnz	%w0, 2b\n"
-		: "=&r"(tmp) : "r"(&l->v), "r"(1) : "memory");
+	if (unlikely(__atomic_exchange_n(&l->v, 1, __ATOMIC_ACQUIRE)))
+		arch_spin_wait(l);
 }
 
 static inline void spin_unlock(spinlock_t *l)
 {
-	/* The store-release also generates the event that wakes waiters out of WFE. */
-	__asm__ volatile("stlr wzr, [%0]" : : "r"(&l->v) : "memory");
+	/* A store-release; on AArch64 it also generates the event that wakes waiters out of WFE. */
+	__atomic_store_n(&l->v, 0, __ATOMIC_RELEASE);
 }
 
 #endif

@@ -17,10 +17,17 @@
 #define IS_ALIGNED(x, a)  (((x) & ((uint64_t)(a) - 1)) == 0)
 #define BIT(n)            (1ull << (n))
 
+/* The translation granule of every arch the hypervisor runs on (config.h's PT_PAGE_SIZE). */
+#define PAGE_SIZE         4096ull
+#define PAGE_SHIFT        12
+
 #define __noreturn        __attribute__((noreturn))
 #define __aligned(n)      __attribute__((aligned(n)))
 #define __section(s)      __attribute__((section(s)))
 #define __printf(a, b)    __attribute__((format(printf, a, b)))
+
+#define likely(x)         __builtin_expect(!!(x), 1)
+#define unlikely(x)       __builtin_expect(!!(x), 0)
 
 #define READ_ONCE(x)      (*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v)  (*(volatile __typeof__(x) *)&(x) = (v))

@@ -1,20 +1,19 @@
 /*
  * VMs and vCPUs: the run-time state behind each pt_vm of the configuration.
  *
- * Static partitioning: every vCPU is pinned to its pCPU for the lifetime of the system, so a
- * vCPU's general-purpose registers live in the trap frame at the top of its pCPU's stack and its
- * EL1 system registers simply stay in the hardware. A pCPU shared by several vCPUs (a time
- * partitioning schedule, hyp/sched.h) moves them into the vCPU's context when it switches. A vCPU changes state only under its VM's lock;
- * a pCPU that must notice a change made by another pCPU is kicked with an SGI.
+ * Static partitioning: every vCPU is pinned to its pCPU for the lifetime of the system, so while
+ * it runs its registers simply stay in the hardware (and its general-purpose ones in the arch's
+ * trap frame at the top of its pCPU's stack while it traps). A pCPU shared by several vCPUs (a
+ * time partitioning schedule, hyp/sched.h) moves them into the vCPU's context when it switches.
+ * A vCPU changes state only under its VM's lock; a pCPU that must notice a change made by
+ * another pCPU is kicked (arch_vcpu_kick: an SGI on AArch64).
  */
 #ifndef HYP_VM_H
 #define HYP_VM_H
 
 #include <partita/config.h>
-#include <hyp/frame.h>
 #include <hyp/spinlock.h>
 #include <hyp/types.h>
-#include <hyp/vgic.h>
 
 enum vcpu_state {
 	VCPU_OFF = 0,        /* parked in the hypervisor (never started, CPU_OFF, VM stopped) */
@@ -56,11 +55,10 @@ struct vuart {
 	uint32_t regs[0x50 / 4];       /* programmable registers (CR, IMSC, LCR_H, ...) */
 	uint32_t rx_head, rx_tail;     /* received bytes (under the console's input lock) */
 	uint32_t rx_ris;               /* latched receive interrupts (RXRIS, RTRIS) */
-	uint32_t slot;                 /* its interrupt's vGIC slot; 0: it has none */
 	uint8_t rx[VUART_RX];
 };
 _Static_assert(__builtin_offsetof(struct vuart, regs) + sizeof(((struct vuart *)0)->regs) + 8 <=
-	       __builtin_offsetof(struct vuart, rx), "guest-indexed regs[] layout (hyp/vgic.h)");
+	       __builtin_offsetof(struct vuart, rx), "guest-indexed regs[] layout (arch/vgic.h)");
 
 /*
  * What the hypervisor says about a VM's misbehaviour, by kind. Each kind prints its first
@@ -70,7 +68,7 @@ _Static_assert(__builtin_offsetof(struct vuart, regs) + sizeof(((struct vuart *)
 enum log_kind {
 	LOG_CALL,       /* unknown HVC/SMC function */
 	LOG_PSCI,       /* refused PSCI request */
-	LOG_VGIC,       /* foreign INTID, SGI or route */
+	LOG_VIRQ,       /* interrupt controller: a foreign interrupt, SGI or route */
 	LOG_SYSREG,     /* trapped system register or instruction */
 	LOG_MMIO,       /* malformed access to an emulated device */
 	LOG_LIFECYCLE,  /* restarts and resets: counted over the VM's whole life */
@@ -78,23 +76,33 @@ enum log_kind {
 };
 #define LOG_LIMIT 4
 
+/*
+ * The arch's share of each vCPU and VM: its virtual interrupt controller's state (hyp/virq.h;
+ * the vGIC's on AArch64). Opaque here and laid out by arch/$(ARCH)/, which checks at compile
+ * time that it fits; inside the structures, so that the arch reaches it at a constant offset, as
+ * fast as a member of its own. Raise a size when an arch needs more.
+ */
+#define VCPU_ARCH_BYTES 56
+#define VM_ARCH_BYTES   2840
+
 struct vm;
-struct vcpu_ctx;
+struct vcpu_ctx;   /* the arch's: a switched-out vCPU's registers (arch_vcpu_save) */
 
 struct vcpu {
 	struct vm *vm;
-	uint32_t index;        /* virtual CPU number = Aff0 of its virtual MPIDR */
+	uint32_t index;        /* virtual CPU number (Aff0 of its virtual MPIDR on AArch64) */
 	uint32_t pcpu;
 	uint32_t state;        /* enum vcpu_state, under vm->lock */
 	uint32_t running;      /* its pCPU is in (or about to enter) the guest, under vm->lock */
 	uint32_t held;         /* switched out on a shared pCPU, its state held there (v->ctx) until
 				  it resumes or that pCPU reaps it (core/sched.c), under vm->lock */
-	uint64_t entry, context;  /* where VCPU_ON_PENDING starts, and its x0 */
+	uint32_t saved;        /* v->ctx holds its registers (core/sched.c), on its pCPU only */
+	uint64_t entry, context;  /* where VCPU_ON_PENDING starts, and its argument (x0) */
 	uint32_t emul_hint;    /* index of the emulated window it last accessed (core/emul.c) */
-	uint64_t kicks;        /* kick SGIs that took it out of the guest (the shell's info): what
-				  other pCPUs cost it, which vgic_post keeps to what it asked for */
-	struct vcpu_ctx *ctx;  /* on a shared pCPU: its state while switched out (hyp/sched.h) */
-	struct vgic_cpu vgic;
+	uint64_t kicks;        /* kicks that took it out of the guest (the shell's info): what
+				  other pCPUs cost it, which virq_post keeps to what it asked for */
+	struct vcpu_ctx *ctx;  /* on a shared pCPU: its state while switched out (core/sched.c) */
+	unsigned char arch[VCPU_ARCH_BYTES] __aligned(8);
 };
 
 struct vm {
@@ -110,55 +118,27 @@ struct vm {
 	uint32_t restarts;     /* fault restarts since restart_since (the on_fault budget) */
 	uint64_t restart_since;
 	spinlock_t lock;
-	uint64_t vttbr;
+	uint64_t stage2;       /* its translation's root, as the arch's register takes it (VTTBR_EL2) */
 	struct vcpu *vcpus;    /* cfg->ncpus entries */
 	struct vuart vuart;
 	struct con_stream out;          /* what its vUART printed (core/conmux.c) */
-	struct vgic vgic;
-	uint64_t cntvoff;      /* CNTVOFF_EL2: virtual time starts at 0 when the VM boots */
+	unsigned char arch[VM_ARCH_BYTES] __aligned(8);
+	uint64_t time_offset;  /* the counter at its boot: its virtual time starts at 0 then
+				  (CNTVOFF_EL2 on AArch64) */
 	uint32_t boots;        /* how often it was started (PT_HVC_VM_BOOTS), under lock */
 	uint32_t faults;       /* faults it took (the shell's info) */
-	uint64_t irqs;         /* interrupts made pending by the slow paths (the fast path counts
-				  per pCPU: pcpu.direct_irqs) */
+	uint64_t irqs;         /* interrupts made pending by the slow paths (the arch's fast path
+				  counts per pCPU: arch_cpu_irqs) */
 	uint32_t log_count[LOG_KINDS];   /* under lock */
 };
 
 extern struct vm vms[PT_MAX_CPUS];
 #define PT_MAX_VCPUS (2 * PT_MAX_CPUS)   /* with time partitioning a pCPU runs several */
 
-/* The slot view of hyp/vgic.h, inline: the list-register paths ask it for every interrupt. */
-static inline uint32_t vgic_slot_intid(const struct vm *vm, unsigned slot)
-{
-	return slot < VGIC_PRIV ? slot : vm->vgic.spi[slot - VGIC_PRIV].intid;
-}
-
-static inline uint8_t vgic_slot_prio(const struct vcpu *v, unsigned slot)
-{
-	return slot < VGIC_PRIV ? v->vgic.prio[slot] : v->vm->vgic.spi[slot - VGIC_PRIV].prio;
-}
-
-static inline bool vgic_slot_enabled(const struct vcpu *v, unsigned slot)
-{
-	if (slot < VGIC_PRIV)
-		return (v->vgic.enabled >> slot) & 1;
-	return v->vm->vgic.spi[slot - VGIC_PRIV].enabled && (v->vm->vgic.ctlr & 2);
-}
-
-/*
- * Before every ERET (vcpu_after_trap): fill the list registers by priority. The common way back
- * to the guest has nothing waiting in software and no refill request to drop: two loads.
- */
-static inline void vgic_flush(struct vcpu *v)
-{
-	if (READ_ONCE(v->vgic.pending) || v->vgic.hcr != VGIC_HCR_IDLE)
-		vgic_flush_lrs(v);
-}
-
 /* core/vm.c */
 void vms_init(void);
-void vcpu_kick(struct vcpu *v);
 void vm_kick_all(struct vm *vm);   /* every pCPU of the VM but this one */
-struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, uint64_t vmpidr);
+struct vcpu *vm_vcpu(struct vm *vm, uint64_t index);   /* NULL: the VM has no such vCPU */
 void boot_vcpu0(struct vm *vm);    /* under vm->lock: vCPU 0 starts at the image's entry */
 /*
  * Stop every vCPU of `vm` and put it into `to` (VM_HALTED or VM_OFF). A VM that is resetting
@@ -181,14 +161,14 @@ bool vm_reset_step(struct vm *vm, uint64_t until);   /* idle pCPU of the VM: do 
 /* core/vcpu.c */
 void __noreturn vcpu_idle(void);
 void __noreturn vcpu_leave(struct vcpu *v);   /* the vCPU was stopped: park this pCPU */
-
-/* The end of every trap: back to the guest, or away from it for good if it was stopped. */
-static inline void vcpu_after_trap(struct vcpu *v)
-{
-	if (READ_ONCE(v->state) != VCPU_ON)
-		vcpu_leave(v);
-	vgic_flush(v);
-}
+/*
+ * A guest's requests for its own vCPUs (PSCI CPU_ON and CPU_OFF on AArch64): t starts at entry
+ * with arg, if its VM is running and t is off (VCPU_ON_DENIED, VCPU_ON_ALREADY otherwise); v
+ * goes off, leaving the guest at the end of its trap.
+ */
+enum vcpu_on_result { VCPU_ON_STARTED, VCPU_ON_DENIED, VCPU_ON_ALREADY };
+enum vcpu_on_result vcpu_power_on(struct vcpu *t, uint64_t entry, uint64_t arg);
+void vcpu_power_off(struct vcpu *v);
 
 /* core/image.c */
 void image_check(const struct pt_vm *vm);
@@ -200,6 +180,8 @@ void image_scrub_range(const struct pt_vm *vm, uint64_t off, uint64_t len);
 void image_load_range(const struct pt_vm *vm, uint64_t off, uint64_t len);
 void image_sync_icache(void);
 void image_zero_channels(const struct pt_vm *vm, unsigned vm_index);   /* at boot, once */
+/* Colored memory: the PA of page `i` of region `r` (page i at or above r->pa with a set color). */
+uint64_t region_page_pa(const struct pt_region *r, uint64_t i);
 
 /*
  * core/fault.c: vm_fault applies the VM's on_fault policy; messages complete "vm 'x' vcpu N: ".
@@ -210,27 +192,25 @@ void vm_log(struct vcpu *v, const char *fmt, ...) __printf(2, 3);
 void vm_note(struct vcpu *v, enum log_kind kind, const char *fmt, ...) __printf(3, 4);
 void vm_log_summary(struct vm *vm, bool final);  /* "N more ... suppressed"; final: VM is down */
 
-/* core/emul.c: a stage-2 data abort; the faulting IPA; a stage-1 walk outside stage 2. */
-void emul_data_abort(struct vcpu *v, struct frame *f, uint64_t esr);
-uint64_t fault_ipa(void);
-void stage1_walk_fault(struct vcpu *v, struct frame *f, const char *access);
+/*
+ * What a guest's call into the hypervisor returns to it: done, or a bad argument. The values are
+ * the SMC Calling Convention's (INVALID_PARAMETERS), which AArch64 returns to the guest as they
+ * are; an arch whose guests' calls use others (RISC-V's SBI) maps them.
+ */
+#define CALL_OK      0
+#define CALL_INVALID (-2)
 
-/* core/conmux.c: the hypervisor's own device interrupts (console input, its idle timer), true
- * if `intid` was one (the drivers only report numbers; core decides whose they are). */
+/* core/channel.c: the guest rang the doorbell of its channel end `end` (PT_HVC_CHANNEL_NOTIFY):
+ * CALL_OK, or CALL_INVALID when it has no such end. */
+int64_t channel_notify(struct vcpu *v, uint64_t end);
+
+/* core/conmux.c: a device interrupt the arch took that is not a guest's: true if it was the
+ * hypervisor's own (its console's input; the drivers only report numbers, core decides whose). */
 bool hyp_device_irq(uint32_t intid);
 
 /* core/vuart.c */
 bool vuart_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val, unsigned size);
 void vuart_vm_reset(struct vm *vm);   /* registers as after reset; pending input is kept */
 void vuart_rx_arrived(struct vm *vm); /* input for it: the receive interrupt latches */
-
-/* arch/aarch64/psci.c: HVC #0 / SMC from a guest; sets the return registers. */
-void psci_guest_call(struct vcpu *v, struct frame *f, bool smc);
-
-/* arch/aarch64/inject.c: an UNDEFINED instruction exception at the guest's own EL1 vector. */
-void inject_undef(struct vcpu *v, struct frame *f);
-
-/* arch/aarch64/vcpu_arch.c */
-void __noreturn vcpu_arch_enter(struct vcpu *v, uint64_t entry, uint64_t x0);
 
 #endif

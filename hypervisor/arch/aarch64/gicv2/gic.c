@@ -1,6 +1,6 @@
 /*
  * GICv2 (GIC-400) driver for the hypervisor's own needs, behind the same interface as the GICv3
- * one (hyp/gic.h): the kick and carrier SGIs, the maintenance interrupt, the guests' physical
+ * one (arch/gic.h): the kick and carrier SGIs, the maintenance interrupt, the guests' physical
  * interrupts. The CPU interface is memory-mapped (GICC); its second 4 KiB page, where GICC_DIR
  * lives, is at gicc_pa + gic_page1 (0x10000 on the ZynqMP, whose GIC aliases each page over
  * 64 KiB).
@@ -17,8 +17,9 @@
  * is always the last one).
  */
 #include <partita/config.h>
-#include <hyp/cpu.h>
-#include <hyp/gic.h>
+#include <arch/cpu.h>
+#include <arch/gic.h>
+#include <arch/sysreg.h>
 
 #define GICD_CTLR          0x0000
 #define GICD_TYPER         0x0004
@@ -131,13 +132,13 @@ uint32_t gic_ack(void)
 	uint32_t iar = *gicc(GICC_IAR);
 
 	dsb(sy);   /* the device state behind the interrupt is read after the acknowledge */
-	this_cpu()->sgi_source = IAR_SOURCE(iar);
+	pcpu_arch(cpu_here())->sgi_source = IAR_SOURCE(iar);
 	return IAR_INTID(iar);
 }
 
 static uint32_t with_source(uint32_t intid)
 {
-	return intid < 16 ? intid | this_cpu()->sgi_source : intid;
+	return intid < 16 ? intid | pcpu_arch(cpu_here())->sgi_source : intid;
 }
 
 void gic_eoi(uint32_t intid)

@@ -3,7 +3,7 @@
  *
  * Acknowledge through the memory-mapped CPU interface and keep an SGI's source CPU for its EOI
  * (gicv2/gic.c). Then the fast path of gicv3/irq_entry.S, in the GICH layout: a passed-through
- * interrupt of the vCPU running here (pcpu.direct_prio[INTID], hyp/cpu.h), nothing in its
+ * interrupt of the vCPU running here (pcpu.direct_prio[INTID], arch/cpu.h), nothing in its
  * software pending set and a free list register: straight into that LR with the HW bit, priority
  * drop, back to the guest, saving six registers. Everything else (SGIs included: their carriers
  * take the common path on this GIC) goes to guest_irq_slow with the INTID.
@@ -11,8 +11,8 @@
  * GICH_LR: [9:0] virtual INTID, [19:10] physical INTID, [27:23] priority[7:3], [29:28] state
  * (1 pending), [30] group (0), [31] HW.
  */
-#include <hyp/cpu.h>
-#include <hyp/frame.h>
+#include <arch/cpu.h>
+#include <arch/frame.h>
 
 #define GICC_IAR    0x0c
 #define GICC_EOIR   0x10

@@ -1,6 +1,6 @@
 /*
  * The GICv2 virtual interface control (GICH, memory-mapped at pt_config.gich_pa) as
- * arch/aarch64/vgic_lr.c drives it. vgic_lr.c works in the GICv3 list-register layout; the
+ * arch/aarch64/vgic/vgic_lr.c drives it. vgic_lr.c works in the GICv3 list-register layout; the
  * accessors here convert:
  *
  *   GICv3 ICH_LR<n>_EL2                     GICv2 GICH_LR<n>
@@ -17,7 +17,7 @@
 #define HYP_VGIC_HW_H
 
 #include <partita/config.h>
-#include <hyp/sysreg.h>
+#include <arch/sysreg.h>
 
 #define GICH_HCR   0x000
 #define GICH_VTR   0x004

@@ -1,15 +1,15 @@
 /*
  * GICv3 driver for the hypervisor's own needs: SGI_KICK between pCPUs, the SGIs carrying the
- * guests' virtual SGIs to their vCPU's pCPU (hyp/gic.h), the maintenance
+ * guests' virtual SGIs to their vCPU's pCPU (arch/gic.h), the maintenance
  * interrupt and the guests' physical interrupts (virtual timer PPI, passed-through SPIs), which
- * are configured here and handed to guests by the vGIC (core/vgic*.c).
+ * are configured here and handed to guests by the vGIC (vgic/).
  *
  * The board's GIC may run with one security state (QEMU virt without secure=on): the register
  * layouts used below are the same in both cases for Group 1.
  */
 #include <partita/config.h>
-#include <hyp/gic.h>
-#include <hyp/sysreg.h>
+#include <arch/gic.h>
+#include <arch/sysreg.h>
 
 #define GICD_CTLR          0x0000
 #define GICD_CTLR_RWP      BIT(31)

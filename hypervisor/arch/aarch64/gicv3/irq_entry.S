@@ -1,15 +1,15 @@
 /*
  * The IRQ entry of a GICv3 board (hyp_vectors in arch/aarch64/vectors.S branches here).
  */
-#include <hyp/cpu.h>
-#include <hyp/frame.h>
+#include <arch/cpu.h>
+#include <arch/frame.h>
 
 	.text
 	.global guest_irq_entry
 /*
  * A physical interrupt while the guest runs. The fast path handles the case that matters for
  * latency in about 30 instructions, saving four registers: a passed-through interrupt of the
- * vCPU running here (pcpu.direct_prio[INTID] set, see hyp/cpu.h), nothing waiting in its
+ * vCPU running here (pcpu.direct_prio[INTID] set, see arch/cpu.h), nothing waiting in its
  * software pending set (so priority order cannot suffer) and a free list register. It goes
  * into that LR with the HW bit (the guest's EOI deactivates it), our EOI drops the priority
  * (EOImode 1), and we are back in the guest. The same for a virtual SGI another vCPU of the VM
@@ -61,7 +61,7 @@ fast_done:                                /* count it (the shell's info), back t
 	dsb	nsh
 	isb
 /*
- * A physical SGI 0..14 carrying the guest's virtual SGI of the same number (hyp/gic.h), enabled
+ * A physical SGI 0..14 carrying the guest's virtual SGI of the same number (arch/gic.h), enabled
  * for this vCPU: into LR 0 if every LR is empty (so no LR holds it already), as a purely virtual
  * interrupt: our EOI and deactivation end the physical one.
  */

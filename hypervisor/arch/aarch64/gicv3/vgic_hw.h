@@ -1,5 +1,5 @@
 /*
- * The GICv3 virtual CPU interface control (ICH_*_EL2 system registers) as arch/aarch64/vgic_lr.c
+ * The GICv3 virtual CPU interface control (ICH_*_EL2 system registers) as arch/aarch64/vgic/vgic_lr.c
  * drives it. List registers are exchanged in the ICH_LR<n>_EL2 layout, which is this interface's
  * own: nothing to convert. Included through the build's GIC directory (hypervisor/Makefile
  * selects gicv2/ or gicv3/ from the board), so every accessor inlines.
@@ -7,7 +7,7 @@
 #ifndef HYP_VGIC_HW_H
 #define HYP_VGIC_HW_H
 
-#include <hyp/sysreg.h>
+#include <arch/sysreg.h>
 
 static inline uint64_t vgic_hw_lr_read(unsigned n)
 {

@@ -1,12 +1,12 @@
 /*
- * Interrupts a guest sends: SGIs (ICC_SGI1R_EL1 writes, which trap to EL2 because HCR_EL2.IMO
- * is set, or GICD_SGIR writes on a GICv2 board) and channel doorbells (PT_HVC_CHANNEL_NOTIFY). Both only ever reach vCPUs of the VM
- * that is allowed to receive them; the target is made pending in its vCPU's set and its pCPU is
- * kicked, or picked up on our own way out when the target is ourselves.
+ * SGIs a guest sends: ICC_SGI1R_EL1 writes, which trap to EL2 because HCR_EL2.IMO is set, or
+ * GICD_SGIR writes on a GICv2 board. They only ever reach vCPUs of the sender's own VM; the
+ * target is made pending in its vCPU's set and its pCPU is kicked, or picked up on our own way
+ * out when the target is ourselves. (Channel doorbells, the other interrupts a guest sends, are
+ * core's: core/channel.c, posted through virq_post.)
  */
-#include <hyp/gic.h>
-#include <hyp/psci.h>
-#include <hyp/vgic.h>
+#include <arch/gic.h>
+#include <arch/vgic.h>
 #include <hyp/vm.h>
 
 #define SGI1R_TARGETS(v)  ((v) & 0xffff)
@@ -48,7 +48,7 @@ void vgic_sgi1r(struct vcpu *v, uint64_t val)
 	/* Virtual MPIDRs are Aff0 = vCPU index and nothing else: other clusters are not ours. */
 	if (SGI1R_AFF1(val) || SGI1R_AFF2(val) || SGI1R_AFF3(val)) {
 		if (SGI1R_TARGETS(val))
-			vm_note(v, LOG_VGIC, "SGI %u to a CPU outside the VM — ignored", intid);
+			vm_note(v, LOG_VIRQ, "SGI %u to a CPU outside the VM — ignored", intid);
 		return;
 	}
 	for (uint64_t t = SGI1R_TARGETS(val); t; t &= t - 1) {
@@ -57,7 +57,7 @@ void vgic_sgi1r(struct vcpu *v, uint64_t val)
 		if (c < vm->cfg->ncpus)
 			send(vm, v, c, intid);
 		else
-			vm_note(v, LOG_VGIC, "SGI %u to a CPU outside the VM — ignored", intid);
+			vm_note(v, LOG_VIRQ, "SGI %u to a CPU outside the VM — ignored", intid);
 	}
 }
 
@@ -87,7 +87,7 @@ void vgic_sgir(struct vcpu *v, uint32_t val)
 		list = 1u << v->index;
 		break;
 	default:
-		vm_note(v, LOG_VGIC, "SGI %u with the reserved target filter 3 — ignored", intid);
+		vm_note(v, LOG_VIRQ, "SGI %u with the reserved target filter 3 — ignored", intid);
 		return;
 	}
 	for (; list; list &= list - 1) {
@@ -96,28 +96,6 @@ void vgic_sgir(struct vcpu *v, uint32_t val)
 		if (c < vm->cfg->ncpus)
 			send(vm, v, c, intid);
 		else
-			vm_note(v, LOG_VGIC, "SGI %u to a CPU outside the VM — ignored", intid);
+			vm_note(v, LOG_VIRQ, "SGI %u to a CPU outside the VM — ignored", intid);
 	}
-}
-
-int64_t vgic_channel_notify(struct vcpu *v, uint64_t end)
-{
-	const struct pt_vm *cfg = v->vm->cfg;
-	const struct pt_channel_end *me, *peer_end = NULL;
-	struct vm *peer;
-	int i;
-
-	if (end >= cfg->nchannels)
-		return PSCI_INVALID_PARAMETERS;
-	me = &cfg->channels[end];
-	peer = &vms[me->peer_vm];
-	for (unsigned k = 0; k < peer->cfg->nchannels; k++)
-		if (peer->cfg->channels[k].channel == me->channel)
-			peer_end = &peer->cfg->channels[k];
-	if (!peer_end || (i = vgic_spi_index(peer, peer_end->doorbell_intid)) < 0)
-		return PSCI_INVALID_PARAMETERS;
-	/* A doorbell rings on whichever vCPU the peer routed it to (vCPU 0 unless it moved it). */
-	if (READ_ONCE(peer->state) == VM_RUNNING)
-		vgic_post(peer, READ_ONCE(peer->vgic.spi[i].target), VGIC_PRIV + (unsigned)i);
-	return 0;
 }

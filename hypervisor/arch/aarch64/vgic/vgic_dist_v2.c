@@ -2,7 +2,7 @@
  * The virtual GICv2 distributor, for VMs on a GICv2 board (the GICD window; the CPU interface is
  * the hardware's virtual one, mapped at the VM's GICC address by stage 2).
  *
- * What differs from the GICv3 view (core/vgic_dist.c), whose helpers this shares:
+ * What differs from the GICv3 view (vgic_dist.c), whose helpers this shares:
  *  - the SGI and PPI registers (the first word of each bit register, IPRIORITYR 0..31,
  *    ITARGETSR 0..7, ICFGR 0..1) are banked: an access reaches the calling vCPU's own;
  *  - SPIs are routed by GICD_ITARGETSR, a CPU mask whose bits are vCPU indices. An SPI has one
@@ -16,8 +16,8 @@
  * Access sizes follow the GICv2 spec: 32-bit everywhere, IPRIORITYR, ITARGETSR, CPENDSGIR and
  * SPENDSGIR also 8-bit. Anything else is the guest's fault (false: the caller reports it).
  */
-#include <hyp/gic.h>
-#include <hyp/vgic.h>
+#include <arch/gic.h>
+#include <arch/vgic.h>
 #include <hyp/vm.h>
 
 #define GICD_CTLR        0x000
@@ -58,9 +58,9 @@ static uint8_t target_of(struct vcpu *v, uint32_t intid)
 		return (uint8_t)(1u << v->index);   /* "this CPU", as a GIC answers */
 	i = vgic_spi_index(vm, intid);
 	if (i >= 0)
-		return (uint8_t)(1u << READ_ONCE(vm->vgic.spi[i].target));
+		return (uint8_t)(1u << READ_ONCE(VGIC(vm).spi[i].target));
 	if (intid < vgic_lines(vm))
-		return (uint8_t)(1u << READ_ONCE(vm->vgic.shadow.route[intid]));
+		return (uint8_t)(1u << READ_ONCE(VGIC(vm).shadow.route[intid]));
 	return 0;
 }
 
@@ -115,11 +115,11 @@ static void ctlr_write(struct vcpu *v, uint32_t val)
 {
 	struct vm *vm = v->vm;
 
-	spin_lock(&vm->vgic.lock);
-	vm->vgic.ctlr_v2 = val & 3;
-	vm->vgic.ctlr = val & 1 ? CTLR_GRP1_ON : 0;
+	vgic_lock(&VGIC(vm));
+	VGIC(vm).ctlr_v2 = val & 3;
+	VGIC(vm).ctlr = val & 1 ? CTLR_GRP1_ON : 0;
 	vgic_direct_refresh(vm);
-	spin_unlock(&vm->vgic.lock);
+	vgic_unlock(&VGIC(vm));
 	vgic_kick_others(v);
 }
 
@@ -129,6 +129,7 @@ bool vgic_dist_v2_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val
 	bool bytes_ok = (off >= GICD_IPRIORITYR && off < GICD_ICFGR) ||
 			(off >= GICD_CPENDSGIR && off < GICD_SGI_END);
 
+	vgic_sync(v);   /* pending state the LRs hold shows, and can be cleared */
 	if (size != 4 && !(size == 1 && bytes_ok))
 		return false;
 
@@ -185,7 +186,7 @@ bool vgic_dist_v2_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val
 		return true;   /* everything else is read-only or RAZ/WI */
 	}
 	switch (off) {
-	case GICD_CTLR:  *val = READ_ONCE(vm->vgic.ctlr_v2); break;
+	case GICD_CTLR:  *val = READ_ONCE(VGIC(vm).ctlr_v2); break;
 	case GICD_TYPER: *val = typer(vm); break;
 	case GICD_IIDR:  *val = IIDR_PARTITA; break;
 	case GICD_PIDR2: *val = PIDR2_GICV2; break;

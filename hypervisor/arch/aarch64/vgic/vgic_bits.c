@@ -3,12 +3,11 @@
  * of the virtual redistributors (SGIs, PPIs): IGROUPR, IS/ICENABLER, IS/ICPENDR, IS/ICACTIVER.
  *
  * Every bit is checked against what the VM owns. For INTIDs it does not own, group and enable
- * read back what was written (the shadow, see hyp/vgic.h) and pending/active read as zero: nothing
+ * read back what was written (the shadow, see arch/vgic.h) and pending/active read as zero: nothing
  * reaches the hardware or another VM.
  */
-#include <hyp/cpu.h>
-#include <hyp/gic.h>
-#include <hyp/vgic.h>
+#include <arch/gic.h>
+#include <arch/vgic.h>
 #include <hyp/vm.h>
 
 #define IGROUPR   0x080
@@ -32,24 +31,24 @@ static bool resolve(struct vcpu *t, uint32_t intid, struct vcpu **owner, unsigne
 	i = vgic_spi_index(t->vm, intid);
 	if (i < 0)
 		return false;
-	*owner = &t->vm->vcpus[t->vm->vgic.spi[i].target];
+	*owner = &t->vm->vcpus[VGIC(t->vm).spi[i].target];
 	*slot = VGIC_PRIV + (unsigned)i;
 	return true;
 }
 
 static bool slot_hw(const struct vm *vm, unsigned slot)
 {
-	return slot < VGIC_PRIV ? slot == pt_config.vtimer_intid : vm->vgic.spi[slot - VGIC_PRIV].hw;
+	return slot < VGIC_PRIV ? slot == pt_config.vtimer_intid : VGIC(vm).spi[slot - VGIC_PRIV].hw;
 }
 
 uint32_t vgic_read_bits(struct vcpu *t, unsigned reg, uint32_t first)
 {
-	struct vgic *g = &t->vm->vgic;
+	struct vgic *g = &VGIC(t->vm);
 	uint32_t bits = 0;
 
 	if (reg == ISACTIVER || reg == ICACTIVER)
 		return vgic_lr_active(t, first);   /* active state lives in the LRs only */
-	spin_lock(&g->lock);
+	vgic_lock(g);
 	for (unsigned i = 0; i < 32; i++) {
 		struct vcpu *o;
 		unsigned s;
@@ -68,21 +67,21 @@ uint32_t vgic_read_bits(struct vcpu *t, unsigned reg, uint32_t first)
 		switch (reg) {
 		case IGROUPR:   on = true; break;   /* everything a guest owns is group 1 */
 		case ISENABLER:
-		case ICENABLER: on = s < VGIC_PRIV ? (o->vgic.enabled >> s) & 1
+		case ICENABLER: on = s < VGIC_PRIV ? (VGIC_CPU(o).enabled >> s) & 1
 						  : g->spi[s - VGIC_PRIV].enabled; break;
 		case ISPENDR:
-		case ICPENDR:   on = (o->vgic.pending >> s) & 1; break;
+		case ICPENDR:   on = (VGIC_CPU(o).pending >> s) & 1; break;
 		}
 		bits |= (uint32_t)on << i;
 	}
-	spin_unlock(&g->lock);
+	vgic_unlock(g);
 	return bits;
 }
 
 void vgic_write_bits(struct vcpu *v, struct vcpu *t, unsigned reg, uint32_t first, uint32_t val)
 {
 	struct vm *vm = v->vm;
-	struct vgic *g = &vm->vgic;
+	struct vgic *g = &VGIC(vm);
 
 	if (reg == IGROUPR) {
 		/* A value, not set bits: the shadow takes it for INTIDs not ours below the lines
@@ -91,9 +90,9 @@ void vgic_write_bits(struct vcpu *v, struct vcpu *t, unsigned reg, uint32_t firs
 			uint32_t mine = 0;
 			for (unsigned i = 0; i < 32; i++)
 				mine |= (uint32_t)(vgic_spi_index(vm, first + i) >= 0) << i;
-			spin_lock(&g->lock);
+			vgic_lock(g);
 			g->shadow.group[first / 32] = val & ~mine;
-			spin_unlock(&g->lock);
+			vgic_unlock(g);
 		}
 		return;
 	}
@@ -107,16 +106,16 @@ void vgic_write_bits(struct vcpu *v, struct vcpu *t, unsigned reg, uint32_t firs
 			/* Not ours: enables go to the shadow (read back, nothing else); pending and
 			 * active state never exist for it. Normal OS behaviour, not logged. */
 			if (intid < vgic_lines(vm) && (reg == ISENABLER || reg == ICENABLER)) {
-				spin_lock(&g->lock);
+				vgic_lock(g);
 				if (reg == ISENABLER)
 					g->shadow.enable[intid / 32] |= 1u << (intid % 32);
 				else
 					g->shadow.enable[intid / 32] &= ~(1u << (intid % 32));
-				spin_unlock(&g->lock);
+				vgic_unlock(g);
 			}
 			continue;
 		}
-		spin_lock(&g->lock);
+		vgic_lock(g);
 		switch (reg) {
 		case ISENABLER: vgic_set_enable(o, s, true); break;
 		case ICENABLER: vgic_set_enable(o, s, false); break;
@@ -125,11 +124,11 @@ void vgic_write_bits(struct vcpu *v, struct vcpu *t, unsigned reg, uint32_t firs
 		 * physical GIC: a guest cannot make it up or throw it away (that would leave the
 		 * physical interrupt active for good).
 		 */
-		case ISPENDR:   if (!slot_hw(vm, s)) o->vgic.pending |= BIT(s); break;
-		case ICPENDR:   if (!slot_hw(vm, s)) o->vgic.pending &= ~BIT(s); break;
+		case ISPENDR:   if (!slot_hw(vm, s)) VGIC_CPU(o).pending |= BIT(s); break;
+		case ICPENDR:   if (!slot_hw(vm, s)) VGIC_CPU(o).pending &= ~BIT(s); break;
 		default:        break;   /* IGROUPR: RAO/WI; ISACTIVER: WI */
 		}
-		spin_unlock(&g->lock);
+		vgic_unlock(g);
 		if (reg == ICACTIVER && o == v)
 			vgic_lr_deactivate(intid);
 	}

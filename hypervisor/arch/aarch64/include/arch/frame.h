@@ -5,8 +5,8 @@
  * trap from the guest builds this frame at the very top of the pCPU's stack: it *is* the vCPU's
  * general-purpose register state while we handle the trap.
  */
-#ifndef HYP_FRAME_H
-#define HYP_FRAME_H
+#ifndef ARCH_FRAME_H
+#define ARCH_FRAME_H
 
 #define FRAME_SIZE   (34 * 8)
 #define FRAME_ELR    (31 * 8)

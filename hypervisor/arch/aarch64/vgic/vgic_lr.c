@@ -18,11 +18,11 @@
  * distributor without a trap.
  */
 #include <partita/config.h>
-#include <hyp/cpu.h>
-#include <hyp/gic.h>
-#include <hyp/sysreg.h>
-#include <hyp/vgic.h>
-#include <hyp/sched.h>
+#include <arch/cpu.h>
+#include <arch/gic.h>
+#include <arch/sysreg.h>
+#include <arch/vcpu.h>
+#include <arch/vgic.h>
 #include <hyp/vm.h>
 #include <vgic_hw.h>   /* the board's GIC: arch/aarch64/gicv2/ or gicv3/ */
 
@@ -77,7 +77,7 @@ static bool slot_is_hw(const struct vm *vm, unsigned slot)
 {
 	if (slot < VGIC_PRIV)
 		return slot == pt_config.vtimer_intid;
-	return vm->vgic.spi[slot - VGIC_PRIV].hw;
+	return VGIC(vm).spi[slot - VGIC_PRIV].hw;
 }
 
 void vgic_lr_clear(struct vcpu *v)
@@ -88,22 +88,22 @@ void vgic_lr_clear(struct vcpu *v)
 			gic_deactivate(LR_PINTID(lr));
 		lr_write(n, 0);
 	}
-	v->vgic.hcr = 0;
+	VGIC_CPU(v).hcr = 0;
 	vgic_hw_hcr_write(0);
 }
 
 /* ICH_HCR_EL2 through the vCPU's copy: written (with its ISB) only when it changes. */
 static void set_hcr(struct vcpu *v, uint32_t hcr)
 {
-	if (v->vgic.hcr != hcr) {
-		v->vgic.hcr = hcr;
+	if (VGIC_CPU(v).hcr != hcr) {
+		VGIC_CPU(v).hcr = hcr;
 		vgic_hw_hcr_write(hcr);
 	}
 }
 
 void vgic_lr_init(struct vcpu *v)
 {
-	this_cpu()->lr_empty = (1u << nr_lrs()) - 1;   /* the empty-LR bits with no LR in use */
+	pcpu_arch(cpu_here())->lr_empty = (1u << nr_lrs()) - 1;   /* the empty-LR bits with no LR in use */
 	vgic_lr_clear(v);
 	/*
 	 * Active priorities: a guest that stopped inside an interrupt handler (faulted before its
@@ -140,7 +140,7 @@ static uint32_t take_back(struct vcpu *v, uint32_t used)
 			continue;
 		s = slot_of(v->vm, LR_VINTID(lr));
 		if (s >= 0)
-			v->vgic.pending |= BIT(s);
+			VGIC_CPU(v).pending |= BIT(s);
 		lr_write(n, 0);
 		used &= ~(1u << n);
 	}
@@ -161,9 +161,9 @@ void vgic_sync(struct vcpu *v)
 	used = lrs_in_use();
 	if (!used)
 		return;
-	spin_lock(&vm->vgic.lock);
+	vgic_lock(&VGIC(vm));
 	take_back(v, used);
-	spin_unlock(&vm->vgic.lock);
+	vgic_unlock(&VGIC(vm));
 }
 
 /* The best enabled pending slot: lowest priority value, then lowest INTID. -1: none. */
@@ -218,8 +218,8 @@ static __attribute__((noinline)) void flush_by_priority(struct vcpu *v)
 	uint32_t hcr = ICH_HCR_EN, used;
 	int s;
 
-	spin_lock(&vm->vgic.lock);
-	for (uint64_t p = v->vgic.pending; p; p &= p - 1) {
+	vgic_lock(&VGIC(vm));
+	for (uint64_t p = VGIC_CPU(v).pending; p; p &= p - 1) {
 		unsigned b = (unsigned)__builtin_ctzll(p);
 		if (vgic_slot_enabled(v, b))
 			ready |= BIT(b);
@@ -228,7 +228,7 @@ static __attribute__((noinline)) void flush_by_priority(struct vcpu *v)
 	if (ready && bit_count(ready) > nlr - bit_count(used)) {
 		/* Not everything fits: compete with what merely waits in the LRs, by priority. */
 		used = take_back(v, used);
-		for (uint64_t p = v->vgic.pending & ~ready; p; p &= p - 1) {
+		for (uint64_t p = VGIC_CPU(v).pending & ~ready; p; p &= p - 1) {
 			unsigned b = (unsigned)__builtin_ctzll(p);
 			if (vgic_slot_enabled(v, b))
 				ready |= BIT(b);
@@ -267,10 +267,10 @@ static __attribute__((noinline)) void flush_by_priority(struct vcpu *v)
 			hcr |= refill_trigger(lrs, nlr);
 			break;
 		}
-		v->vgic.pending &= ~BIT(s);
+		VGIC_CPU(v).pending &= ~BIT(s);
 		ready &= ~BIT(s);
 	}
-	spin_unlock(&vm->vgic.lock);
+	vgic_unlock(&VGIC(vm));
 	set_hcr(v, hcr);   /* the ERET that follows synchronises the LR writes */
 }
 
@@ -280,7 +280,7 @@ void vgic_flush_lrs(struct vcpu *v)
 	uint64_t ready = 0;
 	unsigned n = 0;
 
-	if (!READ_ONCE(v->vgic.pending)) {
+	if (!READ_ONCE(VGIC_CPU(v).pending)) {
 		set_hcr(v, ICH_HCR_EN);   /* a refill request whose cause went away (rare) */
 		return;
 	}
@@ -288,14 +288,14 @@ void vgic_flush_lrs(struct vcpu *v)
 		flush_by_priority(v);
 		return;
 	}
-	spin_lock(&vm->vgic.lock);
-	for (uint64_t p = v->vgic.pending; p; p &= p - 1) {
+	vgic_lock(&VGIC(vm));
+	for (uint64_t p = VGIC_CPU(v).pending; p; p &= p - 1) {
 		unsigned b = (unsigned)__builtin_ctzll(p);
 		if (vgic_slot_enabled(v, b))
 			ready |= BIT(b);
 	}
 	if (bit_count(ready) > nr_lrs()) {
-		spin_unlock(&vm->vgic.lock);
+		vgic_unlock(&VGIC(vm));
 		flush_by_priority(v);
 		return;
 	}
@@ -306,9 +306,9 @@ void vgic_flush_lrs(struct vcpu *v)
 	for (; ready; ready &= ready - 1, n++) {
 		unsigned s = (unsigned)__builtin_ctzll(ready);
 		lr_write(n, lr_pending(v, s));
-		v->vgic.pending &= ~BIT(s);
+		VGIC_CPU(v).pending &= ~BIT(s);
 	}
-	spin_unlock(&vm->vgic.lock);
+	vgic_unlock(&VGIC(vm));
 	set_hcr(v, ICH_HCR_EN);
 }
 
@@ -316,7 +316,7 @@ uint32_t vgic_lr_active(struct vcpu *v, uint32_t first_intid)
 {
 	uint32_t bits = 0;
 
-	if (this_cpu()->vcpu != v)
+	if (cpu_here()->vcpu != v)
 		return 0;   /* another vCPU's LRs live on its own pCPU */
 	for (unsigned n = 0; n < nr_lrs(); n++) {
 		uint64_t lr = lr_read(n);
@@ -370,7 +370,7 @@ void vgic_lr_save(struct vcpu *v)
 	}
 	x->apr = vgic_hw_apr_read();
 	x->vmcr = vgic_hw_vmcr_read();
-	x->hcr = v->vgic.hcr;
+	x->hcr = VGIC_CPU(v).hcr;
 	vgic_hw_apr_write(0);
 	set_hcr(v, ICH_HCR_EN);
 }
@@ -383,7 +383,7 @@ void vgic_lr_restore(struct vcpu *v)
 		lr_write(n, x->lr[n]);
 	vgic_hw_apr_write(x->apr);
 	vgic_hw_vmcr_write(x->vmcr);
-	v->vgic.hcr = ~0u;   /* force the write */
+	VGIC_CPU(v).hcr = ~0u;   /* force the write */
 	set_hcr(v, x->hcr);
 }
 

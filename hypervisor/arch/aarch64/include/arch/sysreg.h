@@ -1,8 +1,9 @@
 /*
- * System register access, barriers and the architectural constants the hypervisor programs.
+ * AArch64 system register access, barriers and the architectural constants the hypervisor
+ * programs.
  */
-#ifndef HYP_SYSREG_H
-#define HYP_SYSREG_H
+#ifndef ARCH_SYSREG_H
+#define ARCH_SYSREG_H
 
 #include <hyp/types.h>
 

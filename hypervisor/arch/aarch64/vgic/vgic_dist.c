@@ -1,14 +1,14 @@
 /*
  * The virtual GICv3 distributor (GICD window): the VM's SPIs only. (On a GICv2 board the window
- * is core/vgic_dist_v2.c's, which shares the priority, trigger and route helpers here.) Affinity routing is always on
+ * is vgic_dist_v2.c's, which shares the priority, trigger and route helpers here.) Affinity routing is always on
  * (ARE RAO), there is one security state (DS RAO) and everything is group 1, so the
  * registers for INTIDs 0..31 are RAZ/WI here: those live in the redistributors.
  *
  * Access sizes follow the GICv3 spec: 32-bit everywhere, IPRIORITYR also 8-bit, IROUTER 64-bit
  * or 32-bit halves. Anything else is the guest's fault (false: the caller reports it).
  */
-#include <hyp/gic.h>
-#include <hyp/vgic.h>
+#include <arch/gic.h>
+#include <arch/vgic.h>
 #include <hyp/vm.h>
 
 #define GICD_CTLR       0x0000
@@ -38,10 +38,10 @@ static uint32_t typer(const struct vm *vm)
 
 bool vgic_dist_priority(struct vcpu *v, uint32_t intid, bool write, uint64_t *val, unsigned size)
 {
-	struct vgic *g = &v->vm->vgic;
+	struct vgic *g = &VGIC(v->vm);
 	uint64_t out = 0;
 
-	spin_lock(&g->lock);
+	vgic_lock(g);
 	for (unsigned b = 0; b < size; b++) {
 		int i = vgic_spi_index(v->vm, intid + b);
 		uint8_t byte = (uint8_t)(*val >> (8 * b));
@@ -61,7 +61,7 @@ bool vgic_dist_priority(struct vcpu *v, uint32_t intid, bool write, uint64_t *va
 		} else
 			out |= (uint64_t)*p << (8 * b);
 	}
-	spin_unlock(&g->lock);
+	vgic_unlock(g);
 	if (!write)
 		*val = out;
 	return true;
@@ -73,10 +73,10 @@ bool vgic_dist_priority(struct vcpu *v, uint32_t intid, bool write, uint64_t *va
  */
 uint32_t vgic_dist_icfgr(struct vm *vm, uint32_t first, bool write, uint32_t val)
 {
-	struct vgic *g = &vm->vgic;
+	struct vgic *g = &VGIC(vm);
 	uint32_t out = 0;
 
-	spin_lock(&g->lock);
+	vgic_lock(g);
 	for (unsigned k = 0; k < 16; k++) {
 		uint32_t intid = first + k, bit = 2u << (2 * k);
 		int i = vgic_spi_index(vm, intid);
@@ -90,45 +90,45 @@ uint32_t vgic_dist_icfgr(struct vm *vm, uint32_t first, bool write, uint32_t val
 			out |= *w & (2u << (2 * (intid % 16))) ? bit : 0;
 		}
 	}
-	spin_unlock(&g->lock);
+	vgic_unlock(g);
 	return out;
 }
 
 void vgic_dist_route(struct vcpu *v, uint32_t intid, uint64_t aff)
 {
 	struct vm *vm = v->vm;
-	struct vgic *g = &vm->vgic;
+	struct vgic *g = &VGIC(vm);
 	int i = vgic_spi_index(vm, intid);
 	unsigned to;
 
 	/* Virtual MPIDRs carry the vCPU index in Aff0 and nothing else; IRM (bit 31) unsupported. */
 	to = (unsigned)(aff & 0xff);
 	if (i < 0 && intid < vgic_lines(vm) && !(aff & ~0xffull) && to < vm->cfg->ncpus) {
-		spin_lock(&g->lock);
+		vgic_lock(g);
 		g->shadow.route[intid] = (uint8_t)to;   /* not ours: read back, nothing else */
-		spin_unlock(&g->lock);
+		vgic_unlock(g);
 		return;
 	}
 	if ((aff & ~0xffull) || to >= vm->cfg->ncpus) {
-		vm_note(v, LOG_VGIC, "route of INTID %u to a CPU outside the VM — ignored", intid);
+		vm_note(v, LOG_VIRQ, "route of INTID %u to a CPU outside the VM — ignored", intid);
 		return;
 	}
 	if (i < 0)
 		return;   /* beyond the lines the VM is shown: RAZ/WI */
-	spin_lock(&g->lock);
+	vgic_lock(g);
 	struct vgic_spi *s = &g->spi[i];
 	uint64_t bit = BIT(VGIC_PRIV + (unsigned)i);
 	struct vcpu *from = &vm->vcpus[s->target];
 
-	if (from->vgic.pending & bit) {
-		from->vgic.pending &= ~bit;
-		vm->vcpus[to].vgic.pending |= bit;
+	if (VGIC_CPU(from).pending & bit) {
+		VGIC_CPU(from).pending &= ~bit;
+		VGIC_CPU(&vm->vcpus[to]).pending |= bit;
 	}
 	s->target = (uint8_t)to;
 	vgic_direct_slot(vm, v, VGIC_PRIV + (unsigned)i);
 	if (s->hw)
 		gic_spi_route(intid, vm->vcpus[to].pcpu);
-	spin_unlock(&g->lock);
+	vgic_unlock(g);
 	vgic_kick_others(v);
 }
 
@@ -144,14 +144,14 @@ static bool irouter(struct vcpu *v, uint64_t off, bool write, uint64_t *val, uns
 		if (high)
 			*val = 0;
 		else if (i >= 0)
-			*val = v->vm->vgic.spi[i].target;
+			*val = VGIC(v->vm).spi[i].target;
 		else
-			*val = intid < vgic_lines(v->vm) ? v->vm->vgic.shadow.route[intid] : 0;
+			*val = intid < vgic_lines(v->vm) ? VGIC(v->vm).shadow.route[intid] : 0;
 		return true;
 	}
 	if (high) {
 		if (*val)   /* Aff3: no vCPU has one */
-			vm_note(v, LOG_VGIC, "route of INTID %u to a CPU outside the VM — ignored", intid);
+			vm_note(v, LOG_VIRQ, "route of INTID %u to a CPU outside the VM — ignored", intid);
 		return true;
 	}
 	vgic_dist_route(v, intid, *val);
@@ -164,6 +164,7 @@ bool vgic_dist_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val, u
 
 	if (pt_config.gic_version == PT_GIC_V2)
 		return vgic_dist_v2_access(v, off, write, val, size);
+	vgic_sync(v);   /* pending state the LRs hold shows, and can be cleared */
 
 	if (off >= GICD_IROUTER && off < GICD_IROUTER_END)
 		return irouter(v, off, write, val, size);
@@ -197,16 +198,16 @@ bool vgic_dist_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val, u
 	}
 	if (write) {
 		if (off == GICD_CTLR) {
-			spin_lock(&vm->vgic.lock);
-			vm->vgic.ctlr = (uint32_t)*val & CTLR_GRP1;
+			vgic_lock(&VGIC(vm));
+			VGIC(vm).ctlr = (uint32_t)*val & CTLR_GRP1;
 			vgic_direct_refresh(vm);
-			spin_unlock(&vm->vgic.lock);
+			vgic_unlock(&VGIC(vm));
 			vgic_kick_others(v);
 		}
 		return true;   /* everything else is read-only or RAZ/WI */
 	}
 	switch (off) {
-	case GICD_CTLR:  *val = READ_ONCE(vm->vgic.ctlr) | CTLR_ARE | CTLR_DS; break;
+	case GICD_CTLR:  *val = READ_ONCE(VGIC(vm).ctlr) | CTLR_ARE | CTLR_DS; break;
 	case GICD_TYPER: *val = typer(vm); break;
 	case GICD_IIDR:  *val = IIDR_PARTITA; break;
 	case GICD_PIDR2: *val = PIDR2_GICV3; break;

@@ -1,8 +1,9 @@
 /*
- * The virtual GICv3 each VM sees: an emulated distributor and redistributors (core/vgic_dist.c,
- * core/vgic_redist.c) in front of the hardware's virtual CPU interface, which the guest drives
- * directly through its ICC_* registers. Interrupts reach a vCPU through the list registers
- * (arch/aarch64/vgic_lr.c); what does not fit waits in the vCPU's pending set.
+ * The virtual GIC each VM sees, AArch64's implementation of the virtual interrupt controller
+ * (hyp/virq.h): an emulated distributor and redistributors (vgic/vgic_dist.c, vgic_dist_v2.c,
+ * vgic_redist.c) in front of the hardware's virtual CPU interface, which the guest drives
+ * directly through its ICC_* registers (or its GICC page on a GICv2). Interrupts reach a vCPU
+ * through the list registers (vgic/vgic_lr.c); what does not fit waits in the vCPU's pending set.
  *
  * A VM owns the SGIs and PPIs of its vCPUs and its SPIs: the configuration's passed-through
  * `irqs` (backed by the physical interrupt, injected with the HW bit) and its channel doorbells
@@ -11,16 +12,21 @@
  * vCPU's private INTIDs, slot 32 + i is the VM's i-th SPI. A slot is pending on exactly one vCPU
  * (the SPI's target), so a pending set is one 64-bit word.
  *
+ * The state lives in the arch's share of struct vm (struct vgic) and struct vcpu (struct
+ * vgic_cpu), hyp/vm.h: VGIC(vm) and VGIC_CPU(v) below.
+ *
  * Locking: all of a VM's vGIC state (every vCPU's pending set included) is under vgic.lock. The
  * list registers belong to the pCPU running the vCPU and are only touched there.
  */
-#ifndef HYP_VGIC_H
-#define HYP_VGIC_H
+#ifndef ARCH_VGIC_H
+#define ARCH_VGIC_H
 
 #include <partita/config.h>
-#include <hyp/frame.h>
+#include <arch/frame.h>
+#include <arch/spinlock.h>
 #include <hyp/spinlock.h>
 #include <hyp/types.h>
+#include <hyp/vm.h>
 
 #define VGIC_PRIV      32
 #define VGIC_MAX_SPIS  PT_MAX_VM_SPIS   /* the generator checks it ([limit]) */
@@ -57,6 +63,7 @@ struct vgic {
 	uint32_t ctlr_v2;       /* GICv2: GICD_CTLR as written (its interrupts are group 0) */
 	uint32_t nspis;
 	uint32_t max_intid;     /* highest INTID the VM owns, for GICD_TYPER */
+	uint32_t vuart_slot;    /* the vUART's interrupt's slot; 0: it has none */
 	struct vgic_spi spi[VGIC_MAX_SPIS];
 	struct vgic_shadow shadow;   /* INTIDs below vgic_lines() it does not own, under lock */
 };
@@ -78,13 +85,62 @@ struct vgic_cpu {
 _Static_assert(__builtin_offsetof(struct vgic_cpu, prio) + VGIC_PRIV + 8 <=
 	       __builtin_offsetof(struct vgic_cpu, waker), "guest-indexed prio[] layout");
 
-struct vm;
-struct vcpu;
+/*
+ * The vGIC's state is the arch's share of struct vm and struct vcpu (hyp/vm.h). VGIC(vm) and
+ * VGIC_CPU(v) name it as a member would, through views of the neutral structures that place it
+ * where their arch area is: the compiler folds its offset into every access, as for a member.
+ */
+struct vm_vgic_view {
+	unsigned char core[__builtin_offsetof(struct vm, arch)];
+	struct vgic vgic;
+};
+struct vcpu_vgic_view {
+	unsigned char core[__builtin_offsetof(struct vcpu, arch)];
+	struct vgic_cpu vgic;
+};
+_Static_assert(sizeof(struct vgic) <= VM_ARCH_BYTES, "struct vgic fits struct vm's arch share");
+_Static_assert(sizeof(struct vgic_cpu) <= VCPU_ARCH_BYTES, "struct vgic_cpu fits struct vcpu's");
+#define VGIC(vm)    (((struct vm_vgic_view *)(vm))->vgic)
+#define VGIC_CPU(v) (((struct vcpu_vgic_view *)(v))->vgic)
 
-/* core/vgic.c */
-void vgic_init(void);                   /* once, after vms_init() built the VMs */
-void vgic_vm_reset(struct vm *vm);      /* fresh distributor state at each (re)boot */
-void vgic_vm_quiesce(struct vm *vm);    /* the VM stopped: its physical SPIs go quiet */
+/*
+ * The vGIC's lock, taken inline without a call even when contended (arch/spinlock.h): vgic_post
+ * and its siblings stay leaf functions, which keeps a doorbell and a kick as cheap as they are.
+ */
+static inline void vgic_lock(struct vgic *g) { arch_spin_lock(&g->lock); }
+static inline void vgic_unlock(struct vgic *g) { spin_unlock(&g->lock); }
+
+/* The slot view, inline: the list-register paths ask it for every interrupt. */
+static inline uint32_t vgic_slot_intid(const struct vm *vm, unsigned slot)
+{
+	return slot < VGIC_PRIV ? slot : VGIC(vm).spi[slot - VGIC_PRIV].intid;
+}
+
+static inline uint8_t vgic_slot_prio(const struct vcpu *v, unsigned slot)
+{
+	return slot < VGIC_PRIV ? VGIC_CPU(v).prio[slot] : VGIC(v->vm).spi[slot - VGIC_PRIV].prio;
+}
+
+static inline bool vgic_slot_enabled(const struct vcpu *v, unsigned slot)
+{
+	if (slot < VGIC_PRIV)
+		return (VGIC_CPU(v).enabled >> slot) & 1;
+	return VGIC(v->vm).spi[slot - VGIC_PRIV].enabled && (VGIC(v->vm).ctlr & 2);
+}
+
+void vgic_flush_lrs(struct vcpu *v);    /* vgic/vgic_lr.c: the work of vgic_flush() */
+
+/*
+ * Before every ERET (vcpu_after_trap): fill the list registers by priority. The common way back
+ * to the guest has nothing waiting in software and no refill request to drop: two loads.
+ */
+static inline void vgic_flush(struct vcpu *v)
+{
+	if (READ_ONCE(VGIC_CPU(v).pending) || VGIC_CPU(v).hcr != VGIC_HCR_IDLE)
+		vgic_flush_lrs(v);
+}
+
+/* vgic/vgic.c (and virq_init, virq_vm_reset, virq_vm_quiesce, virq_post, virq_vuart_line) */
 void vgic_vcpu_reset(struct vcpu *v);   /* on its pCPU, before it enters the guest afresh */
 void vgic_vcpu_stop(struct vcpu *v);    /* on its pCPU, when it leaves the guest for good */
 void vgic_phys_irq(struct vcpu *v, uint32_t intid);  /* a guest's physical interrupt, at EL2 */
@@ -93,38 +149,35 @@ void vgic_post(struct vm *vm, unsigned vcpu, unsigned slot);   /* make pending, 
 void vgic_set_level(struct vm *vm, unsigned slot, bool high);  /* a virtual level SPI's line */
 int vgic_spi_index(const struct vm *vm, uint32_t intid);      /* -1: not the VM's */
 uint32_t vgic_lines(const struct vm *vm);   /* INTIDs shown (GICD_TYPER.ITLinesNumber) */
-/* vgic_slot_intid, vgic_slot_prio, vgic_slot_enabled: inline in hyp/vm.h (hot paths). */
 void vgic_set_enable(struct vcpu *v, unsigned slot, bool on);  /* under lock */
-/* The IRQ fast path's table (hyp/cpu.h), under lock: one slot of vCPU v (SPIs: v unused), or all. */
+/* The IRQ fast path's table (arch/cpu.h), under lock: one slot of vCPU v (SPIs: v unused), or all. */
 void vgic_direct_slot(struct vm *vm, struct vcpu *v, unsigned slot);
 void vgic_direct_refresh(struct vm *vm);
 void vgic_kick_others(struct vcpu *self);  /* vCPUs with something pending re-flush */
 
-/* core/vgic_dist.c, core/vgic_redist.c: MMIO windows */
+/* vgic/vgic_dist.c, vgic/vgic_redist.c: MMIO windows (virq_mmio: vgic/vgic.c) */
 bool vgic_dist_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val, unsigned size);
 bool vgic_redist_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val, unsigned size);
-/* core/vgic_dist_v2.c: the GICv2 distributor, for VMs on a GICv2 board */
+/* vgic/vgic_dist_v2.c: the GICv2 distributor, for VMs on a GICv2 board */
 bool vgic_dist_v2_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val, unsigned size);
-/* core/vgic_dist.c, for both distributors: SPIs and the shadow, under the lock they take. */
+/* vgic/vgic_dist.c, for both distributors: SPIs and the shadow, under the lock they take. */
 bool vgic_dist_priority(struct vcpu *v, uint32_t intid, bool write, uint64_t *val, unsigned size);
 uint32_t vgic_dist_icfgr(struct vm *vm, uint32_t first, bool write, uint32_t val);
 void vgic_dist_route(struct vcpu *v, uint32_t intid, uint64_t aff);   /* aff: vCPU index in Aff0 */
 void vgic_private_priority(struct vcpu *v, struct vcpu *t, unsigned first, bool write,
-			   uint64_t *val, unsigned size);   /* core/vgic_redist.c: t's IPRIORITYR 0..31 */
+			   uint64_t *val, unsigned size);   /* vgic/vgic_redist.c: t's IPRIORITYR 0..31 */
 /* Shared by both: ISPENDR-like 32-bit register over slots, for vCPU `t`. */
 uint32_t vgic_read_bits(struct vcpu *t, unsigned reg, uint32_t first_intid);
 void vgic_write_bits(struct vcpu *v, struct vcpu *t, unsigned reg, uint32_t first_intid,
 		     uint32_t val);
 
-/* core/vgic_sgi.c */
+/* vgic/vgic_sgi.c */
 void vgic_sgi1r(struct vcpu *v, uint64_t val);
 void vgic_sgir(struct vcpu *v, uint32_t val);    /* GICv2 GICD_SGIR */
-int64_t vgic_channel_notify(struct vcpu *v, uint64_t end);
 
-/* arch/aarch64/vgic_lr.c: list registers of this pCPU */
+/* vgic/vgic_lr.c: list registers of this pCPU */
 void vgic_lr_init(struct vcpu *v);
 void vgic_sync(struct vcpu *v);         /* pending LRs go back to the pending set */
-void vgic_flush_lrs(struct vcpu *v);    /* the work of vgic_flush() (hyp/vm.h) */
 void vgic_lr_clear(struct vcpu *v);     /* drop every LR; HW ones deactivate the physical INTID */
 uint32_t vgic_lr_active(struct vcpu *v, uint32_t first_intid);  /* active bits, 32 INTIDs */
 /* Shared pCPUs: the vCPU interface into v->ctx and the LRs emptied; back again; dropped. */
@@ -132,8 +185,5 @@ void vgic_lr_save(struct vcpu *v);
 void vgic_lr_restore(struct vcpu *v);
 void vgic_lr_discard(struct vcpu *v);
 void vgic_lr_deactivate(uint32_t vintid);
-
-/* arch/aarch64/sysreg_trap.c: EC 0x18 */
-void sysreg_trap(struct vcpu *v, struct frame *f, uint64_t esr);
 
 #endif

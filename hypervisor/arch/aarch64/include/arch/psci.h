@@ -1,6 +1,6 @@
 /* PSCI function identifiers and return codes (ARM DEN 0022). */
-#ifndef HYP_PSCI_H
-#define HYP_PSCI_H
+#ifndef ARCH_PSCI_H
+#define ARCH_PSCI_H
 
 #define PSCI_VERSION            0x84000000u
 #define PSCI_CPU_SUSPEND        0x84000001u

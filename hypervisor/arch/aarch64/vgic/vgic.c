@@ -1,13 +1,17 @@
 /*
- * vGIC state: which interrupts a VM owns, their virtual configuration, and the pending sets.
+ * vGIC state: which interrupts a VM owns, their virtual configuration, and the pending sets;
+ * AArch64's virtual interrupt controller as core asks for it (hyp/virq.h).
  *
- * The slot view (see hyp/vgic.h) lets everything else ask one question, "is slot s of vCPU v
+ * The slot view (see arch/vgic.h) lets everything else ask one question, "is slot s of vCPU v
  * pending / enabled / at which priority", whatever kind of interrupt is behind it.
  */
+#include <arch/cpu.h>
+#include <arch/gic.h>
+#include <arch/sysreg.h>
+#include <arch/vgic.h>
+#include <hyp/arch.h>
 #include <hyp/console.h>
-#include <hyp/cpu.h>
-#include <hyp/gic.h>
-#include <hyp/vgic.h>
+#include <hyp/virq.h>
 #include <hyp/vm.h>
 
 /* Physical SPI -> owning VM (index + 1; 0: nobody) and its slot there. Filled once at boot. */
@@ -16,7 +20,7 @@ static uint8_t spi_slot[GIC_MAX_INTID + 1];
 
 static void add_spi(struct vm *vm, uint32_t intid, bool hw, bool edge)
 {
-	struct vgic *g = &vm->vgic;
+	struct vgic *g = &VGIC(vm);
 
 	if (intid < 32 || intid > GIC_MAX_INTID)
 		panic("vm '%s': INTID %u is not an SPI", vm->cfg->name, intid);
@@ -37,13 +41,13 @@ static void add_spi(struct vm *vm, uint32_t intid, bool hw, bool edge)
 		g->max_intid = intid;
 }
 
-void vgic_init(void)
+void virq_init(void)
 {
 	for (unsigned i = 0; i < pt_config.nvms; i++) {
 		struct vm *vm = &vms[i];
 		const struct pt_vm *cfg = vm->cfg;
 
-		vm->vgic.max_intid = 31;
+		VGIC(vm).max_intid = 31;
 		for (unsigned k = 0; k < cfg->nirqs; k++)
 			add_spi(vm, cfg->irqs[k].intid, true, cfg->irqs[k].trigger == PT_IRQ_EDGE);
 		for (unsigned k = 0; k < cfg->nchannels; k++)
@@ -51,17 +55,17 @@ void vgic_init(void)
 		/* The vUART's interrupt, the one its node in the VM's DTB names. */
 		uint32_t con = cfg->console ? cfg->vuart_intid : 0;
 		if (con) {
-			vm->vuart.slot = VGIC_PRIV + vm->vgic.nspis;
+			VGIC(vm).vuart_slot = VGIC_PRIV + VGIC(vm).nspis;
 			add_spi(vm, con, false, false);
 		}
-		vgic_vm_reset(vm);
+		virq_vm_reset(vm);
 	}
 }
 
 int vgic_spi_index(const struct vm *vm, uint32_t intid)
 {
-	for (unsigned i = 0; i < vm->vgic.nspis; i++)
-		if (vm->vgic.spi[i].intid == intid)
+	for (unsigned i = 0; i < VGIC(vm).nspis; i++)
+		if (VGIC(vm).spi[i].intid == intid)
 			return (int)i;
 	return -1;
 }
@@ -72,13 +76,13 @@ int vgic_spi_index(const struct vm *vm, uint32_t intid)
  */
 uint32_t vgic_lines(const struct vm *vm)
 {
-	uint32_t n = vm->vgic.max_intid / 32;
+	uint32_t n = VGIC(vm).max_intid / 32;
 
 	return 32 * ((n ? n : 1) + 1);
 }
 
 /*
- * The IRQ vector's direct table (hyp/cpu.h): for each of the VM's passed-through interrupts, the
+ * The IRQ vector's direct table (arch/cpu.h): for each of the VM's passed-through interrupts, the
  * pCPU of the vCPU it goes to may put it straight into a list register while it is enabled; on
  * every other pCPU of the VM it takes the slow path. Called under vgic.lock after anything that
  * changes enables, priorities, routes or GICD_CTLR, and on resets. Entries only ever name the VM's
@@ -88,12 +92,12 @@ uint32_t vgic_lines(const struct vm *vm)
  */
 void vgic_direct_slot(struct vm *vm, struct vcpu *v, unsigned slot)
 {
-	const struct vgic *g = &vm->vgic;
+	const struct vgic *g = &VGIC(vm);
 
 	if (slot < VGIC_PRIV) {
 		if (slot == pt_config.vtimer_intid || slot < SGI_CARRIERS)
-			WRITE_ONCE(pcpus[v->pcpu].direct_prio[slot],
-				   (v->vgic.enabled >> slot) & 1 ? v->vgic.prio[slot] | 1 : 0);
+			WRITE_ONCE(pcpu_arch(&pcpus[v->pcpu])->direct_prio[slot],
+				   (VGIC_CPU(v).enabled >> slot) & 1 ? VGIC_CPU(v).prio[slot] | 1 : 0);
 		return;
 	}
 	const struct vgic_spi *s = &g->spi[slot - VGIC_PRIV];
@@ -101,7 +105,8 @@ void vgic_direct_slot(struct vm *vm, struct vcpu *v, unsigned slot)
 		return;
 	for (unsigned c = 0; c < vm->cfg->ncpus; c++) {
 		bool on = s->enabled && (g->ctlr & 2) && s->target == c;
-		WRITE_ONCE(pcpus[vm->vcpus[c].pcpu].direct_prio[s->intid], on ? s->prio | 1 : 0);
+		WRITE_ONCE(pcpu_arch(&pcpus[vm->vcpus[c].pcpu])->direct_prio[s->intid],
+			   on ? s->prio | 1 : 0);
 	}
 }
 
@@ -112,15 +117,15 @@ void vgic_direct_refresh(struct vm *vm)
 		for (unsigned sgi = 0; sgi < SGI_CARRIERS; sgi++)
 			vgic_direct_slot(vm, &vm->vcpus[c], sgi);
 	}
-	for (unsigned i = 0; i < vm->vgic.nspis; i++)
+	for (unsigned i = 0; i < VGIC(vm).nspis; i++)
 		vgic_direct_slot(vm, NULL, VGIC_PRIV + i);
 }
 
-void vgic_vm_reset(struct vm *vm)
+void virq_vm_reset(struct vm *vm)
 {
-	struct vgic *g = &vm->vgic;
+	struct vgic *g = &VGIC(vm);
 
-	spin_lock(&g->lock);
+	vgic_lock(g);
 	memset(&g->shadow, 0, sizeof(g->shadow));
 	g->ctlr = 0;
 	g->ctlr_v2 = 0;
@@ -135,42 +140,41 @@ void vgic_vm_reset(struct vm *vm)
 		}
 	}
 	for (unsigned c = 0; c < vm->cfg->ncpus; c++)
-		vm->vcpus[c].vgic.pending = 0;
+		VGIC_CPU(&vm->vcpus[c]).pending = 0;
 	vgic_direct_refresh(vm);
-	spin_unlock(&g->lock);
+	vgic_unlock(g);
 }
 
-void vgic_vm_quiesce(struct vm *vm)
+void virq_vm_quiesce(struct vm *vm)
 {
-	for (unsigned i = 0; i < vm->vgic.nspis; i++)
-		if (vm->vgic.spi[i].hw)
-			gic_set_enable(vm->vgic.spi[i].intid, 0, false);
+	for (unsigned i = 0; i < VGIC(vm).nspis; i++)
+		if (VGIC(vm).spi[i].hw)
+			gic_set_enable(VGIC(vm).spi[i].intid, 0, false);
 }
 
 void vgic_vcpu_reset(struct vcpu *v)
 {
-	struct vgic *g = &v->vm->vgic;
+	struct vgic *g = &VGIC(v->vm);
 
-	spin_lock(&g->lock);
-	v->vgic.enabled = 0;
-	v->vgic.waker = 0;
-	memset(v->vgic.prio, 0, sizeof(v->vgic.prio));
+	vgic_lock(g);
+	VGIC_CPU(v).enabled = 0;
+	VGIC_CPU(v).waker = 0;
+	memset(VGIC_CPU(v).prio, 0, sizeof(VGIC_CPU(v).prio));
 	vgic_direct_refresh(v->vm);
-	spin_unlock(&g->lock);
+	vgic_unlock(g);
 	vgic_lr_init(v);
 }
 
 void vgic_vcpu_stop(struct vcpu *v)
 {
-	struct vgic *g = &v->vm->vgic;
+	struct vgic *g = &VGIC(v->vm);
 	uint64_t hw_pending;
 
-	sysreg_write(cntv_ctl_el0, 0);
 	vgic_lr_clear(v);
-	spin_lock(&g->lock);
-	hw_pending = v->vgic.pending;
-	v->vgic.pending = 0;
-	spin_unlock(&g->lock);
+	vgic_lock(g);
+	hw_pending = VGIC_CPU(v).pending;
+	VGIC_CPU(v).pending = 0;
+	vgic_unlock(g);
 	/* Physical interrupts we acknowledged for the guest must not stay active forever. */
 	for (unsigned s = 0; s < 64; s++)
 		if ((hw_pending >> s) & 1) {
@@ -185,13 +189,13 @@ void vgic_set_enable(struct vcpu *v, unsigned slot, bool on)
 {
 	if (slot < VGIC_PRIV) {
 		if (on)
-			v->vgic.enabled |= 1u << slot;
+			VGIC_CPU(v).enabled |= 1u << slot;
 		else
-			v->vgic.enabled &= ~(1u << slot);
+			VGIC_CPU(v).enabled &= ~(1u << slot);
 		vgic_direct_slot(v->vm, v, slot);
 		return;
 	}
-	struct vgic_spi *s = &v->vm->vgic.spi[slot - VGIC_PRIV];
+	struct vgic_spi *s = &VGIC(v->vm).spi[slot - VGIC_PRIV];
 	s->enabled = on;
 	vgic_direct_slot(v->vm, v, slot);
 	/* A passed-through SPI reaches the hardware only while its guest wants it. */
@@ -216,23 +220,23 @@ void vgic_post(struct vm *vm, unsigned vcpu, unsigned slot)
 	struct vcpu *t = &vm->vcpus[vcpu];
 	bool kick;
 
-	if (READ_ONCE(t->vgic.pending) & BIT(slot))
+	if (READ_ONCE(VGIC_CPU(t).pending) & BIT(slot))
 		return;
-	spin_lock(&vm->vgic.lock);
-	kick = !(t->vgic.pending & BIT(slot));
+	vgic_lock(&VGIC(vm));
+	kick = !(VGIC_CPU(t).pending & BIT(slot));
 	if (kick) {
-		t->vgic.pending |= BIT(slot);
+		VGIC_CPU(t).pending |= BIT(slot);
 		vm->irqs++;
 		kick = vgic_slot_enabled(t, slot);
 	}
-	spin_unlock(&vm->vgic.lock);
+	vgic_unlock(&VGIC(vm));
 	if (!kick)
 		return;
 	/* Our pending store before its running load; it stores running before loading pending
 	 * (vcpu_idle): one of us sees the other. */
 	dsb(ish);
 	if (READ_ONCE(t->running))
-		vcpu_kick(t);   /* no-op for ourselves: we flush on the way out anyway */
+		arch_vcpu_kick(t);   /* no-op for ourselves: we flush on the way out anyway */
 }
 
 /*
@@ -245,19 +249,58 @@ void vgic_set_level(struct vm *vm, unsigned slot, bool high)
 	struct vcpu *t;
 	uint64_t bit = BIT(slot);
 
-	spin_lock(&vm->vgic.lock);
-	t = &vm->vcpus[vm->vgic.spi[slot - VGIC_PRIV].target];
-	if (high == !!(t->vgic.pending & bit)) {
-		spin_unlock(&vm->vgic.lock);
+	vgic_lock(&VGIC(vm));
+	t = &vm->vcpus[VGIC(vm).spi[slot - VGIC_PRIV].target];
+	if (high == !!(VGIC_CPU(t).pending & bit)) {
+		vgic_unlock(&VGIC(vm));
 		return;
 	}
 	if (high)
-		t->vgic.pending |= bit;
+		VGIC_CPU(t).pending |= bit;
 	else
-		t->vgic.pending &= ~bit;
-	spin_unlock(&vm->vgic.lock);
+		VGIC_CPU(t).pending &= ~bit;
+	vgic_unlock(&VGIC(vm));
 	if (high && READ_ONCE(t->running))
-		vcpu_kick(t);
+		arch_vcpu_kick(t);
+}
+
+void virq_vuart_line(struct vm *vm, bool high)
+{
+	unsigned slot = VGIC(vm).vuart_slot;
+
+	if (slot)
+		vgic_set_level(vm, slot, high);
+}
+
+/* A doorbell (or any virtual SPI the VM owns): on whichever vCPU the VM routed it to. */
+void virq_post(struct vm *vm, uint32_t irq)
+{
+	int i = vgic_spi_index(vm, irq);
+
+	if (i >= 0)
+		vgic_post(vm, READ_ONCE(VGIC(vm).spi[i].target), VGIC_PRIV + (unsigned)i);
+}
+
+/* The distributor's and redistributors' windows (core/emul.c validated the access). */
+bool virq_mmio(struct vcpu *v, uint32_t kind, uint64_t off, bool write, uint64_t *val,
+	       unsigned size)
+{
+	switch (kind) {
+	case PT_EMUL_GICD:
+		return vgic_dist_access(v, off, write, val, size);
+	case PT_EMUL_GICR:
+		return vgic_redist_access(v, off, write, val, size);
+	}
+	return false;
+}
+
+const char *virq_window_name(uint32_t kind)
+{
+	switch (kind) {
+	case PT_EMUL_GICD: return "GICD";
+	case PT_EMUL_GICR: return "GICR";
+	}
+	return "window";
 }
 
 void vgic_kick_others(struct vcpu *self)
@@ -265,9 +308,9 @@ void vgic_kick_others(struct vcpu *self)
 	struct vm *vm = self->vm;
 
 	for (unsigned c = 0; c < vm->cfg->ncpus; c++)
-		if (c != self->index && READ_ONCE(vm->vcpus[c].vgic.pending) &&
+		if (c != self->index && READ_ONCE(VGIC_CPU(&vm->vcpus[c]).pending) &&
 		    READ_ONCE(vm->vcpus[c].running))
-			vcpu_kick(&vm->vcpus[c]);
+			arch_vcpu_kick(&vm->vcpus[c]);
 }
 
 /* A physical interrupt for the guest, acknowledged and priority-dropped by guest_irq(). */
@@ -280,7 +323,7 @@ void vgic_phys_irq(struct vcpu *v, uint32_t intid)
 		slot = intid;
 	} else if (intid >= 32 && intid <= GIC_MAX_INTID && spi_owner[intid] == vm->index + 1) {
 		slot = spi_slot[intid];
-		target = READ_ONCE(vm->vgic.spi[slot - VGIC_PRIV].target);
+		target = READ_ONCE(VGIC(vm).spi[slot - VGIC_PRIV].target);
 	} else {
 		/* Not this VM's (a race with a re-route or a stop): keep it quiet. */
 		if (intid >= 32)
@@ -314,5 +357,5 @@ void vgic_phys_irq_shared(struct vcpu *v, uint32_t intid)
 		gic_deactivate(intid);
 		return;
 	}
-	vgic_post(vm, READ_ONCE(vm->vgic.spi[spi_slot[intid] - VGIC_PRIV].target), spi_slot[intid]);
+	vgic_post(vm, READ_ONCE(VGIC(vm).spi[spi_slot[intid] - VGIC_PRIV].target), spi_slot[intid]);
 }

@@ -3,7 +3,7 @@
  * order, the last one flagged Last. Any vCPU of the VM may program any of the VM's frames (a
  * guest configures its secondaries' PPIs from the boot CPU, as real hardware allows).
  */
-#include <hyp/vgic.h>
+#include <arch/vgic.h>
 #include <hyp/vm.h>
 
 #define FRAME_STRIDE    0x20000
@@ -49,9 +49,9 @@ static bool rd_base(struct vcpu *t, uint64_t off, bool write, uint64_t *val, uns
 	if (off == GICR_WAKER) {
 		/* The vCPU's interface never sleeps; the handshake just reflects what was asked. */
 		if (write)
-			WRITE_ONCE(t->vgic.waker, (uint32_t)*val & WAKER_PSLEEP);
+			WRITE_ONCE(VGIC_CPU(t).waker, (uint32_t)*val & WAKER_PSLEEP);
 		else
-			*val = READ_ONCE(t->vgic.waker) ? WAKER_PSLEEP | WAKER_CASLEEP : 0;
+			*val = READ_ONCE(VGIC_CPU(t).waker) ? WAKER_PSLEEP | WAKER_CASLEEP : 0;
 		return true;
 	}
 	if (!write)
@@ -63,19 +63,19 @@ static bool rd_base(struct vcpu *t, uint64_t off, bool write, uint64_t *val, uns
 void vgic_private_priority(struct vcpu *v, struct vcpu *t, unsigned first, bool write,
 			   uint64_t *val, unsigned size)
 {
-	struct vgic *g = &v->vm->vgic;
+	struct vgic *g = &VGIC(v->vm);
 	uint64_t out = 0;
 
-	spin_lock(&g->lock);
+	vgic_lock(g);
 	for (unsigned b = 0; b < size; b++) {
 		if (write) {
-			t->vgic.prio[first + b] = (uint8_t)(*val >> (8 * b)) & VGIC_PRIO_MASK;
+			VGIC_CPU(t).prio[first + b] = (uint8_t)(*val >> (8 * b)) & VGIC_PRIO_MASK;
 			vgic_direct_slot(v->vm, t, first + b);
 		} else {
-			out |= (uint64_t)t->vgic.prio[first + b] << (8 * b);
+			out |= (uint64_t)VGIC_CPU(t).prio[first + b] << (8 * b);
 		}
 	}
-	spin_unlock(&g->lock);
+	vgic_unlock(g);
 	if (!write)
 		*val = out;
 }
@@ -109,6 +109,7 @@ bool vgic_redist_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val,
 	uint64_t frame = off / FRAME_STRIDE, in = off % FRAME_STRIDE;
 	struct vcpu *t;
 
+	vgic_sync(v);   /* pending state the LRs hold shows, and can be cleared */
 	if (frame >= v->vm->cfg->ncpus) {
 		if (!write)
 			*val = 0;

@@ -2,14 +2,12 @@
  * Translation tables (VMSAv8-64, 4 KiB granule) for the hypervisor's own stage 1 and for each
  * VM's stage 2. One walker builds both; the callers supply the descriptor attributes.
  */
-#ifndef HYP_MMU_H
-#define HYP_MMU_H
+#ifndef ARCH_MMU_H
+#define ARCH_MMU_H
 
 #include <partita/config.h>
 #include <hyp/types.h>
 
-#define PAGE_SIZE   4096ull
-#define PAGE_SHIFT  12
 #define PTE_VALID   BIT(0)
 #define PTE_TABLE   BIT(1)      /* at levels 0-2: next-level table; at level 3: page */
 #define PTE_AF      BIT(10)
@@ -44,24 +42,15 @@ uint64_t pt_bound_pages(uint64_t va, uint64_t size);
 void pt_pool_reserve(uint64_t pages);
 
 /* arch/aarch64/mmu.c */
-void mmu_build_hyp_tables(void);
-void mmu_enable(void);
+void mmu_enable(void);   /* this pCPU translates through the tables arch_mmu_init() built */
 /*
- * This pCPU's window onto VM memory: WINDOW_PAGES page slots at EL2 virtual addresses no
- * identity mapping uses. The hypervisor maps VM RAM only here and only while it writes it
- * (image loading, scrubbing); mmu_window_close() unmaps every slot and invalidates the TLBs.
+ * Each pCPU's window onto VM memory (hyp/arch.h, arch_window_*): ARCH_WINDOW_PAGES page slots at
+ * EL2 virtual addresses no identity mapping uses. The hypervisor maps VM RAM only there and
+ * only while it writes it (image loading, scrubbing).
  */
-#define WINDOW_PAGES 512
 #define WINDOW_VA    0x7fff000000ull   /* 16 MiB below the top of the 39-bit EL2 VA space */
-uint8_t *mmu_window_open(void);
-void mmu_window_set(unsigned slot, uint64_t pa);
-void mmu_window_close(unsigned used);
 
-/* arch/aarch64/stage2.c */
-uint64_t stage2_build(const struct pt_vm *vm);  /* returns the VTTBR value */
+/* arch/aarch64/stage2.c (arch_stage2_build: the VTTBR value) */
 uint64_t stage2_pool_bound(const struct pt_vm *vm);
-
-/* Colored memory: the PA of page `i` of region `r` (page i at or above r->pa with a set color). */
-uint64_t region_page_pa(const struct pt_region *r, uint64_t i);
 
 #endif

@@ -7,15 +7,15 @@
  * guest through a list register with the HW bit stays active until the guest deactivates it.
  * The hypervisor's own interrupts (kick SGI, maintenance) are deactivated with gic_deactivate().
  */
-#ifndef HYP_GIC_H
-#define HYP_GIC_H
+#ifndef ARCH_GIC_H
+#define ARCH_GIC_H
 
 #include <partita/config.h>
 #include <hyp/types.h>
 
 /*
  * Physical SGIs: 15 is the kick between pCPUs; 0..14 carry the guests' virtual SGIs of the same
- * number to the pCPU of the vCPU they are for (core/vgic_sgi.c), where the IRQ vector's fast path
+ * number to the pCPU of the vCPU they are for (vgic/vgic_sgi.c), where the IRQ vector's fast path
  * puts them straight into a list register.
  */
 #define SGI_KICK      15

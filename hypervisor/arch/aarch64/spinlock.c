@@ -1,0 +1,10 @@
+/*
+ * The contended half of hyp/spinlock.h's spin_lock: the exchange found the lock held, so wait
+ * for it in WFE and take it (arch/spinlock.h).
+ */
+#include <arch/spinlock.h>
+
+void arch_spin_wait(spinlock_t *l)
+{
+	arch_spin_lock(l);
+}
