@@ -61,6 +61,7 @@ void cfg_check(void)
 		      c->counter_hz, timer_freq());
 	for (unsigned i = 0; i < c->nvms; i++) {
 		const struct pt_vm *vm = &c->vms[i];
+		unsigned pl011 = 0, ns16550 = 0;
 
 		if (vm->ncpus == 0)
 			panic("vm '%s' has no CPU", vm->name);
@@ -90,12 +91,14 @@ void cfg_check(void)
 				panic("vm '%s' region at IPA 0x%lx is not page aligned or too large",
 				      vm->name, g->ipa);
 		}
-		if (vm->console) {
-			unsigned n = 0;
-			for (unsigned e = 0; e < vm->nemuls; e++)
-				n += vm->emuls[e].kind == PT_EMUL_VUART;
-			if (n != 1)
-				panic("vm '%s' has a console but %u vUART windows", vm->name, n);
+		/* One vUART model per VM (struct vuart's kind): a PL011 or a 16550, never both. */
+		for (unsigned e = 0; e < vm->nemuls; e++) {
+			pl011 += vm->emuls[e].kind == PT_EMUL_VUART;
+			ns16550 += vm->emuls[e].kind == PT_EMUL_VUART_NS16550;
 		}
+		if (pl011 && ns16550)
+			panic("vm '%s' has both a PL011 and a 16550 vUART window", vm->name);
+		if (vm->console && pl011 + ns16550 != 1)
+			panic("vm '%s' has a console but %u vUART windows", vm->name, pl011 + ns16550);
 	}
 }

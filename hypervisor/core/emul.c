@@ -17,7 +17,9 @@ enum emul_result emul_razwi(struct vcpu *v, const struct pt_emul *w, struct emul
 {
 	vm_note(v, LOG_MMIO, "%u-byte %s at %s+0x%lx (PC 0x%lx) is not a register access — RAZ/WI",
 		a->size, a->write ? "write" : "read",
-		w->kind == PT_EMUL_VUART ? "vUART" : virq_window_name(w->kind), a->ipa - w->ipa, a->pc);
+		w->kind == PT_EMUL_VUART || w->kind == PT_EMUL_VUART_NS16550 ? "vUART"
+									      : virq_window_name(w->kind),
+		a->ipa - w->ipa, a->pc);
 	a->val = 0;
 	return EMUL_RAZWI;
 }

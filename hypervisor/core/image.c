@@ -123,6 +123,38 @@ static void ram_write(const struct pt_vm *vm, uint32_t kind, uint64_t ipa, uint6
 	}
 }
 
+/*
+ * Copy between buf and the VM's RAM or channel memory at [ipa, ipa+len), a page at a time
+ * through this pCPU's window: what a guest's request naming its own memory needs (RISC-V's SBI
+ * console calls). False, with nothing more copied, at the first byte that is neither.
+ */
+bool image_vm_copy(const struct pt_vm *vm, uint64_t ipa, uint8_t *buf, uint64_t len, bool to_vm)
+{
+	uint8_t *win = arch_window_open();
+
+	while (len) {
+		uint64_t contig, pa = ram_pa(vm, PT_REGION_RAM, ipa, &contig), off, chunk;
+
+		if (!contig)
+			pa = ram_pa(vm, PT_REGION_CHANNEL, ipa, &contig);
+		if (!contig)
+			return false;
+		off = pa & (PAGE_SIZE - 1);
+		chunk = PAGE_SIZE - off < len ? PAGE_SIZE - off : len;
+		arch_window_set(0, pa);
+		arch_window_ready();
+		if (to_vm)
+			memcpy(win + off, buf, chunk);
+		else
+			memcpy(buf, win + off, chunk);
+		arch_window_close(1);
+		ipa += chunk;
+		buf += chunk;
+		len -= chunk;
+	}
+	return true;
+}
+
 void image_sync_icache(void)
 {
 	arch_icache_sync();

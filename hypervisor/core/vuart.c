@@ -21,6 +21,10 @@
  * The register file is complete enough for Linux's amba-pl011 / sbsa-uart: the PrimeCell ID
  * registers identify a PL011 r1p5, FR reports an always-empty transmitter, and the configuration
  * registers simply keep what is written to them.
+ *
+ * A VM whose window is an NS16550A's (PT_EMUL_VUART_NS16550) has core/vuart_16550.c's model
+ * instead, over the same receive ring and output stream: vuart_init notes which model each VM
+ * has (struct vuart's kind), and the VM's reset and its input go to that model.
  */
 #include <hyp/console.h>
 #include <hyp/pl011.h>
@@ -42,16 +46,32 @@ void vuart_vm_reset(struct vm *vm)
 {
 	struct vuart *u = &vm->vuart;
 
+	if (u->kind == PT_EMUL_VUART_NS16550) {
+		vuart_16550_reset(vm);
+		return;
+	}
 	memset(u->regs, 0, sizeof(u->regs));
 	u->regs[PL011_CR / 4] = 0x300;      /* TXE | RXE, as after reset */
 	u->regs[PL011_IFLS / 4] = 0x12;
 	u->rx_ris = conmux_vm_rx_empty(vm) ? 0 : INT_RX | INT_RT;   /* pending input is kept */
 }
 
+/*
+ * The model each VM has, from its vUART window's kind (cfg_check allowed one kind at most);
+ * decided once, here, so that neither a byte of input nor a reset looks for the window again.
+ */
 void vuart_init(void)
 {
-	for (unsigned i = 0; i < pt_config.nvms; i++)
+	for (unsigned i = 0; i < pt_config.nvms; i++) {
+		const struct pt_vm *cfg = &pt_config.vms[i];
+
+		vms[i].vuart.kind = 0;
+		for (unsigned e = 0; e < cfg->nemuls; e++)
+			if (cfg->emuls[e].kind == PT_EMUL_VUART ||
+			    cfg->emuls[e].kind == PT_EMUL_VUART_NS16550)
+				vms[i].vuart.kind = cfg->emuls[e].kind;
 		vuart_vm_reset(&vms[i]);
+	}
 	conmux_init();
 }
 
@@ -80,6 +100,10 @@ void vuart_rx_arrived(struct vm *vm)
 {
 	struct vuart *u = &vm->vuart;
 
+	if (u->kind == PT_EMUL_VUART_NS16550) {
+		vuart_16550_rx_arrived(vm);
+		return;
+	}
 	spin_lock(&ris_lock);
 	/* FEN = 0: only the byte that fills the holding register is a reception */
 	if (fifo_on(u) || u->rx_head - u->rx_tail == 1)

@@ -2,13 +2,15 @@
 # C unit tests of the generator's parts, built twice: plain, and with ASan + UBSan; then the
 # hypervisor's layering check (layers.py).
 # test_ns16550_uart.c #includes hypervisor/drivers/ns16550_uart.c (renamed): only one driver's
-# uart_* can be linked in, and that is imx_uart.c's.
+# uart_* can be linked in, and that is imx_uart.c's. test_vuart_16550.c #includes
+# hypervisor/core/vuart_16550.c, with its own pt_config, for the same reason (imx's test has one).
 set -uo pipefail
 TOP="${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}"
 BUILD="${BUILD:-$TOP/build}"
 mkdir -p "$BUILD/unit"
 srcs=("$TOP/tests/unit/test_unit.c" "$TOP/tests/unit/test_mux.c" "$TOP/tests/unit/test_ptchan.c"
-      "$TOP/tests/unit/test_imx_uart.c" "$TOP/tests/unit/test_ns16550_uart.c" "$TOP"/gen/{util,diag,overlap,yaml}.c
+      "$TOP/tests/unit/test_imx_uart.c" "$TOP/tests/unit/test_ns16550_uart.c"
+      "$TOP/tests/unit/test_vuart_16550.c" "$TOP"/gen/{util,diag,overlap,yaml}.c
       "$TOP/hypervisor/lib/mux.c" "$TOP/hypervisor/drivers/imx_uart.c" "$TOP/samples/guests/channel/ptchan.c")
 flags=(-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -I"$TOP/hypervisor/include"
        $(pkg-config --cflags yaml-0.1 2>/dev/null))

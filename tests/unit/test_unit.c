@@ -16,6 +16,7 @@
 #include "test_mux.h"
 #include "test_ns16550_uart.h"
 #include "test_ptchan.h"
+#include "test_vuart_16550.h"
 
 static int failures;
 
@@ -231,5 +232,6 @@ int main(void)
 	failures += test_ptchan();
 	failures += test_imx_uart();
 	failures += test_ns16550_uart();
+	failures += test_vuart_16550();
 	return failures ? 1 : 0;
 }

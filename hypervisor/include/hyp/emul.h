@@ -2,7 +2,8 @@
  * Emulated windows (core/emul.c): a guest's access to a window the hypervisor emulates traps;
  * the arch decodes it from what the hardware reports (never from guest memory) into an address,
  * a size, a direction and a value, and hands it to emul_mmio, which takes it to the device model
- * behind that window: the vUART (core/vuart.c) or the virtual interrupt controller's (hyp/virq.h).
+ * behind that window: the vUART (a PL011, core/vuart.c, or an NS16550A, core/vuart_16550.c) or
+ * the virtual interrupt controller's (hyp/virq.h).
  *
  * emul_mmio is core's dispatch, inline here so that it becomes part of the arch's trap handler:
  * a trapped access, the console's print above all, costs one frame, as when decoding and
@@ -61,6 +62,21 @@ static inline const struct pt_emul *emul_find(struct vcpu *v, uint64_t ipa)
 	return NULL;
 }
 
+/*
+ * A byte the guest stored to its 16550's THR: printed, and the transmitter is empty again at
+ * once, so the THRE interrupt, cleared by the write, is pending again if enabled. Only when it
+ * was not pending already does that take the model's lock (out of line): a driver that fills
+ * the FIFO after a THRE interrupt pays it for its first byte.
+ */
+static inline void vuart_16550_thr(struct vm *vm, uint8_t c)
+{
+	const struct vuart *u = &vm->vuart;
+
+	conmux_vm_out(vm, c);
+	if ((READ_ONCE(u->regs[V16550_IER]) & V16550_IER_ETBEI) && !READ_ONCE(u->regs[V16550_THRI]))
+		vuart_16550_thr_empty(vm);
+}
+
 /* Access a of vCPU v to whatever window it falls in. */
 static inline enum emul_result emul_mmio(struct vcpu *v, struct emul_access *a)
 {
@@ -81,7 +97,17 @@ static inline enum emul_result emul_mmio(struct vcpu *v, struct emul_access *a)
 		ok = false;
 	else if (w->kind == PT_EMUL_VUART)
 		ok = vuart_access(v, off, a->write, &a->val, a->size);
-	else
+	else if (w->kind == PT_EMUL_VUART_NS16550) {
+		/* A 16550's console: a byte stored to THR (offset 0, the divisor latch not
+		 * selected), inline. Here, past the checks, rather than beside the PL011's print,
+		 * which would have the compiler test for it on that path too. */
+		if (a->write && !off && a->size == 1 &&
+		    !(READ_ONCE(v->vm->vuart.regs[V16550_LCR]) & V16550_LCR_DLAB)) {
+			vuart_16550_thr(v->vm, (uint8_t)a->val);
+			return EMUL_DONE;
+		}
+		ok = vuart_16550_access(v, off, a->write, &a->val, a->size);
+	} else
 		ok = virq_mmio(v, w->kind, off, a->write, &a->val, a->size);
 	return ok ? EMUL_DONE : emul_razwi(v, w, a);
 }

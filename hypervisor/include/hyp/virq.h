@@ -27,7 +27,7 @@ void virq_vm_quiesce(struct vm *vm);  /* the VM stopped: its physical interrupts
  */
 void virq_post(struct vm *vm, uint32_t irq);
 void virq_vuart_line(struct vm *vm, bool high);   /* the level of the vUART's line, if it has one */
-/* An access to one of the controller's windows (pt_emul kinds other than PT_EMUL_VUART), already
+/* An access to one of the controller's windows (pt_emul kinds other than the vUARTs'), already
  * validated (hyp/emul.h); false: no register of that size there. */
 bool virq_mmio(struct vcpu *v, uint32_t kind, uint64_t off, bool write, uint64_t *val,
 	       unsigned size);

@@ -51,14 +51,35 @@ struct con_stream {
 	uint8_t ring[CON_STREAM];
 };
 
+/*
+ * A VM's vUART, one of two models chosen by its emulated window's kind (`kind`): a PL011
+ * (PT_EMUL_VUART, core/vuart.c) or an NS16550A (PT_EMUL_VUART_NS16550, core/vuart_16550.c).
+ */
 struct vuart {
-	uint32_t regs[0x50 / 4];       /* programmable registers (CR, IMSC, LCR_H, ...) */
+	uint32_t regs[0x50 / 4];       /* programmable registers: the PL011's by offset (CR, IMSC,
+					  LCR_H, ...), or the 16550's at the V16550_* indices */
 	uint32_t rx_head, rx_tail;     /* received bytes (under the console's input lock) */
-	uint32_t rx_ris;               /* latched receive interrupts (RXRIS, RTRIS) */
+	uint32_t rx_ris;               /* latched receive interrupts (PL011: RXRIS, RTRIS; 16550:
+					  received data available) */
+	uint32_t kind;                 /* its window's pt_emul_kind, set once at boot (vuart_init)
+					  so that no byte has to look for it; 0: the VM has none */
 	uint8_t rx[VUART_RX];
 };
 _Static_assert(__builtin_offsetof(struct vuart, regs) + sizeof(((struct vuart *)0)->regs) + 8 <=
 	       __builtin_offsetof(struct vuart, rx), "guest-indexed regs[] layout (arch/vgic.h)");
+
+/*
+ * The 16550 model's state in regs[] (core/vuart_16550.c), named here because hyp/emul.h's THR
+ * fast path reads LCR.DLAB, IER.ETBEI and the THRE interrupt's latch. The registers a guest
+ * reads back hold its byte; FCR only its FIFO enable bit (the rest of FCR is actions).
+ */
+enum {
+	V16550_IER, V16550_LCR, V16550_MCR, V16550_SCR, V16550_DLL, V16550_DLM, V16550_FCR,
+	V16550_THRI,       /* the THRE interrupt is latched (under the model's lock) */
+	V16550_NREGS
+};
+#define V16550_LCR_DLAB  0x80u   /* divisor latch access: offsets 0 and 1 are DLL and DLM */
+#define V16550_IER_ETBEI 0x02u   /* the THRE interrupt is enabled */
 
 /*
  * What the hypervisor says about a VM's misbehaviour, by kind. Each kind prints its first
@@ -180,6 +201,8 @@ void image_scrub_range(const struct pt_vm *vm, uint64_t off, uint64_t len);
 void image_load_range(const struct pt_vm *vm, uint64_t off, uint64_t len);
 void image_sync_icache(void);
 void image_zero_channels(const struct pt_vm *vm, unsigned vm_index);   /* at boot, once */
+/* Between buf and the VM's RAM or channel memory at ipa (a guest's request naming its memory). */
+bool image_vm_copy(const struct pt_vm *vm, uint64_t ipa, uint8_t *buf, uint64_t len, bool to_vm);
 /* Colored memory: the PA of page `i` of region `r` (page i at or above r->pa with a set color). */
 uint64_t region_page_pa(const struct pt_region *r, uint64_t i);
 
@@ -208,9 +231,15 @@ int64_t channel_notify(struct vcpu *v, uint64_t end);
  * hypervisor's own (its console's input; the drivers only report numbers, core decides whose). */
 bool hyp_device_irq(uint32_t intid);
 
-/* core/vuart.c */
+/* core/vuart.c: the PL011 model, and for either model the VM's reset and its input */
 bool vuart_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val, unsigned size);
 void vuart_vm_reset(struct vm *vm);   /* registers as after reset; pending input is kept */
 void vuart_rx_arrived(struct vm *vm); /* input for it: the receive interrupt latches */
+
+/* core/vuart_16550.c: the NS16550A model (vuart_vm_reset and vuart_rx_arrived call its own) */
+bool vuart_16550_access(struct vcpu *v, uint64_t off, bool write, uint64_t *val, unsigned size);
+void vuart_16550_reset(struct vm *vm);
+void vuart_16550_rx_arrived(struct vm *vm);
+void vuart_16550_thr_empty(struct vm *vm);   /* a THR write with the THRE interrupt enabled */
 
 #endif

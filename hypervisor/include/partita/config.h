@@ -307,6 +307,16 @@ struct pt_config {
 #define PT_HVC_CHANNEL_NOTIFY 0xC6000001u /* x1 = channel end index within the calling VM */
 #define PT_HVC_VM_BOOTS       0xC6000002u /* returns how often this VM was started (1, 2, ...) */
 
+/*
+ * The same calls on RISC-V: an SBI extension of Partita's own (ECALL, a7 = PT_SBI_EXT, a6 = the
+ * function, a0 = its argument; a0 = SBI error, a1 = value), in the SBI's firmware-specific
+ * range 0x0A000000..0x0AFFFFFF ("PTA" in the low bytes). Function ids are the low bits of the
+ * AArch64 calls'.
+ */
+#define PT_SBI_EXT            0x0A505441u
+#define PT_SBI_CHANNEL_NOTIFY 1u          /* a0 = channel end index within the calling VM */
+#define PT_SBI_VM_BOOTS       2u          /* value = how often this VM was started */
+
 extern const struct pt_config pt_config;
 
 #endif /* PARTITA_CONFIG_H */

@@ -16,15 +16,15 @@ endif
 # Translation-table pages the hypervisor reserves: partita's bound for this system (at least 256).
 PT_POOL_PAGES := 256
 PARTITA_IMAGES := \
-	@TOP@/tests/fixtures/images/tiny-riscv64.bin \
+	@TOP@/build/guests/baremetal-riscv64.bin \
 	@OUT@/ctrl.dtb \
-	@TOP@/tests/fixtures/images/tiny-riscv64.bin \
+	@TOP@/build/guests/baremetal-riscv64.bin \
 	@OUT@/app.dtb
 PARTITA_VM_0_NAME := ctrl
-PARTITA_VM_0_KERNEL := @TOP@/tests/fixtures/images/tiny-riscv64.bin
+PARTITA_VM_0_KERNEL := @TOP@/build/guests/baremetal-riscv64.bin
 PARTITA_VM_0_LOAD := 0x80000000
 PARTITA_VM_0_DTB := @OUT@/ctrl.dtb
 PARTITA_VM_1_NAME := app
-PARTITA_VM_1_KERNEL := @TOP@/tests/fixtures/images/tiny-riscv64.bin
+PARTITA_VM_1_KERNEL := @TOP@/build/guests/baremetal-riscv64.bin
 PARTITA_VM_1_LOAD := 0x80000000
 PARTITA_VM_1_DTB := @OUT@/app.dtb

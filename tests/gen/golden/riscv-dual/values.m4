@@ -93,7 +93,7 @@ define(`v_vm_0_vuart_intid', `10')dnl
 define(`v_vm_0_shell_control', `1')dnl
 define(`v_vm_0_blob_0_kind', ``kernel'')dnl
 define(`v_vm_0_blob_0_alias', ``'')dnl
-define(`v_vm_0_blob_0_path', ``@TOP@/tests/fixtures/images/tiny-riscv64.bin'')dnl
+define(`v_vm_0_blob_0_path', ``@TOP@/build/guests/baremetal-riscv64.bin'')dnl
 define(`v_vm_0_blob_1_kind', ``dtb'')dnl
 define(`v_vm_0_blob_1_alias', ``'')dnl
 define(`v_vm_0_blob_1_path', ``@OUT@/ctrl.dtb'')dnl
@@ -133,7 +133,7 @@ define(`v_vm_1_vuart_intid', `10')dnl
 define(`v_vm_1_shell_control', `1')dnl
 define(`v_vm_1_blob_0_kind', ``kernel'')dnl
 define(`v_vm_1_blob_0_alias', ``pt_vm0_kernel'')dnl
-define(`v_vm_1_blob_0_path', ``@TOP@/tests/fixtures/images/tiny-riscv64.bin'')dnl
+define(`v_vm_1_blob_0_path', ``@TOP@/build/guests/baremetal-riscv64.bin'')dnl
 define(`v_vm_1_blob_1_kind', ``dtb'')dnl
 define(`v_vm_1_blob_1_alias', ``'')dnl
 define(`v_vm_1_blob_1_path', ``@OUT@/app.dtb'')dnl

@@ -29,8 +29,8 @@ while [ $# -gt 0 ]; do
 	--gdb) gdb=(-s -S) ;;
 	--timeout)
 		[ $# -ge 2 ] || { echo "run.sh: --timeout needs a number of seconds" >&2; exit 2; }
-		limit=(timeout --foreground "$2"); shift ;;
-	--timeout=*) limit=(timeout --foreground "${1#--timeout=}") ;;
+		limit=(timeout --foreground -k 5 "$2"); shift ;;
+	--timeout=*) limit=(timeout --foreground -k 5 "${1#--timeout=}") ;;
 	--console=tagged|--console=mux) console=${1#--console=} ;;
 	--console=*) echo "run.sh: --console takes tagged or mux" >&2; exit 2 ;;
 	--tcp)

@@ -4,7 +4,7 @@
   @TOP@/samples/riscv-hello.yaml \
   @TOP@/boards/qemu-riscv64-virt/board.yaml \
   @TOP@/boards/qemu-riscv64-virt/board.dts \
-  @TOP@/tests/fixtures/images/tiny-riscv64.bin \
+  @TOP@/build/guests/baremetal-riscv64.bin \
   @TOP@/templates/lib.m4 \
   @TOP@/templates/config.c.m4 \
   @TOP@/templates/system.mk.m4 \
@@ -14,7 +14,7 @@
 @TOP@/samples/riscv-hello.yaml:
 @TOP@/boards/qemu-riscv64-virt/board.yaml:
 @TOP@/boards/qemu-riscv64-virt/board.dts:
-@TOP@/tests/fixtures/images/tiny-riscv64.bin:
+@TOP@/build/guests/baremetal-riscv64.bin:
 @TOP@/templates/lib.m4:
 @TOP@/templates/config.c.m4:
 @TOP@/templates/system.mk.m4:

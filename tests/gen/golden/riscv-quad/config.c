@@ -11,7 +11,7 @@ __asm__(
 "	.global pt_vm0_kernel_start, pt_vm0_kernel_end\n"
 "	.balign 4096\n"
 "pt_vm0_kernel_start:\n"
-"	.incbin \"@TOP@/tests/fixtures/images/tiny-riscv64.bin\"\n"
+"	.incbin \"@TOP@/build/guests/baremetal-riscv64.bin\"\n"
 "pt_vm0_kernel_end:\n"
 "	.global pt_vm0_dtb_start, pt_vm0_dtb_end\n"
 "	.balign 4096\n"

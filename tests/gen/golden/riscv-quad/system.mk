@@ -16,9 +16,9 @@ endif
 # Translation-table pages the hypervisor reserves: partita's bound for this system (at least 256).
 PT_POOL_PAGES := 256
 PARTITA_IMAGES := \
-	@TOP@/tests/fixtures/images/tiny-riscv64.bin \
+	@TOP@/build/guests/baremetal-riscv64.bin \
 	@OUT@/smp.dtb
 PARTITA_VM_0_NAME := smp
-PARTITA_VM_0_KERNEL := @TOP@/tests/fixtures/images/tiny-riscv64.bin
+PARTITA_VM_0_KERNEL := @TOP@/build/guests/baremetal-riscv64.bin
 PARTITA_VM_0_LOAD := 0x80000000
 PARTITA_VM_0_DTB := @OUT@/smp.dtb
