@@ -1373,7 +1373,7 @@ static void check_channels(struct m_system *s, const char *rule)
 /* ---- guest-physical layout ------------------------------------------------------------------ */
 
 /* A VM's PLIC: priorities, pending bits and enables, then one 4 KiB page per context (vCPU). */
-#define PLIC_WINDOW(ncpus) (0x200000ull + 0x1000ull * (ncpus))
+#define PLIC_WINDOW(ncpus) (0x200000ull + 0x1000ull * 2 * (ncpus))   /* M and S contexts per hart */
 
 static void emulated_windows(struct m_system *s, struct m_vm *vm)
 {

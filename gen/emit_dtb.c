@@ -10,8 +10,8 @@
  *
  * A RISC-V VM's instead: /cpus with the timebase and one hart per vCPU (reg = the vCPU's index,
  * the board harts' riscv,isa without h, their mmu-type, a riscv,cpu-intc each), the VM's PLIC
- * at the board's PLIC address with one context per vCPU (context k: vCPU k's S-mode external
- * interrupt, <cpuK-intc 9>) and the board's riscv,ndev, an ns16550a vUART. No PSCI node (harts
+ * at the board's PLIC address with two contexts per vCPU as on the board (2k: vCPU k's M-mode
+ * one, <cpuK-intc 11>, never raised; 2k + 1: its S-mode external interrupt, <cpuK-intc 9>) and the board's riscv,ndev, an ns16550a vUART. No PSCI node (harts
  * start through SBI HSM) and no timer node (the timer is architectural: the time CSR, stimecmp).
  */
 #include <libfdt.h>
@@ -359,9 +359,11 @@ static void riscv_cpus(struct dt *d, const struct board *b, const struct m_vm *v
 	}
 }
 
-/* RISC-V: the VM's PLIC. Context k is vCPU k's S-mode external interrupt (9); the VM has no
- * M-mode contexts. As many sources as the board's PLIC, with its #interrupt-cells, so that the
- * specifiers copied from the board mean the same. */
+/* RISC-V: the VM's PLIC, laid out as QEMU's and most SoCs' are: two contexts per hart, 2k its
+ * M-mode external interrupt (11: present, never raised) and 2k + 1 its S-mode one (9), so that
+ * guests that compute their context from their hart id (Bao's, xv6's) find it where they look.
+ * As many sources as the board's PLIC, with its #interrupt-cells, so that the specifiers copied
+ * from the board mean the same. */
 static void riscv_plic(struct dt *d, const struct board *b, const struct m_vm *vm)
 {
 	char *name = node_name("interrupt-controller", vm->plic_ipa);
@@ -369,9 +371,11 @@ static void riscv_plic(struct dt *d, const struct board *b, const struct m_vm *v
 	free(name);
 	static const char compat[] = "sifive,plic-1.0.0\0riscv,plic0";
 	struct range r = { vm->plic_ipa, vm->plic_size };
-	uint32_t ext[2 * PT_MAX_CPUS * 2];
+	uint32_t ext[4 * PT_MAX_CPUS];
 	size_t k = 0;
-	for (size_t c = 0; c < vm->ncpus && k + 2 <= sizeof ext / sizeof ext[0]; c++) {
+	for (size_t c = 0; c < vm->ncpus && k + 4 <= sizeof ext / sizeof ext[0]; c++) {
+		ext[k++] = IRQC_PHANDLE + 1 + (uint32_t)c;
+		ext[k++] = 11;
 		ext[k++] = IRQC_PHANDLE + 1 + (uint32_t)c;
 		ext[k++] = 9;
 	}

@@ -147,7 +147,7 @@ PLIC = ("riscv,plic0", "sifive,plic-1.0.0")
 
 def plic_checks(guest, board, tag, ncpus):
     """RISC-V: the VM's PLIC at the board's PLIC address, one S-mode context per vCPU (context k:
-    <vCPU k's cpu-intc 9>), the board's riscv,ndev and #interrupt-cells; harts without h; no GIC,
+    <vCPU k's cpu-intc 11>, <its cpu-intc 9>: M and S), the board's riscv,ndev and #interrupt-cells; harts without h; no GIC,
     PSCI or timer node."""
     bplic = next((n for n, _ in walk(board) if any(c in PLIC for c in compatibles(board, n))), None)
     plics = [n for n, _ in walk(guest) if any(c in PLIC for c in compatibles(guest, n))]
@@ -159,8 +159,8 @@ def plic_checks(guest, board, tag, ncpus):
     bac, bsc = (cells(board, parent, "#address-cells") or [2])[0], (cells(board, parent, "#size-cells") or [1])[0]
     breg = [(cpu_address(board, bplic, a), s) for a, s in reg_of(board, bplic, bac, bsc)]
     greg = reg_of(guest, g, 2, 2)
-    check(len(greg) == 1 and greg[0] == (breg[0][0], 0x200000 + 0x1000 * ncpus),
-          f"{tag}: PLIC reg at the board's 0x{breg[0][0]:x}, 2 MiB + a 4 KiB context page per vCPU {[(hex(a), hex(b)) for a, b in greg]}")
+    check(len(greg) == 1 and greg[0] == (breg[0][0], 0x200000 + 0x1000 * 2 * ncpus),
+          f"{tag}: PLIC reg at the board's 0x{breg[0][0]:x}, 2 MiB + two 4 KiB context pages per vCPU {[(hex(a), hex(b)) for a, b in greg]}")
     check(cells(guest, g, "riscv,ndev") == cells(board, bplic, "riscv,ndev"), f"{tag}: PLIC riscv,ndev is the board's")
     check(cells(guest, g, "#interrupt-cells") == (cells(board, bplic, "#interrupt-cells") or [1]),
           f"{tag}: PLIC #interrupt-cells is the board's")
@@ -172,9 +172,9 @@ def plic_checks(guest, board, tag, ncpus):
         intc[reg] = ph[0] if ph else None
     check(sorted(intc) == list(range(ncpus)) and None not in intc.values(),
           f"{tag}: harts reg 0..{ncpus - 1}, each with a riscv,cpu-intc")
-    want = [x for k in range(ncpus) for x in (intc.get(k), 9)]
+    want = [x for k in range(ncpus) for x in (intc.get(k), 11, intc.get(k), 9)]
     check(cells(guest, g, "interrupts-extended") == want,
-          f"{tag}: PLIC contexts = <vCPU k's cpu-intc 9> in vCPU order {cells(guest, g, 'interrupts-extended')}")
+          f"{tag}: PLIC contexts = <vCPU k's cpu-intc 11>, <its cpu-intc 9> in vCPU order (M, S) {cells(guest, g, 'interrupts-extended')}")
     bisa = next((props(board, n)["riscv,isa"].rstrip(b"\0").decode() for n, _ in walk(board)
                  if "riscv,isa" in props(board, n)), "")
     letters = re.match(r"rv64([a-z]*)", bisa).group(1)

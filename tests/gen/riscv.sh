@@ -26,9 +26,9 @@ if [ -f "$RQ/config.c" ] && [ -f "$RQ/smp.dtb" ]; then
 	rexpect '[ $harts = 1 ]' "riscv-quad: each hart: reg = its vCPU, riscv,isa the board's without h ($isa), riscv,sv48, a riscv,cpu-intc"
 	p=/interrupt-controller@c000000
 	rexpect '[ "$(fdtget -t s "$d" $p compatible)" = "sifive,plic-1.0.0 riscv,plic0" ] && [ "$(fdtget "$d" $p riscv,ndev)" = 96 ] &&
-		[ "$(fdtget -t x "$d" $p reg)" = "0 c000000 0 204000" ] && [ "$(fdtget "$d" $p interrupts-extended)" = "2 9 3 9 4 9 5 9" ] &&
+		[ "$(fdtget -t x "$d" $p reg)" = "0 c000000 0 208000" ] && [ "$(fdtget "$d" $p interrupts-extended)" = "2 11 2 9 3 11 3 9 4 11 4 9 5 11 5 9" ] &&
 		[ "$(fdtget "$d" $p phandle)" = 1 ] && [ "$(fdtget "$d" / interrupt-parent)" = 1 ]' \
-		"riscv-quad: the VM's PLIC at 0xc000000, 96 sources, one context per vCPU: <cpuK-intc 9>, K = 0..3"
+		"riscv-quad: the VM's PLIC at 0xc000000, 96 sources, M and S contexts per vCPU as on the board: <cpuK-intc 11>, <cpuK-intc 9>, K = 0..3"
 	u=/serial@10000000
 	rexpect '[ "$(fdtget -t s "$d" $u compatible)" = ns16550a ] && [ "$(fdtget "$d" $u reg-shift)" = 0 ] &&
 		[ "$(fdtget "$d" $u reg-io-width)" = 1 ] && [ "$(fdtget "$d" $u clock-frequency)" = 3686400 ] &&
@@ -55,10 +55,10 @@ if [ -f "$RQ/config.c" ] && [ -f "$RQ/smp.dtb" ]; then
 		grep -q "^	\.console_reg_shift = 0,$" "$c" && grep -q "^	\.console_reg_io_width = 1,$" "$c" &&
 		grep -q "^	\.console_baud = 115200,$" "$c"' \
 		"riscv-quad: config.c: the NS16550A console (0x10000000, source 10, 3.6864 MHz, reg-shift 0, 8-bit)"
-	rexpect 'grep -q "{ \.ipa = 0xc000000, \.size = 0x204000, \.kind = PT_EMUL_PLIC }" "$c" &&
+	rexpect 'grep -q "{ \.ipa = 0xc000000, \.size = 0x208000, \.kind = PT_EMUL_PLIC }" "$c" &&
 		grep -q "{ \.ipa = 0x10000000, \.size = 0x1000, \.kind = PT_EMUL_VUART_NS16550 }" "$c" &&
 		grep -q "{ \.intid = 11, \.trigger = PT_IRQ_LEVEL }" "$c" && grep -q "\.vuart_intid = 10," "$c"' \
-		"riscv-quad: config.c: the VM's emulated PLIC (4 contexts) and ns16550a vUART, the RTC's source 11"
+		"riscv-quad: config.c: the VM's emulated PLIC (8 contexts: M and S of 4 vCPUs) and ns16550a vUART, the RTC's source 11"
 	m="$RQ/system.mk"
 	rexpect 'grep -qx "ARCH := riscv64" "$m" && grep -qx "CROSS_COMPILE := riscv64-linux-gnu-" "$m" &&
 		grep -qx "PARTITA_IRQCHIP := plic" "$m" && grep -qx "PARTITA_UART := ns16550" "$m" && ! grep -q "PARTITA_GIC" "$m" &&
@@ -93,9 +93,9 @@ fi
 RD="$WORK/riscv-dual"
 if [ -f "$RD/ctrl.dtb" ] && [ -f "$RD/app.dtb" ]; then
 	rexpect 'fdtget "$RD/ctrl.dtb" /rtc@101000 reg >/dev/null 2>&1 && ! fdtget "$RD/app.dtb" /rtc@101000 reg >/dev/null 2>&1 &&
-		[ "$(fdtget "$RD/app.dtb" /interrupt-controller@c000000 interrupts-extended)" = "2 9" ] &&
-		[ "$(fdtget -t x "$RD/app.dtb" /interrupt-controller@c000000 reg)" = "0 c000000 0 201000" ]' \
-		"riscv-dual: the RTC in ctrl's DT only; each VM's PLIC has one context"
+		[ "$(fdtget "$RD/app.dtb" /interrupt-controller@c000000 interrupts-extended)" = "2 11 2 9" ] &&
+		[ "$(fdtget -t x "$RD/app.dtb" /interrupt-controller@c000000 reg)" = "0 c000000 0 202000" ]' \
+		"riscv-dual: the RTC in ctrl's DT only; each VM's PLIC has its hart's M and S contexts"
 else
 	bad "riscv: samples/riscv-dual.yaml was generated"
 fi
@@ -170,7 +170,7 @@ vms:
 EOS
 	"$PARTITA" gen "$W/sys.yaml" --board-dir "$W/boards" -o "$W/gen" >"$W/gen.err" 2>&1
 	rexpect '[ $? = 0 ] && grep -q "^static const uint32_t plic_context\[\] = { 1, 3, 5, 7, };$" "$W/gen/config.c" &&
-		[ "$(fdtget "$W/gen/a.dtb" /interrupt-controller@c000000 interrupts-extended)" = "2 9 3 9" ]' \
+		[ "$(fdtget "$W/gen/a.dtb" /interrupt-controller@c000000 interrupts-extended)" = "2 11 2 9 3 11 3 9" ]' \
 		"import: a system on the imported board (its cache line removed: no colors) generates, PLIC contexts from the DT"
 	"$W/gen/run.sh" >"$W/run.out" 2>&1
 	rexpect '[ $? = 2 ] && grep -q "has no QEMU machine" "$W/run.out"' "import: its run.sh says there is no QEMU machine (no qemu: section)"

@@ -1,7 +1,8 @@
 /*
  * The virtual PLIC each VM sees (hyp/virq.h): trap-and-emulate of a riscv,plic0 at the VM's
- * PT_EMUL_PLIC window, with one context per vCPU (context c is vCPU c's S-mode external
- * interrupt, delivered as VSEIP through hvip).
+ * PT_EMUL_PLIC window, laid out as the board's: two contexts per vCPU, 2v its M-mode one (which
+ * a VM has no use for: it reads as zero and keeps nothing) and 2v + 1 its S-mode external
+ * interrupt, delivered as VSEIP through hvip. Below, "context v" is vCPU v's S-mode context.
  *
  * A VM owns at most PT_MAX_VM_SPIS sources: its devices' (passed through: the physical source
  * at the same number), its channel doorbells' and its vUART's (purely virtual). Every other
@@ -336,7 +337,7 @@ bool virq_mmio(struct vcpu *v, uint32_t kind, uint64_t off, bool write, uint64_t
 {
 	struct vm *vm = v->vm;
 	struct vplic *p = vplic_of(vm);
-	uint32_t ncx = vm->cfg->ncpus, r = 0, w = (uint32_t)*val;
+	uint32_t ncx = 2 * vm->cfg->ncpus, r = 0, w = (uint32_t)*val;
 	struct vcpu *kick[VPLIC_MAX_CTX];
 	unsigned n;
 	int s;
@@ -356,11 +357,10 @@ bool virq_mmio(struct vcpu *v, uint32_t kind, uint64_t off, bool write, uint64_t
 		for (unsigned i = 0; i < p->nslots; i++)
 			if ((p->pending & (1u << i)) && p->src[i] >= first && p->src[i] < first + 32)
 				r |= 1u << (p->src[i] - first);
-	} else if (off >= VPLIC_ENABLE && off < VPLIC_ENABLE + 0x80ull * ncx &&
-		   (off - VPLIC_ENABLE) % 0x80 < 0x80) {       /* enables of context c */
-		unsigned c = (unsigned)((off - VPLIC_ENABLE) / 0x80);
+	} else if (off >= VPLIC_ENABLE && off < VPLIC_ENABLE + 0x80ull * ncx) {
+		unsigned hc = (unsigned)((off - VPLIC_ENABLE) / 0x80), c = hc / 2;
 		uint32_t first = (uint32_t)((off - VPLIC_ENABLE) % 0x80) * 8;
-		for (unsigned i = 0; i < p->nslots; i++) {
+		for (unsigned i = 0; i < p->nslots && (hc & 1); i++) {   /* M contexts: nothing */
 			if (p->src[i] < first || p->src[i] >= first + 32)
 				continue;
 			uint32_t b = 1u << (p->src[i] - first);
@@ -373,9 +373,11 @@ bool virq_mmio(struct vcpu *v, uint32_t kind, uint64_t off, bool write, uint64_t
 				r |= b;
 		}
 	} else if (off >= VPLIC_CONTEXT && off < VPLIC_CONTEXT + 0x1000ull * ncx) {
-		unsigned c = (unsigned)((off - VPLIC_CONTEXT) / 0x1000);
+		unsigned hc = (unsigned)((off - VPLIC_CONTEXT) / 0x1000), c = hc / 2;
 		unsigned reg = (unsigned)(off & 0xfff);
-		if (reg == 0) {                               /* threshold */
+		if (!(hc & 1)) {
+			/* an M-mode context: reads as zero, keeps nothing */
+		} else if (reg == 0) {                        /* threshold */
 			if (write)
 				p->threshold[c] = w & VPLIC_PRIO_MASK;
 			r = p->threshold[c];

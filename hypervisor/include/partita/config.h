@@ -42,9 +42,10 @@ enum pt_emul_kind {
 	                    * (AArch64 VMs, whatever the physical console UART) */
 	PT_EMUL_PLIC  = 4, /* RISC-V: the VM's PLIC (riscv,plic0 layout: priorities at +0, pending at
 	                    * +0x1000, context c's enables at +0x2000 + 0x80 * c, its threshold and
-	                    * claim/complete at +0x200000 + 0x1000 * c). Context c is the S-mode
-	                    * external interrupt of vCPU c (one context per vCPU, no M-mode ones);
-	                    * sources 1 to pt_config.plic_ndev, as on the board */
+	                    * claim/complete at +0x200000 + 0x1000 * c). Two contexts per vCPU, as on
+	                    * QEMU's virt board: 2v is vCPU v's M-mode one (there, never raised) and
+	                    * 2v + 1 its S-mode external interrupt; sources 1 to pt_config.plic_ndev,
+	                    * as on the board */
 	PT_EMUL_VUART_NS16550 = 5, /* RISC-V: an NS16550A-compatible UART page (registers 1 byte
 	                    * apart, reg-shift 0), multiplexed on the hypervisor console like
 	                    * PT_EMUL_VUART */

@@ -40,7 +40,7 @@ static const struct pt_region vm0_regions[] = {
 	{ .ipa = 0x80000000, .pa = 0x82400000, .size = 0x4000000, .span = 0x4000000, .colors = 0x0, .kind = PT_REGION_RAM, .channel = 0 },
 };
 static const struct pt_emul vm0_emuls[] = {
-	{ .ipa = 0xc000000, .size = 0x201000, .kind = PT_EMUL_PLIC },
+	{ .ipa = 0xc000000, .size = 0x202000, .kind = PT_EMUL_PLIC },
 	{ .ipa = 0x10000000, .size = 0x1000, .kind = PT_EMUL_VUART_NS16550 },
 };
 static const struct pt_irq vm0_irqs[] = {
@@ -53,7 +53,7 @@ static const struct pt_region vm1_regions[] = {
 	{ .ipa = 0x80000000, .pa = 0x86400000, .size = 0x4000000, .span = 0x4000000, .colors = 0x0, .kind = PT_REGION_RAM, .channel = 0 },
 };
 static const struct pt_emul vm1_emuls[] = {
-	{ .ipa = 0xc000000, .size = 0x201000, .kind = PT_EMUL_PLIC },
+	{ .ipa = 0xc000000, .size = 0x202000, .kind = PT_EMUL_PLIC },
 	{ .ipa = 0x10000000, .size = 0x1000, .kind = PT_EMUL_VUART_NS16550 },
 };
 

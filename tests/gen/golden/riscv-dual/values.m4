@@ -70,7 +70,7 @@ define(`v_vm_0_region_1_colors', `0x0')dnl
 define(`v_vm_0_region_1_kind', ``PT_REGION_RAM'')dnl
 define(`v_vm_0_region_1_channel', `0')dnl
 define(`v_vm_0_emul_0_ipa', `0xc000000')dnl
-define(`v_vm_0_emul_0_size', `0x201000')dnl
+define(`v_vm_0_emul_0_size', `0x202000')dnl
 define(`v_vm_0_emul_0_kind', ``PT_EMUL_PLIC'')dnl
 define(`v_vm_0_emul_1_ipa', `0x10000000')dnl
 define(`v_vm_0_emul_1_size', `0x1000')dnl
@@ -112,7 +112,7 @@ define(`v_vm_1_region_0_colors', `0x0')dnl
 define(`v_vm_1_region_0_kind', ``PT_REGION_RAM'')dnl
 define(`v_vm_1_region_0_channel', `0')dnl
 define(`v_vm_1_emul_0_ipa', `0xc000000')dnl
-define(`v_vm_1_emul_0_size', `0x201000')dnl
+define(`v_vm_1_emul_0_size', `0x202000')dnl
 define(`v_vm_1_emul_0_kind', ``PT_EMUL_PLIC'')dnl
 define(`v_vm_1_emul_1_ipa', `0x10000000')dnl
 define(`v_vm_1_emul_1_size', `0x1000')dnl

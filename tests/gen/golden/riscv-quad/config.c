@@ -29,7 +29,7 @@ static const struct pt_region vm0_regions[] = {
 	{ .ipa = 0x80000000, .pa = 0x82400000, .size = 0x8000000, .span = 0x8000000, .colors = 0x0, .kind = PT_REGION_RAM, .channel = 0 },
 };
 static const struct pt_emul vm0_emuls[] = {
-	{ .ipa = 0xc000000, .size = 0x204000, .kind = PT_EMUL_PLIC },
+	{ .ipa = 0xc000000, .size = 0x208000, .kind = PT_EMUL_PLIC },
 	{ .ipa = 0x10000000, .size = 0x1000, .kind = PT_EMUL_VUART_NS16550 },
 };
 static const struct pt_irq vm0_irqs[] = {

@@ -73,7 +73,7 @@ define(`v_vm_0_region_1_colors', `0x0')dnl
 define(`v_vm_0_region_1_kind', ``PT_REGION_RAM'')dnl
 define(`v_vm_0_region_1_channel', `0')dnl
 define(`v_vm_0_emul_0_ipa', `0xc000000')dnl
-define(`v_vm_0_emul_0_size', `0x204000')dnl
+define(`v_vm_0_emul_0_size', `0x208000')dnl
 define(`v_vm_0_emul_0_kind', ``PT_EMUL_PLIC'')dnl
 define(`v_vm_0_emul_1_ipa', `0x10000000')dnl
 define(`v_vm_0_emul_1_size', `0x1000')dnl
