@@ -244,3 +244,56 @@ if grep -qE '^partita: cpu 0: [0-9]+ window starts' "$sb/console.log"; then
 else
 	echo "  no schedule report:"; sed 's/^/    /' "$sb/console.log"
 fi
+
+# RISC-V: the same guest binary natively (OpenSBI starts it in HS-mode, its command line from
+# -append) and as the VM of hypervisor/bench/riscv.yaml. The time CSR runs at 10 MHz: a tick is
+# 100 instructions under -icount shift=0, so cost=10000 resolves 0.01 instruction.
+echo "== riscv64 (QEMU virt with the H extension, OpenSBI; -icount shift=0: 100 instructions a tick)"
+rv=$BUILD/bench/riscv
+RV_FW=${RV_FW:-/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin}
+system "$TOP/hypervisor/bench/riscv.yaml" "$rv"
+rvargs=$(sed -n 's/^ *bootargs: "\(.*\)"$/\1/p' "$TOP/hypervisor/bench/riscv.yaml")
+rvnative() {
+	timeout -k 2 60 qemu-system-riscv64 -M virt -cpu rv64,h=true -smp 2 -m 256M -nographic \
+		-bios "$RV_FW" -kernel "$BUILD/guests/baremetal-riscv64.bin" \
+		-icount shift=0,align=off,sleep=off -append "$rvargs" </dev/null 2>/dev/null
+}
+rvpartita() { "$rv/run.sh" --icount --timeout 60 </dev/null 2>/dev/null; }
+for who in rvnative rvpartita; do
+	"$who" | tr -d '\r' | sed 's/^\[bench\] //' >"$rv/$who.log" || true
+done
+rvn=$rv/rvnative.log rvp=$rv/rvpartita.log
+entry() { sed -nE "s/^timing: entry ([0-9]+) ticks, first char ([0-9]+) ticks$/\\$2/p" "$1"; }
+if [ -n "$(entry "$rvn" 1)" ] && [ -n "$(entry "$rvp" 1)" ]; then
+	printf "  boot, native:  reset -> OpenSBI -> guest first instruction %d ticks = ~%d instructions\n" \
+		"$(entry "$rvn" 1)" $(($(entry "$rvn" 1) * 100))
+	printf "  boot, Partita: VM boot -> guest first instruction %d ticks = ~%d instructions, first console char ~%d\n" \
+		"$(entry "$rvp" 1)" $(($(entry "$rvp" 1) * 100)) $(($(entry "$rvp" 2) * 100))
+else
+	echo "  no timing line:"; sed 's/^/    /' "$rvn" "$rvp"
+fi
+lat() { sed -nE 's/^latency: n=[0-9]+ mean=[0-9.]+ ticks insn=([0-9]+)$/\1/p' "$1"; }
+if [ -n "$(lat "$rvn")" ] && [ -n "$(lat "$rvp")" ]; then
+	printf "  timer interrupt (stimecmp -> guest handler -> time read, mean of 1000, dithered): native %d, Partita %d instructions: added %+d\n" \
+		"$(lat "$rvn")" "$(lat "$rvp")" $(($(lat "$rvp") - $(lat "$rvn")))
+else
+	echo "  no latency line:"; sed 's/^/    /' "$rvn" "$rvp"
+fi
+printf "  %-10s %9s %9s %9s  %s\n" path native partita added "what the guest does"
+for row in "sbi|SBI Base get_spec_version (native: OpenSBI in M-mode)" \
+	   "doorbell|PT_SBI_CHANNEL_NOTIFY (native: OpenSBI's NOT_SUPPORTED)" \
+	   "plic|PLIC priority write (emulated PLIC)" \
+	   "vuart|(v)UART transmit register write (emulated NS16550A)" \
+	   "ipi-rtt|IPI round trip hart 0 -> 1 -> 0 (SBI IPI both ways)"; do
+	name=${row%%|*} what=${row#*|}
+	n=$(cost "$name" "$rvn") p=$(cost "$name" "$rvp")
+	if [ -z "$n" ] || [ -z "$p" ]; then
+		printf "  %-10s %9s %9s %9s  %s\n" "$name" "${n:-?}" "${p:-?}" "?" "$what"
+		continue
+	fi
+	printf "  %-10s %9s %9s %+9.2f  %s\n" "$name" "$n" "$p" "$(awk -v a="$p" -v b="$n" 'BEGIN { print a - b }')" "$what"
+done
+n=$(cost ipi-rtt "$rvn") p=$(cost ipi-rtt "$rvp")
+[ -z "$n" ] || [ -z "$p" ] || printf "  IPI round trip: %.2fx native\n" "$(awk -v a="$p" -v b="$n" 'BEGIN { print a / b }')"
+echo "  (targets, issue 20: timer interrupt 0 added with Sstc; SBI call <= 150 added; IPI round trip <= 2x native;"
+echo "   boot to the first guest instruction <= 100K instructions)"

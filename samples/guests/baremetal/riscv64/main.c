@@ -14,11 +14,12 @@
  *   chan-send=, chan-echo=, chan-size=, bell-storm=, bell-dud=, bell-listen, bell-count   ../chan.c
  *   victim=N      ../attack/victim.c: the attack tests' victim (1 MiB at 8 MiB past the image)
  *   csr-probe     attack.c
+ *   cost=N, latency=N   cost.c: what operations and the timer interrupt cost (hypervisor/bench.sh)
  *
  * Power and CPUs are SBI's: off is SRST shutdown, reset SRST cold reboot, cpu_on= and the
  * secondary harts HSM hart_start, cpu_off= HSM hart_stop (status polled with hart_get_status).
- * maxboots= and the channels' doorbells use Partita's vendor extension (sbi.h: not defined by
- * the hypervisor yet; natively "no boot count").
+ * maxboots= and the channels' doorbells use Partita's vendor extension (sbi.h: the numbers of
+ * hypervisor/include/partita/config.h's PT_SBI_*; natively "no boot count").
  *
  * Devices (console NS16550A or the SBI console, PLIC and its context, timer) are where the
  * device tree says, else at QEMU virt's addresses (plat.c), found before the first character.
@@ -120,7 +121,8 @@ int arch_command(const char *w, const char **a, uint64_t period)
 	       chan_command(w, a, ticks_per_ms) ||
 	       partition_command(w, a, ticks_per_ms) ||
 	       victim_command(w, a, period, ticks_per_ms) ||
-	       rv_attack_command(w, a);
+	       rv_attack_command(w, a) ||
+	       rv_cost_command(w, a);
 }
 
 void main(uint64_t hart, const void *dtb, uint64_t entry_ticks)

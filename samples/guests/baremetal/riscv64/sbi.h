@@ -34,12 +34,11 @@
 #define SBI_ERR_NOT_SUPPORTED   (-2)
 
 /*
- * Partita's vendor extension: the RISC-V counterparts of its AArch64 hypercalls (HVC, SMCCC
- * vendor-hypervisor range 0xc6000000). NOT DEFINED YET by the hypervisor: these numbers are the
- * guest's assumption, in one place. The extension ID is in the SBI's firmware-specific range
- * (0x0A000000..0x0AFFFFFF: for the implementation a guest runs on, which Partita is for its
- * VMs), "PTA" in its low bytes; the function IDs are those of the AArch64 calls' low bits.
- * Natively (OpenSBI) the extension does not exist: SBI_ERR_NOT_SUPPORTED.
+ * Partita's vendor extension: the RISC-V counterparts of its AArch64 hypercalls, with the numbers
+ * hypervisor/include/partita/config.h defines (PT_SBI_EXT, PT_SBI_*; repeated here, the guest
+ * being built on its own). In the SBI's firmware-specific range 0x0A000000..0x0AFFFFFF, "PTA" in
+ * its low bytes; the function IDs are the AArch64 calls' low bits. Natively (OpenSBI) the
+ * extension does not exist: SBI_ERR_NOT_SUPPORTED.
  */
 #define PT_SBI_EXT              0x0a505441
 #define PT_SBI_CHANNEL_NOTIFY   1   /* a0 = channel end: PT_HVC_CHANNEL_NOTIFY (0xc6000001) */

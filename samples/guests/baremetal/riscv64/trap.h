@@ -24,6 +24,7 @@ void sleep_until(uint64_t when);               /* in WFI, woken by the timer (de
 void ipi_send(unsigned cpu, unsigned msg);     /* IPI_* bits, then an SBI IPI */
 void uart_rx_irq(int on);                      /* uart_16550.c: the receive interrupt */
 int rv_attack_command(const char *w, const char **arg);   /* attack.c */
+int rv_cost_command(const char *w, const char **arg);     /* cost.c */
 
 #define IPI_WAKE   1u
 #define IPI_PING   2u
