@@ -139,12 +139,12 @@ $(BUILD)/guests/baremetal-riscv64.bin: $(BUILD)/guests/baremetal.bin \
 $(OUT)/system.mk: $(SYSTEM) $(BUILD)/bin/partita $(wildcard templates/*.m4 boards/*/*) $(GUESTS) $(NEEDS_LINUX)
 	$(BUILD)/bin/partita gen $(SYSTEM) -o $(OUT)
 
-# A system for an architecture the hypervisor has no port to yet (system.mk's ARCH, the board's:
-# RISC-V, whose hypervisor is being written) stops here, after partita gen, saying so.
+# A system for an architecture the hypervisor has no port to (system.mk's ARCH, the board's, with
+# no hypervisor/arch/ARCH) stops here, after partita gen, saying so.
 $(OUT)/hyp/partita.elf: $(OUT)/system.mk $(shell find hypervisor -type f 2>/dev/null)
 	@arch=$$(sed -n 's/^ARCH := //p' $(OUT)/system.mk); \
 	if [ -n "$$arch" ] && [ "$$arch" != aarch64 ] && [ ! -f hypervisor/arch/$$arch/arch.mk ]; then \
-		echo "partita: $(SYSTEM) is a $$arch system: partita gen wrote $(OUT), but the $$arch hypervisor is being written (no hypervisor/arch/$$arch/arch.mk yet), so the build stops here" >&2; \
+		echo "partita: $(SYSTEM) is a $$arch system: partita gen wrote $(OUT), but there is no $$arch hypervisor (no hypervisor/arch/$$arch/arch.mk), so the build stops here" >&2; \
 		exit 2; \
 	fi
 	$(MAKE) --no-print-directory -C hypervisor CONFIG_DIR=$(OUT) O=$(OUT)/hyp
