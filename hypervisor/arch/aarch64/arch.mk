@@ -14,7 +14,6 @@ endif
 
 ARCH_SRCS := $(wildcard $(ARCH_DIR)/*.c $(ARCH_DIR)/*.S $(ARCH_DIR)/vgic/*.c \
 	       $(GIC_DIR)/*.c $(GIC_DIR)/*.S)
-ARCH_POOL_SRCS := $(ARCH_DIR)/pt.c
 # General registers only (FP/SIMD is the guests'; fpsimd.S saves and resets it); no unaligned
 # accesses (device memory); atomics inline (no libgcc: -mno-outline-atomics keeps the spinlock's
 # exchange a load-acquire/store-exclusive pair instead of a call).

@@ -8,39 +8,11 @@
  */
 #include <arch/mmu.h>
 #include <hyp/cpu.h>
-
-#ifndef PT_POOL_PAGES
-#define PT_POOL_PAGES 256
-#endif
-
-static uint64_t pool[PT_POOL_PAGES][512] __aligned(4096) __section(".noinit.ptpool");
-static uint64_t pool_next;
-
-static uint64_t *pool_alloc(unsigned pages)
-{
-	/* Align to the allocation size: a stage-2 root of two concatenated tables must be. */
-	uint64_t first = pool_next;
-
-	while (!IS_ALIGNED((uintptr_t)pool[first], pages * PAGE_SIZE))
-		first++;
-
-	if (first + pages > PT_POOL_PAGES)
-		panic("page-table pool exhausted (%u pages); raise PT_POOL_PAGES", PT_POOL_PAGES);
-	pool_next = first + pages;
-	memset(pool[first], 0, pages * PAGE_SIZE);
-	return pool[first];
-}
-
-void pt_pool_reserve(uint64_t pages)
-{
-	if (pages > PT_POOL_PAGES)
-		panic("page-table pool too small: the configuration may need %lu pages, the pool has "
-		      "%u (build with PT_POOL_PAGES=%lu)", pages, PT_POOL_PAGES, pages);
-}
+#include <hyp/ptpool.h>
 
 void pt_init(struct pt *pt, unsigned va_bits, unsigned root_pages)
 {
-	pt->root = pool_alloc(root_pages);
+	pt->root = pt_pool_alloc(root_pages);
 	pt->va_bits = va_bits;
 	pt->start_level = 1;
 }
@@ -82,7 +54,7 @@ void pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t att
 				break;
 			}
 			if (*e == 0)
-				*e = (uint64_t)(uintptr_t)pool_alloc(1) | PTE_TABLE | PTE_VALID;
+				*e = (uint64_t)(uintptr_t)pt_pool_alloc(1) | PTE_TABLE | PTE_VALID;
 			table = (uint64_t *)(uintptr_t)(*e & PTE_ADDR);
 			entries = 512;
 			level++;
@@ -102,7 +74,7 @@ uint64_t *pt_leaf_table(struct pt *pt, uint64_t va)
 		uint64_t *e = &table[(va >> level_shift(level)) & (entries - 1)];
 
 		if (*e == 0)
-			*e = (uint64_t)(uintptr_t)pool_alloc(1) | PTE_TABLE | PTE_VALID;
+			*e = (uint64_t)(uintptr_t)pt_pool_alloc(1) | PTE_TABLE | PTE_VALID;
 		else if (!(*e & PTE_TABLE))
 			panic("0x%lx is already mapped by a block", va);
 		table = (uint64_t *)(uintptr_t)(*e & PTE_ADDR);
@@ -111,32 +83,18 @@ uint64_t *pt_leaf_table(struct pt *pt, uint64_t va)
 	return table;
 }
 
-/* Distinct `unit`-sized slots [va, va+size) touches. */
-static uint64_t slots(uint64_t va, uint64_t size, uint64_t unit)
-{
-	return size ? (ALIGN_DOWN(va + size - 1, unit) - ALIGN_DOWN(va, unit)) / unit + 1 : 0;
-}
-
-/* Slots only partly covered (0, 1 or 2): the only ones that need a table when va and pa agree. */
-static uint64_t partial_slots(uint64_t va, uint64_t size, uint64_t unit)
-{
-	if (slots(va, size, unit) == 1)
-		return !(IS_ALIGNED(va, unit) && size == unit);
-	return !IS_ALIGNED(va, unit) + !IS_ALIGNED(va + size, unit);
-}
-
 uint64_t pt_bound_contig(uint64_t va, uint64_t pa, uint64_t size)
 {
 	uint64_t n = 0;
 
 	for (unsigned level = 1; level <= 2; level++) {
 		uint64_t unit = 1ull << level_shift(level);    /* what one table below covers */
-		n += IS_ALIGNED(va ^ pa, unit) ? partial_slots(va, size, unit) : slots(va, size, unit);
+		n += IS_ALIGNED(va ^ pa, unit) ? pt_partial_slots(va, size, unit) : pt_slots(va, size, unit);
 	}
 	return n;
 }
 
 uint64_t pt_bound_pages(uint64_t va, uint64_t size)
 {
-	return slots(va, size, 1ull << 30) + slots(va, size, 1ull << 21);
+	return pt_slots(va, size, 1ull << 30) + pt_slots(va, size, 1ull << 21);
 }

@@ -12,7 +12,6 @@ $(error PARTITA_IRQCHIP=$(PARTITA_IRQCHIP): the riscv64 hypervisor drives a PLIC
 endif
 
 ARCH_SRCS := $(wildcard $(ARCH_DIR)/*.c $(ARCH_DIR)/*.S)
-ARCH_POOL_SRCS := $(ARCH_DIR)/pt.c
 # medany: the image is linked at 0x80200000, out of medlow's reach; -mno-riscv-attribute and
 # the assembler's own -march let inline assembly use H-extension instructions and fp.S the FP
 # registers while the compiler itself emits neither.

@@ -8,38 +8,11 @@
  */
 #include <arch/mmu.h>
 #include <hyp/cpu.h>
-
-#ifndef PT_POOL_PAGES
-#define PT_POOL_PAGES 256
-#endif
-
-static uint64_t pool[PT_POOL_PAGES][512] __aligned(4096) __section(".noinit.ptpool");
-static uint64_t pool_next;
-
-static uint64_t *pool_alloc(unsigned pages)
-{
-	/* Aligned to the allocation's size: a G-stage root (16 KiB) must be. */
-	uint64_t first = pool_next;
-
-	while (!IS_ALIGNED((uintptr_t)pool[first], pages * PAGE_SIZE))
-		first++;
-	if (first + pages > PT_POOL_PAGES)
-		panic("page-table pool exhausted (%u pages); raise PT_POOL_PAGES", PT_POOL_PAGES);
-	pool_next = first + pages;
-	memset(pool[first], 0, pages * PAGE_SIZE);
-	return pool[first];
-}
-
-void pt_pool_reserve(uint64_t pages)
-{
-	if (pages > PT_POOL_PAGES)
-		panic("page-table pool too small: the configuration may need %lu pages, the pool has "
-		      "%u (build with PT_POOL_PAGES=%lu)", pages, PT_POOL_PAGES, pages);
-}
+#include <hyp/ptpool.h>
 
 void pt_init(struct pt *pt, unsigned levels, unsigned root_bits)
 {
-	pt->root = pool_alloc(1u << (root_bits - 9));
+	pt->root = pt_pool_alloc(1u << (root_bits - 9));
 	pt->levels = levels;
 	pt->root_bits = root_bits;
 }
@@ -86,7 +59,7 @@ void pt_map(struct pt *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t per
 				break;
 			}
 			if (*e == 0)
-				*e = table_pte(pool_alloc(1));
+				*e = table_pte(pt_pool_alloc(1));
 			table = (uint64_t *)(uintptr_t)pte_pa(*e);
 			entries = 512;
 			level--;
@@ -106,27 +79,13 @@ uint64_t *pt_leaf_table(struct pt *pt, uint64_t va)
 		uint64_t *e = &table[(va >> level_shift(level)) & (entries - 1)];
 
 		if (*e == 0)
-			*e = table_pte(pool_alloc(1));
+			*e = table_pte(pt_pool_alloc(1));
 		else if (*e & PTE_LEAF_BITS)
 			panic("0x%lx is already mapped by a superpage", va);
 		table = (uint64_t *)(uintptr_t)pte_pa(*e);
 		entries = 512;
 	}
 	return table;
-}
-
-/* Distinct unit-sized slots [va, va+size) touches. */
-static uint64_t slots(uint64_t va, uint64_t size, uint64_t unit)
-{
-	return size ? (ALIGN_DOWN(va + size - 1, unit) - ALIGN_DOWN(va, unit)) / unit + 1 : 0;
-}
-
-/* Slots only partly covered (0, 1 or 2): the only ones that need a table when va and pa agree. */
-static uint64_t partial_slots(uint64_t va, uint64_t size, uint64_t unit)
-{
-	if (slots(va, size, unit) == 1)
-		return !(IS_ALIGNED(va, unit) && size == unit);
-	return !IS_ALIGNED(va, unit) + !IS_ALIGNED(va + size, unit);
 }
 
 /*
@@ -142,8 +101,8 @@ uint64_t pt_bound_contig(unsigned levels, uint64_t va, uint64_t pa, uint64_t siz
 		uint64_t unit = 1ull << level_shift(l + 1);
 		bool leaf_ok = l + 1 <= LEAF_LEVEL_MAX;
 
-		n += leaf_ok && IS_ALIGNED(va ^ pa, unit) ? partial_slots(va, size, unit)
-							  : slots(va, size, unit);
+		n += leaf_ok && IS_ALIGNED(va ^ pa, unit) ? pt_partial_slots(va, size, unit)
+							  : pt_slots(va, size, unit);
 	}
 	return n;
 }
@@ -153,6 +112,6 @@ uint64_t pt_bound_pages(unsigned levels, uint64_t va, uint64_t size)
 	uint64_t n = 0;
 
 	for (unsigned l = 0; l + 1 < levels; l++)
-		n += slots(va, size, 1ull << level_shift(l + 1));
+		n += pt_slots(va, size, 1ull << level_shift(l + 1));
 	return n;
 }

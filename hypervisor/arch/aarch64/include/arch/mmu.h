@@ -6,6 +6,7 @@
 #define ARCH_MMU_H
 
 #include <partita/config.h>
+#include <hyp/ptpool.h>
 #include <hyp/types.h>
 
 #define PTE_VALID   BIT(0)
@@ -38,8 +39,6 @@ uint64_t *pt_leaf_table(struct pt *pt, uint64_t va);
 uint64_t pt_bound_contig(uint64_t va, uint64_t pa, uint64_t size);
 /* Upper bound for a page-by-page (colored) mapping of [va, va+size). */
 uint64_t pt_bound_pages(uint64_t va, uint64_t size);
-/* Check that `pages` fit in the pool; panics with the numbers if not. */
-void pt_pool_reserve(uint64_t pages);
 
 /* arch/aarch64/mmu.c */
 void mmu_enable(void);   /* this pCPU translates through the tables arch_mmu_init() built */

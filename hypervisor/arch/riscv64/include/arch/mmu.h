@@ -7,6 +7,7 @@
 #define ARCH_MMU_H
 
 #include <partita/config.h>
+#include <hyp/ptpool.h>
 #include <hyp/types.h>
 
 #define PTE_V  BIT(0)
@@ -47,7 +48,6 @@ uint64_t *pt_leaf_table(struct pt *pt, uint64_t va);
 /* Upper bounds of the tables a contiguous / page-by-page mapping needs (not the root). */
 uint64_t pt_bound_contig(unsigned levels, uint64_t va, uint64_t pa, uint64_t size);
 uint64_t pt_bound_pages(unsigned levels, uint64_t va, uint64_t size);
-void pt_pool_reserve(uint64_t pages);   /* panics with the numbers if they do not fit */
 
 /* mmu.c */
 void mmu_enable(void);
