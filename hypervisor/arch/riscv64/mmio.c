@@ -112,14 +112,14 @@ void guest_page_fault(struct vcpu *v, struct frame *f)
 	struct access d;
 	uint32_t insn = 0;
 
-	if (!emul_window(v, gpa)) {
-		vm_fault(v, "guest-page fault at GPA 0x%lx (%s, PC 0x%lx)", gpa,
-			 store ? "write" : "read", f->sepc);
-		return;
-	}
+	/* Decode first: the common case is a window, whose lookup emul_mmio does anyway. */
 	if (!decode(f, &d, &insn) || d.write != store) {
-		vm_fault(v, "%s of emulated GPA 0x%lx by instruction 0x%x, not a single integer load "
-			 "or store (PC 0x%lx)", store ? "write" : "read", gpa, insn, f->sepc);
+		if (!emul_window(v, gpa))
+			vm_fault(v, "guest-page fault at GPA 0x%lx (%s, PC 0x%lx)", gpa,
+				 store ? "write" : "read", f->sepc);
+		else
+			vm_fault(v, "%s of emulated GPA 0x%lx by instruction 0x%x, not a single integer "
+				 "load or store (PC 0x%lx)", store ? "write" : "read", gpa, insn, f->sepc);
 		return;
 	}
 	a.size = d.size;
@@ -128,7 +128,8 @@ void guest_page_fault(struct vcpu *v, struct frame *f)
 	a.pc = f->sepc;
 	a.ipa = gpa;
 	if (emul_mmio(v, &a) == EMUL_NONE) {
-		vm_fault(v, "guest-page fault at GPA 0x%lx (PC 0x%lx)", gpa, f->sepc);
+		vm_fault(v, "guest-page fault at GPA 0x%lx (%s, PC 0x%lx)", gpa,
+			 store ? "write" : "read", f->sepc);
 		return;
 	}
 	if (!d.write && d.reg)
