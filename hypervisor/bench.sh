@@ -267,7 +267,7 @@ entry() { sed -nE "s/^timing: entry ([0-9]+) ticks, first char ([0-9]+) ticks$/\
 if [ -n "$(entry "$rvn" 1)" ] && [ -n "$(entry "$rvp" 1)" ]; then
 	printf "  boot, native:  reset -> OpenSBI -> guest first instruction %d ticks = ~%d instructions\n" \
 		"$(entry "$rvn" 1)" $(($(entry "$rvn" 1) * 100))
-	printf "  boot, Partita: VM boot -> guest first instruction %d ticks = ~%d instructions, first console char ~%d\n" \
+	printf "  boot, Partita: hypervisor entry -> guest first instruction %d ticks = ~%d instructions, first console char ~%d\n" \
 		"$(entry "$rvp" 1)" $(($(entry "$rvp" 1) * 100)) $(($(entry "$rvp" 2) * 100))
 else
 	echo "  no timing line:"; sed 's/^/    /' "$rvn" "$rvp"

@@ -7,12 +7,14 @@
 #include <hyp/console.h>
 #include <hyp/cpu.h>
 #include <hyp/sched.h>
+#include <hyp/timer.h>
 #include <hyp/virq.h>
 #include <hyp/vm.h>
 
 /* Stacks are outside .bss: nothing needs them zeroed. The arch's entry code finds them here. */
 char hyp_stacks[PT_MAX_CPUS][HYP_STACK_SIZE] __aligned(16) __section(".noinit.stacks");
 struct pcpu pcpus[PT_MAX_CPUS];
+uint64_t hyp_start_ticks;
 
 void cfg_check(void);         /* cfg.c */
 
@@ -40,6 +42,7 @@ void boot_primary(void)
 {
 	unsigned me;
 
+	hyp_start_ticks = timer_now();
 	printk("partita: system '%s', %u VM%s\n", pt_config.system, pt_config.nvms,
 	       pt_config.nvms == 1 ? "" : "s");
 	cfg_check();

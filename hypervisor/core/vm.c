@@ -28,7 +28,10 @@ void boot_vcpu0(struct vm *vm)
 	v0->entry = img->entry;
 	v0->context = img->dtb.start ? img->dtb.ipa : 0;
 	v0->state = VCPU_ON_PENDING;
-	vm->time_offset = timer_now();
+	/* Its time starts at 0 when the hypervisor does (its first boot: what a guest measures from
+	 * its time 0 is then what the hypervisor cost it, as from reset on bare hardware) or when
+	 * it restarts. */
+	vm->time_offset = vm->boots ? timer_now() : hyp_start_ticks;
 	vm->boots++;
 }
 

@@ -31,6 +31,7 @@ struct pcpu {
 };
 
 extern struct pcpu pcpus[PT_MAX_CPUS];   /* core/main.c */
+extern uint64_t hyp_start_ticks;         /* core/main.c: the counter at the hypervisor's entry */
 
 /* arch/$(ARCH)/: the pCPU this code runs on (bound by arch_cpu_init()). */
 struct pcpu *this_cpu(void);

@@ -144,7 +144,8 @@ struct vm {
 	struct vuart vuart;
 	struct con_stream out;          /* what its vUART printed (core/conmux.c) */
 	unsigned char arch[VM_ARCH_BYTES] __aligned(8);
-	uint64_t time_offset;  /* the counter at its boot: its virtual time starts at 0 then
+	uint64_t time_offset;  /* the counter when the hypervisor started (its first boot) or when it
+				  restarted: its virtual time starts at 0 then
 				  (CNTVOFF_EL2 on AArch64) */
 	uint32_t boots;        /* how often it was started (PT_HVC_VM_BOOTS), under lock */
 	uint32_t faults;       /* faults it took (the shell's info) */
