@@ -71,15 +71,25 @@ struct vcpu *vm_vcpu(struct vm *vm, uint64_t index)
 	return index < vm->cfg->ncpus ? &vm->vcpus[index] : NULL;
 }
 
-bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size)
+static bool in_region(const struct vm *vm, bool channels, uint64_t ipa, uint64_t size)
 {
 	for (unsigned i = 0; i < vm->cfg->nregions; i++) {
 		const struct pt_region *r = &vm->cfg->regions[i];
-		if ((r->kind == PT_REGION_RAM || r->kind == PT_REGION_CHANNEL) && ipa >= r->ipa && ipa - r->ipa < r->size &&
-		    size <= r->size - (ipa - r->ipa))
+		if ((r->kind == PT_REGION_RAM || (channels && r->kind == PT_REGION_CHANNEL)) &&
+		    ipa >= r->ipa && ipa - r->ipa < r->size && size <= r->size - (ipa - r->ipa))
 			return true;
 	}
 	return false;
+}
+
+bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size)
+{
+	return in_region(vm, true, ipa, size);
+}
+
+bool vm_ipa_is_code(const struct vm *vm, uint64_t ipa, uint64_t size)
+{
+	return in_region(vm, false, ipa, size);
 }
 
 /*

@@ -25,20 +25,6 @@ expect_re() {
 	check "$NAME: $2" grep -qxE -- "$1" "$LOG"
 }
 
-# expect_lines N REGEX DESCRIPTION: exactly N whole lines match REGEX.
-expect_lines() {
-	local n
-	n=$(grep -cxE -- "$2" "$LOG")
-	check "$NAME: $3 (x$1, saw $n)" [ "$n" -eq "$1" ]
-}
-
-# at_most N TEXT DESCRIPTION: at most N lines contain TEXT.
-at_most() {
-	local n
-	n=$(grep -cF -- "$2" "$LOG")
-	check "$NAME: $3 (at most $1, saw $n)" [ "$n" -le "$1" ]
-}
-
 # attack YAML: boot one attack system.
 attack() {
 	boot "$here/$1.yaml"

@@ -212,6 +212,34 @@ expect_count() {
 	check "$NAME: $3 (x$1, saw $n)" [ "$n" -eq "$1" ]
 }
 
+# expect_lines N REGEX DESCRIPTION: exactly N whole lines match the extended REGEX.
+expect_lines() {
+	local n
+	n=$(grep -cxE -- "$2" "$LOG")
+	check "$NAME: $3 (x$1, saw $n)" [ "$n" -eq "$1" ]
+}
+
+# at_most N TEXT DESCRIPTION: at most N lines contain TEXT.
+at_most() {
+	local n
+	n=$(grep -cF -- "$2" "$LOG")
+	check "$NAME: $3 (at most $1, saw $n)" [ "$n" -le "$1" ]
+}
+
+# in_order DESCRIPTION LINE...: these whole lines appear in this order.
+in_order() {
+	local desc=$1 n=0 l
+	shift
+	for l in "$@"; do
+		n=$(awk -v start="$n" -v want="$l" 'NR > start && $0 == want { print NR; exit }' "$LOG")
+		if [ -z "$n" ]; then
+			not_ok "$NAME: $desc ('$l' missing or out of order)"
+			return
+		fi
+	done
+	ok "$NAME: $desc"
+}
+
 # expect_order FIRST LATER DESCRIPTION: a line with LATER comes after the first line with FIRST.
 expect_order() {
 	local a b

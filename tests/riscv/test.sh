@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The riscv64 bare-metal guest (build/guests/baremetal-riscv64.bin, docs/guest.md "The riscv64
 # guest") on bare QEMU: qemu-system-riscv64 -M virt with the H extension, OpenSBI's fw_jump
-# entering it in S-mode, no hypervisor (the RISC-V hypervisor is on its way: issue 20). Its
-# command line comes from QEMU's device tree (-append: /chosen/bootargs), or, for the malformed
-# device tree, from the -native build (baremetal-riscv64-native.elf: NATIVE_BOOTARGS).
+# entering it in S-mode, no hypervisor. Its command line comes from QEMU's device tree (-append:
+# /chosen/bootargs), or, for the malformed device tree, from the -native build
+# (baremetal-riscv64-native.elf: NATIVE_BOOTARGS). Then partita.sh boots it in VMs of the RISC-V
+# hypervisor.
 #
 # Every boot runs under `timeout` and -icount (deterministic; sleep=off: idle time costs nothing)
 # and must switch the machine off by itself. Lines "ok - ..." / "not ok - ...".
@@ -224,4 +225,8 @@ if [ "$failures" -gt 0 ] && [ -f "$LOG" ]; then
 	echo "# console output of the last boot ($LOG):"
 	sed 's/^/#   /' "$LOG"
 fi
+
+# The same guest in VMs of the RISC-V hypervisor: boot, interrupts, isolation, restart, channels,
+# time partitioning and the attacks (partita.sh, its own ok/not ok lines).
+"$(dirname "$0")/partita.sh" || failures=$((failures + 1))
 [ "$failures" -eq 0 ]

@@ -29,7 +29,7 @@ static int64_t cpu_on(struct vcpu *v, uint64_t target, uint64_t entry, uint64_t 
 		return PSCI_INVALID_PARAMETERS;
 	}
 	/* A64 instructions are 4-byte aligned: anything else could only fault on its first fetch. */
-	if (!IS_ALIGNED(entry, 4) || !vm_ipa_is_ram(vm, entry, 4))
+	if (!IS_ALIGNED(entry, 4) || !vm_ipa_is_code(vm, entry, 4))
 		return PSCI_INVALID_ADDRESS;
 
 	switch (vcpu_power_on(t, entry, ctx)) {

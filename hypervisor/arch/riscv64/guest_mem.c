@@ -16,12 +16,16 @@ static bool hlvx_hu(uint64_t va, uint32_t *out)
 	uint64_t val = 0, tmp;
 
 	a->fixup_cause = 0;
+	/* MXR: an execute-only page reads too, as HLVX's fetch permission promises (QEMU 7.2
+	 * checks HLVX like a load). Only around this read: HLV.D below stays a plain load. */
+	csr_set(CSR_SSTATUS, SSTATUS_MXR);
 	__asm__ volatile("la	%1, 1f\n\t"
 			 "sd	%1, 0(%2)\n\t"
 			 "hlvx.hu %0, (%3)\n"
 			 "1:\n\t"
 			 "sd	zero, 0(%2)"
 			 : "+&r"(val), "=&r"(tmp) : "r"(&a->fixup), "r"(va) : "memory");
+	csr_clear(CSR_SSTATUS, SSTATUS_MXR);
 	*out = (uint32_t)val;
 	return a->fixup_cause == 0;
 }

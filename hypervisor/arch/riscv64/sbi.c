@@ -141,7 +141,7 @@ static int64_t hart_start(struct vcpu *v, uint64_t hart, uint64_t entry, uint64_
 			"INVALID_PARAM", hart);
 		return SBI_ERR_INVALID_PARAM;
 	}
-	if (!IS_ALIGNED(entry, 2) || !vm_ipa_is_ram(v->vm, entry, 2))
+	if (!IS_ALIGNED(entry, 2) || !vm_ipa_is_code(v->vm, entry, 2))
 		return SBI_ERR_INVALID_ADDRESS;
 	switch (vcpu_power_on(t, entry, opaque)) {
 	case VCPU_ON_STARTED: return SBI_SUCCESS;

@@ -68,6 +68,10 @@ void arch_vcpu_enter(struct vcpu *v, uint64_t entry, uint64_t arg)
 	csr_write(CSR_HVIP, 0);
 	csr_write(CSR_HTIMEDELTA, 0 - v->vm->time_offset);
 	csr_write(CSR_VSTIMECMP, ~0ull);
+	/* The S-mode CSRs a VM reaches directly (no VS copies): as the firmware leaves them for a
+	 * native kernel (its user mode may read the counters hcounteren lets through; no envcfg). */
+	csr_write(CSR_SCOUNTEREN, 7);
+	csr_write(CSR_SENVCFG, 0);
 	/* A restart's leftovers: requests for its previous run are void. */
 	WRITE_ONCE(vcpu_arch(v)->req, 0);
 	fp_reset();

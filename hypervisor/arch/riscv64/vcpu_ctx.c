@@ -11,11 +11,14 @@
 #include <hyp/arch.h>
 #include <hyp/vm.h>
 
+/* The VS CSRs, and the two S-mode ones the H extension gives a VM directly (no VS copy):
+ * scounteren and senvcfg, which act on its user mode only. */
 #define VS_REGS(X) X(CSR_VSSTATUS) X(CSR_VSIE) X(CSR_VSTVEC) X(CSR_VSSCRATCH) X(CSR_VSEPC) \
-	X(CSR_VSCAUSE) X(CSR_VSTVAL) X(CSR_VSATP) X(CSR_VSTIMECMP) X(CSR_HVIP)
+	X(CSR_VSCAUSE) X(CSR_VSTVAL) X(CSR_VSATP) X(CSR_VSTIMECMP) X(CSR_HVIP) \
+	X(CSR_SCOUNTEREN) X(CSR_SENVCFG)
 
 #define COUNT(r) + 1
-_Static_assert(0 VS_REGS(COUNT) <= 10, "vcpu_ctx.vs holds the list");
+_Static_assert(0 VS_REGS(COUNT) <= 12, "vcpu_ctx.vs holds the list");
 
 extern bool vmid_tags_vms;   /* cpu.c */
 

@@ -168,7 +168,10 @@ void boot_vcpu0(struct vm *vm);    /* under vm->lock: vCPU 0 starts at the image
  */
 void vm_stop(struct vm *vm, enum vm_state to);
 void vm_check_all_down(void);
+/* [ipa, ipa+size) is the VM's memory: RAM or a channel window (data a guest may hand us) */
 bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t size);
+/* ... and where it may run code: its RAM only (channel windows are never executable) */
+bool vm_ipa_is_code(const struct vm *vm, uint64_t ipa, uint64_t size);
 /* Under vm->lock: mark every vCPU off; how many must still leave the guest or be reaped. */
 uint32_t vm_stop_vcpus(struct vm *vm);
 

@@ -127,6 +127,9 @@ static enum fdt_kind kind_of(const char *s, int *psci)
 	else if (s[0] == 'n') {
 		if (streq(s, "ns16550a") || streq(s, "ns16550"))
 			return FDT_NS16550;
+	} else if (s[0] == 'g') {
+		if (streq(s, "google,goldfish-rtc"))
+			return FDT_GOLDFISH_RTC;
 	} else if (s[0] == 'r' || s[0] == 's') {
 		if (streq(s, "riscv,plic0") || streq(s, "sifive,plic-1.0.0"))
 			return FDT_PLIC;
@@ -380,6 +383,11 @@ static void node_end(unsigned d, struct fdt_info *info)
 		}
 		return;
 	}
+	if (l->kind == FDT_GOLDFISH_RTC) {
+		if (info->rtc.kind == FDT_NONE && !l->disabled && !device(d, &info->rtc))
+			info->rtc.kind = FDT_NONE;
+		return;
+	}
 #endif
 	if (l->psci && l->method)
 		info->psci_smc = streq(l->method, "smc") ? 1 : streq(l->method, "hvc") ? 0 : -1;
@@ -508,6 +516,7 @@ int fdt_read(const void *blob, struct fdt_info *info)
 	info->psci_smc = -1;
 #ifdef FDT_RISCV
 	info->plic.kind = FDT_NONE;
+	info->rtc.kind = FDT_NONE;
 	info->nharts = 0;
 	info->timebase = 0;
 	info->plic_ndev = 0;

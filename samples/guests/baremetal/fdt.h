@@ -26,7 +26,7 @@ struct fdt_channel {
 
 /* What a device node of interest is. */
 enum fdt_kind { FDT_NONE, FDT_PL011, FDT_CADENCE, FDT_GICV3, FDT_GICV2,
-		FDT_NS16550, FDT_PLIC, FDT_CPU_INTC };
+		FDT_NS16550, FDT_PLIC, FDT_CPU_INTC, FDT_GOLDFISH_RTC };
 
 /* A device found by its compatible string: its first two reg entries, translated to IPAs. */
 struct fdt_dev {
@@ -72,6 +72,7 @@ struct fdt_info {
 	uint64_t timebase;                  /* /cpus timebase-frequency (Hz), 0 if not said */
 	unsigned plic_ndev;                 /* riscv,ndev: its sources are 1..ndev */
 	struct fdt_dev plic;
+	struct fdt_dev rtc;                 /* the first enabled google,goldfish-rtc (QEMU virt's) */
 #endif
 };
 

@@ -25,7 +25,7 @@
  *
  * Natively or on a CPU of its own G is 0 (or a few: QEMU's round-robin between its CPUs).
  *
- * The riscv64 build has share= and seed= only: regs= knows AArch64's registers.
+ * The riscv64 build's regs= is riscv64/regs.c's (RISC-V's registers, the same seed and line).
  */
 #include "fdt.h"
 #include "guest.h"
@@ -84,17 +84,6 @@ static void share(uint64_t ms, uint64_t tpm)
 	line(", work ", work, 0, "\n");
 }
 
-#ifndef __riscv
-/* splitmix64: distinct, well-mixed values from the seed and a register number. */
-static uint64_t pattern(uint64_t k)
-{
-	uint64_t z = seed + (k + 1) * 0x9e3779b97f4a7c15ull;
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 static uint64_t name_hash(const char *s)
 {
 	uint64_t h = 0xcbf29ce484222325ull;   /* FNV-1a */
@@ -103,6 +92,22 @@ static uint64_t name_hash(const char *s)
 		h = (h ^ (uint8_t)*s++) * 0x100000001b3ull;
 	return h;
 }
+
+/* splitmix64: distinct, well-mixed values from the seed and a register number. */
+uint64_t regs_pattern(uint64_t k)
+{
+	uint64_t z;
+
+	if (!seed_set)
+		seed = name_hash(guest_dt.vm_name ? guest_dt.vm_name : "baremetal");
+	z = seed + (k + 1) * 0x9e3779b97f4a7c15ull;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+#ifndef __riscv
+#define pattern regs_pattern
 
 /*
  * register, mask of the pattern's bits it gets, bits always set. Harmless with the MMU off and
@@ -226,8 +231,6 @@ static void regs(uint64_t ms, uint64_t tpm)
 	uint64_t daif = SYSREG_READ(daif), gaps, *q = fp_in, p;
 	unsigned i = 0, k = 0;
 
-	if (!seed_set)
-		seed = name_hash(guest_dt.vm_name ? guest_dt.vm_name : "baremetal");
 	if (SYSREG_READ(spsel) == 0) {
 		puts("regs: running on SP_EL0, not EL1h\n");
 		return;

@@ -1,6 +1,8 @@
 /*
- * The riscv64 guest's attack (the AArch64 ones are attack/'s and irq.c's irq-attack; this
- * build's irq-attack is riscv64/irq.c's):
+ * The riscv64 guest's attacks (the AArch64 ones are attack/'s and irq.c's irq-attack; this
+ * build's irq-attack is riscv64/irq.c's; fresh and restart-dirty are atk_reset.c's, sbi-garbage=,
+ * sbi-harts, hsm-race= and hsm-entry atk_sbi.c's, plic-sweep and uart-sweep atk_plic.c's,
+ * mmio-alias, mmio-alias-x and amo-window atk_mmu.c's; regs= is regs.c's):
  *
  *   csr-probe   read CSRs that are not S-mode's: M-mode's (mstatus, mhartid, mtvec, pmpcfg0),
  *               the hypervisor's (hstatus, hgatp, hedeleg) and the VS copies (vsstatus, vsatp).
@@ -58,5 +60,6 @@ int rv_attack_command(const char *w, const char **a)
 		csr_probe();
 		return 1;
 	}
-	return 0;
+	return rv_reset_command(w, a) || rv_sbi_command(w, a) || rv_plic_command(w, a) ||
+	       rv_regs_command(w, a) || rv_mmu_command(w, a);
 }

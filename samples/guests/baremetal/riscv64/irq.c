@@ -9,6 +9,12 @@
  *   notify=K      ring the doorbell of channel end K (PT_SBI_CHANNEL_NOTIFY)
  *   rxirq=N       receive N console lines through the 16550's receive interrupt (by the PLIC),
  *                 then print each as "rxirq: LINE" and the interrupt count
+ *   rtc-alarm     the goldfish RTC's alarm (where the device tree lists one) 2 ms ahead of its
+ *                 time, its PLIC source enabled in this CPU's context only; wait for the
+ *                 interrupt: "rtc-alarm: armed, routed to cpu C", then "rtc-alarm: interrupt
+ *                 received on cpu C, alarm status S" (S: ALARM_STATUS after the handler cleared
+ *                 it, 0) or "rtc-alarm: no interrupt"
+ *   rtc-alarm=CPU the same with the source enabled in CPU's context only: taken there
  *   irq-attack    try to use interrupts, contexts and harts this VM does not own
  *
  * The timer is Sstc's stimecmp where every hart's riscv,isa names Sstc, else SBI set_timer;
@@ -30,8 +36,21 @@
 
 enum { T_OFF, T_TICK, T_FLOOD };
 
+/* The goldfish RTC (QEMU's hw/rtc/goldfish_rtc.c): time and alarm in ns, a level interrupt. */
+#define RTC_TIME_LOW        0x00   /* read first: latches TIME_HIGH */
+#define RTC_TIME_HIGH       0x04
+#define RTC_ALARM_LOW       0x08   /* written last: arms the alarm */
+#define RTC_ALARM_HIGH      0x0c
+#define RTC_IRQ_ENABLED     0x10
+#define RTC_ALARM_STATUS    0x18
+#define RTC_CLEAR_INTERRUPT 0x1c
+#define rtc_reg(off) (*(volatile uint32_t *)(rtc_base + (off)))
+
 int (*volatile trap_hook)(struct trap_frame *f);
 volatile uint64_t irq_pongs;
+volatile uint64_t ipi_count[MAX_CPUS];
+static volatile uint64_t alarms;
+static volatile unsigned alarm_cpu;
 static volatile uint32_t ipi_msgs[MAX_CPUS];
 static volatile int timer_mode[MAX_CPUS];
 static volatile uint64_t ticks, doorbells, floods, others, rx_irqs, rx_lines;
@@ -122,6 +141,7 @@ static void soft_irq(void)
 	uint32_t m;
 
 	CSR_CLEAR(sip, SIE_SSIE);
+	ipi_count[my_cpu() % MAX_CPUS]++;
 	m = __atomic_exchange_n(&ipi_msgs[my_cpu()], 0, __ATOMIC_ACQUIRE);
 	if (m & IPI_PING)
 		ipi_send(boot_cpu, IPI_PONG);
@@ -157,6 +177,12 @@ static void external_irq(unsigned me)
 			uart_irq();
 		else if (id == doorbell_src)
 			doorbells++;
+		else if (id == rtc_source && rtc_base) {
+			rtc_reg(RTC_IRQ_ENABLED) = 0;
+			rtc_reg(RTC_CLEAR_INTERRUPT) = 1;
+			alarm_cpu = me;
+			alarms++;
+		}
 		else
 			others++;
 		plic_complete(ctx, id);
@@ -210,9 +236,10 @@ void irq_setup(void)
 
 void irq_secondary(unsigned cpu)
 {
-	(void)cpu;
 	timer_set(~0ul);
-	CSR_SET(sie, SIE_SSIE | SIE_STIE);
+	if (cpu < MAX_CPUS)
+		plic_threshold(plic_ctx[cpu], 0);
+	CSR_SET(sie, SIE_SSIE | SIE_STIE | SIE_SEIE);
 	irqs_on();
 }
 
@@ -380,6 +407,37 @@ int irq_command(const char *w, const char **a, uint64_t period, uint64_t tpm)
 		putc('\n');
 		line("rxirq: ", rx_lines, 0, " lines");
 		line(", ", rx_irqs, 0, " interrupts\n");
+	} else if (word_is(w, "rtc-alarm=", a) || word_is(w, "rtc-alarm", a)) {
+		unsigned to = w[9] == '=' ? (unsigned)number(*a, a) : me;
+		uint64_t now, end;
+		if (!rtc_base || !rtc_source || to >= ncpus) {
+			puts("rtc-alarm: no goldfish RTC in the device tree, or no such cpu\n");
+			return 1;
+		}
+		irq_setup();
+		plic_priority(rtc_source, 1);
+		for (unsigned c = 0; c < ncpus; c++)
+			plic_enable(plic_ctx[c], rtc_source, c == to);
+		alarms = 0;
+		now = rtc_reg(RTC_TIME_LOW);
+		now |= (uint64_t)rtc_reg(RTC_TIME_HIGH) << 32;
+		now += 2000000;   /* 2 ms of the RTC's time */
+		rtc_reg(RTC_ALARM_HIGH) = (uint32_t)(now >> 32);
+		rtc_reg(RTC_ALARM_LOW) = (uint32_t)now;
+		rtc_reg(RTC_IRQ_ENABLED) = 1;
+		line("rtc-alarm: armed, routed to cpu ", to, 0, "\n");
+		/* In short naps, not one long wait: the RTC may count host time (QEMU's -rtc clock),
+		 * which a WFI under -icount with sleep=off would leap over. */
+		for (end = vcount() + 5000 * tpm; !alarms && vcount() < end;)
+			nap();
+		for (unsigned c = 0; c < ncpus; c++)
+			plic_enable(plic_ctx[c], rtc_source, 0);
+		if (alarms) {
+			line("rtc-alarm: interrupt received on cpu ", alarm_cpu, 0, "");
+			line(", alarm status ", rtc_reg(RTC_ALARM_STATUS), 0, "\n");
+		} else {
+			puts("rtc-alarm: no interrupt\n");
+		}
 	} else if (word_is(w, "irq-attack", a)) {
 		irq_setup();
 		attack();

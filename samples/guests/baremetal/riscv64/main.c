@@ -13,7 +13,10 @@
  *   tick=, pingpong=, flood=, dbirq=, doorbells=, notify=, rxirq=, irq-attack   irq.c
  *   chan-send=, chan-echo=, chan-size=, bell-storm=, bell-dud=, bell-listen, bell-count   ../chan.c
  *   victim=N      ../attack/victim.c: the attack tests' victim (1 MiB at 8 MiB past the image)
- *   csr-probe     attack.c
+ *   rtc-alarm[=CPU]   irq.c: the goldfish RTC's alarm (where the device tree lists one)
+ *   regs=MS       regs.c: every register a switch of a shared hart must keep (as partition.c's)
+ *   csr-probe, fresh, restart-dirty, sbi-garbage=N, sbi-harts, hsm-race=N, hsm-entry, plic-sweep,
+ *   uart-sweep, mmio-alias, mmio-alias-x, amo-window   the attacks: attack.c and atk_*.c
  *   cost=N, latency=N   cost.c: what operations and the timer interrupt cost (hypervisor/bench.sh)
  *
  * Power and CPUs are SBI's: off is SRST shutdown, reset SRST cold reboot, cpu_on= and the

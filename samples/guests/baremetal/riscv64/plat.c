@@ -35,6 +35,8 @@ uint32_t cpu_hart[MAX_CPUS];
 unsigned boot_cpu;
 uint8_t timer_sstc;
 uint64_t timebase_hz = BM_TIMEBASE;
+uint64_t rtc_base;      /* a goldfish RTC: only where the device tree lists one */
+unsigned rtc_source;
 
 extern char _start[], __image_end[];
 
@@ -78,6 +80,10 @@ void plat_setup(const struct fdt_info *dt)
 				plic_ndev = dt->plic_ndev;
 			for (unsigned c = 0; c < dt->nharts && c < MAX_CPUS; c++)
 				plic_ctx[c] = dt->plic_ctx[c];
+		}
+		if (dt->rtc.kind == FDT_GOLDFISH_RTC && dt->rtc.nreg && plausible(dt->rtc.base[0], 0x1000)) {
+			rtc_base = dt->rtc.base[0];
+			rtc_source = dt->rtc.intid;
 		}
 		if (u->kind == FDT_NS16550 && u->nreg && plausible(u->base[0], 1)) {
 			uart_base = u->base[0];

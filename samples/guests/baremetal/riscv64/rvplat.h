@@ -21,6 +21,8 @@ extern uint32_t cpu_hart[MAX_CPUS];        /* CPU number -> hart id */
 extern unsigned boot_cpu;                  /* the CPU that entered at _start */
 extern uint8_t timer_sstc;                 /* stimecmp (Sstc) rather than SBI set_timer */
 extern uint64_t timebase_hz;
+extern uint64_t rtc_base;                  /* goldfish RTC (rtc-alarm), 0: none */
+extern unsigned rtc_source;                /* its PLIC source */
 
 /* The CPU number of a hart id, -1 if it is none of ours. */
 int cpu_of_hart(uint64_t hart);

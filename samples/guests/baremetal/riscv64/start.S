@@ -5,6 +5,10 @@
  * hart_start, a0 = hart id, a1 = our CPU number (the `opaque` we passed). The time CSR is read
  * first thing, for `timing`. tp holds the CPU number (my_cpu()): nothing else uses it.
  *
+ * entry_state[] (in .bss, written once it is cleared): the OR of every general register but a0/a1,
+ * then sstatus, sie, sip, stvec, sscratch, sepc, scause, stval, satp as the boot hart found them,
+ * then the time at entry.
+ *
  * trap_entry (stvec, direct mode) saves every register in a struct trap_frame (irq.h) on the
  * current stack and calls trap_dispatch(), which may change the frame (sepc) before sret.
  */
@@ -15,9 +19,27 @@
 	.section .text.start, "ax"
 	.global _start
 _start:
+	/* For `fresh` (atk_reset.c): every general register but a0 and a1 OR-ed into t0 before
+	 * anything changes it, and the S-mode CSRs as they were at entry (entry_state[]). */
+	.irp	n, 1, 2, 3, 4, 6, 7, 8, 9, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26
+	or	t0, t0, x\n
+	.endr
+	.irp	n, 27, 28, 29, 30, 31
+	or	t0, t0, x\n
+	.endr
 	rdtime	s2
 	mv	s0, a0
 	mv	s1, a1
+	mv	a3, t0
+	csrr	s3, sstatus
+	csrr	s4, sie
+	csrr	s5, sip
+	csrr	s6, stvec
+	csrr	s7, sscratch
+	csrr	s8, sepc
+	csrr	s9, scause
+	csrr	s10, stval
+	csrr	s11, satp
 	csrw	sie, zero
 	lla	t0, trap_entry
 	csrw	stvec, t0
@@ -28,7 +50,13 @@ _start:
 	sd	zero, 0(t0)
 	addi	t0, t0, 8
 	j	1b
-2:	lla	sp, boot_stack + 2 * STACK_SIZE
+2:	lla	t0, entry_state
+	sd	a3, 0(t0)
+	.irp	n, 3, 4, 5, 6, 7, 8, 9, 10, 11
+	sd	s\n, (8 * (\n - 2))(t0)
+	.endr
+	sd	s2, 80(t0)
+	lla	sp, boot_stack + 2 * STACK_SIZE
 	mv	a0, s0
 	mv	a1, s1
 	mv	a2, s2
@@ -88,6 +116,12 @@ trap_entry:
 	.endr
 	addi	sp, sp, FRAME
 	sret
+
+	.bss
+	.balign	8
+	.global	entry_state
+entry_state:
+	.space	8 * 11
 
 	/* Not zeroed (nor part of the image): nobody reads a stack before writing it. */
 	.section .noinit.stacks, "aw", @nobits

@@ -24,6 +24,12 @@ void sleep_until(uint64_t when);               /* in WFI, woken by the timer (de
 void ipi_send(unsigned cpu, unsigned msg);     /* IPI_* bits, then an SBI IPI */
 void uart_rx_irq(int on);                      /* uart_16550.c: the receive interrupt */
 int rv_attack_command(const char *w, const char **arg);   /* attack.c */
+int rv_reset_command(const char *w, const char **arg);    /* atk_reset.c */
+int rv_sbi_command(const char *w, const char **arg);      /* atk_sbi.c */
+int rv_plic_command(const char *w, const char **arg);     /* atk_plic.c */
+int rv_regs_command(const char *w, const char **arg);     /* regs.c */
+int rv_mmu_command(const char *w, const char **arg);      /* atk_mmu.c */
+extern volatile uint64_t ipi_count[];                     /* IPIs taken, per CPU (irq.c) */
 int rv_cost_command(const char *w, const char **arg);     /* cost.c */
 
 #define IPI_WAKE   1u

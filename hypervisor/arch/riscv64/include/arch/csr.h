@@ -9,6 +9,8 @@
 #define CSR_SSTATUS    0x100
 #define CSR_SIE        0x104
 #define CSR_STVEC      0x105
+#define CSR_SCOUNTEREN 0x106
+#define CSR_SENVCFG    0x10a
 #define CSR_SSCRATCH   0x140
 #define CSR_SEPC       0x141
 #define CSR_SCAUSE     0x142
@@ -50,6 +52,7 @@
 #define SSTATUS_FS_INITIAL (1ul << 13)
 #define SSTATUS_FS_DIRTY   (3ul << 13)
 #define SSTATUS_SUM    (1ul << 18)
+#define SSTATUS_MXR    (1ul << 19)
 
 /* hstatus */
 #define HSTATUS_GVA    (1ul << 6)

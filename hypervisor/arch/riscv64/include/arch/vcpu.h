@@ -35,7 +35,7 @@ static inline struct vcpu_arch *vcpu_arch(struct vcpu *v)
 /* A switched-out vCPU's state (vcpu_ctx.c): everything the hart holds for it while it runs. */
 struct vcpu_ctx {
 	struct frame frame;
-	uint64_t vs[10];     /* the VS CSRs, in vcpu_ctx.c's order */
+	uint64_t vs[12];     /* the VS CSRs (and scounteren, senvcfg), in vcpu_ctx.c's order */
 	uint64_t fp[32];
 	uint64_t fcsr;
 };
