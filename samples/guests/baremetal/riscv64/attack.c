@@ -10,9 +10,13 @@
  *               gives a value: "csr-probe: NAME trap 2" / "csr-probe: NAME = VALUE", then
  *               "csr-probe: N of M trapped". Natively (HS-mode with the H extension) the M-mode
  *               ones trap and the H-mode ones read; in a VM every one must trap.
+ *   plic-ctx-by-hart   from here on, each CPU's PLIC context is 2 x its hart id + 1, as a guest
+ *               built for QEMU's virt board (Bao's) computes it, not the device tree's:
+ *               "plic-ctx-by-hart: cpu 0 context C".
  */
 #include "../guest.h"
 #include "../uart.h"
+#include "rvplat.h"
 #include "trap.h"
 
 static volatile uint64_t trapped_cause;
@@ -58,6 +62,14 @@ int rv_attack_command(const char *w, const char **a)
 {
 	if (word_is(w, "csr-probe", a)) {
 		csr_probe();
+		return 1;
+	}
+	if (word_is(w, "plic-ctx-by-hart", a)) {
+		/* As guests built for one board do (Bao's): each CPU's PLIC context is 2 x its hart
+		 * id + 1, the board's S-mode context, whatever the device tree says. */
+		for (unsigned c = 0; c < ncpus && c < MAX_CPUS; c++)
+			plic_ctx[c] = (int)(2 * cpu_hart[c] + 1);
+		line("plic-ctx-by-hart: cpu 0 context ", (uint64_t)plic_ctx[0], 0, "\n");
 		return 1;
 	}
 	return rv_reset_command(w, a) || rv_sbi_command(w, a) || rv_plic_command(w, a) ||

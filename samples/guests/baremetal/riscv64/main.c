@@ -17,6 +17,7 @@
  *   regs=MS       regs.c: every register a switch of a shared hart must keep (as partition.c's)
  *   csr-probe, fresh, restart-dirty, sbi-garbage=N, sbi-harts, hsm-race=N, hsm-entry, plic-sweep,
  *   uart-sweep, mmio-alias, mmio-alias-x, amo-window   the attacks: attack.c and atk_*.c
+ *   plic-ctx-by-hart   attack.c: the PLIC context from the hart id, as Bao's guests do
  *   cost=N, latency=N   cost.c: what operations and the timer interrupt cost (hypervisor/bench.sh)
  *
  * Power and CPUs are SBI's: off is SRST shutdown, reset SRST cold reboot, cpu_on= and the
