@@ -498,7 +498,11 @@ static bool build_dtb(struct emit_ctx *ctx, struct m_vm *vm, void *buf, char **e
 		prop_str(&d, 0, "compatible", "partita,vm");
 	else
 		prop(&d, 0, "compatible", compat, sizeof compat);
-	prop_u32(&d, 0, "interrupt-parent", IRQC_PHANDLE);
+	/* AArch64: every interrupt goes to the VM's GIC, the root's interrupt-parent. Not on RISC-V:
+	 * there the harts' riscv,cpu-intc nodes would inherit it and make the PLIC their parent
+	 * (Linux then finds no root interrupt controller); each device names the PLIC instead. */
+	if (!rv)
+		prop_u32(&d, 0, "interrupt-parent", IRQC_PHANDLE);
 	free(model);
 
 	char *uart_path = vm->vuart_ipa ? node_name("/serial", vm->vuart_ipa) : NULL;
@@ -550,8 +554,10 @@ static bool build_dtb(struct emit_ctx *ctx, struct m_vm *vm, void *buf, char **e
 		prop_u32(&d, n, "clock-frequency", s->console_uart == PT_UART_NS16550 && u.clock_hz ? u.clock_hz
 											: VUART_CLOCK_HZ);
 		prop_u32(&d, n, "current-speed", 115200);
-		if (con->nirqs)
+		if (con->nirqs) {
 			prop_cells(&d, n, "interrupts", con->irqs[0].cells, con->irqs[0].ncells);
+			prop_u32(&d, n, "interrupt-parent", IRQC_PHANDLE);
+		}
 	} else if (uart_path) {
 		/* The vUART raises the board console's interrupt number in the VM. */
 		int n = sub(&d, 0, uart_path + 1);
@@ -593,9 +599,10 @@ static bool build_dtb(struct emit_ctx *ctx, struct m_vm *vm, void *buf, char **e
 			uint32_t irq[3] = { 0, ep->doorbell_intid - 32, 1 }, src[2] = { ep->doorbell_intid, 1 };
 			prop_str(&d, n, "compatible", "partita,channel");
 			prop_reg(&d, n, &rr, 1);
-			if (rv)
+			if (rv) {
 				prop_cells(&d, n, "interrupts", src, (size_t)b->plic_icells);
-			else
+				prop_u32(&d, n, "interrupt-parent", IRQC_PHANDLE);
+			} else
 				prop_cells(&d, n, "interrupts", irq, 3);
 			prop_str(&d, n, "label", s->chans[c].name);
 			prop_str(&d, n, "partita,peer", s->vms[s->chans[c].ep[1 - e].vm].name);
