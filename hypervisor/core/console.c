@@ -140,6 +140,18 @@ int snprintk(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 
+/* printk for the panic path: no lock (its holder may be the CPU that crashed), not logged. */
+void printk_unlocked(const char *fmt, ...)
+{
+	char buf[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintk(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	console_write_unlocked(buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
 void printk(const char *fmt, ...)
 {
 	char buf[256];

@@ -45,21 +45,9 @@ static const char *fsc_name(unsigned fsc)
 	}
 }
 
-static void out(const char *fmt, ...) __printf(1, 2);
-static void out(const char *fmt, ...)
-{
-	char buf[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	int n = vsnprintk(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	console_write_unlocked(buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
-}
-
 static void __noreturn stop(void)
 {
-	out("partita: system halted\n");
+	printk_unlocked("partita: system halted\n");
 	psci_fw_system_off();
 }
 
@@ -79,7 +67,7 @@ void panic(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintk(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	out("partita: PANIC on cpu %u: %s\n", cpu_nr(), buf);
+	printk_unlocked("partita: PANIC on cpu %u: %s\n", cpu_nr(), buf);
 	stop();
 }
 
@@ -88,19 +76,19 @@ void panic_frame(const char *why, struct frame *f)
 	uint64_t esr = f->esr, iss = ESR_ISS(esr);
 	unsigned ec = ESR_EC(esr);
 
-	out("partita: PANIC on cpu %u: %s\n", cpu_nr(), why);
-	out("  ESR 0x%08lx: EC 0x%02x %s, ISS 0x%07lx", esr, ec, ec_name(ec), iss);
+	printk_unlocked("partita: PANIC on cpu %u: %s\n", cpu_nr(), why);
+	printk_unlocked("  ESR 0x%08lx: EC 0x%02x %s, ISS 0x%07lx", esr, ec, ec_name(ec), iss);
 	if (ec == EC_DABT_LOW || ec == EC_DABT_CUR || ec == EC_IABT_LOW || ec == EC_IABT_CUR)
-		out(" (%s level %u%s)", fsc_name(ISS_FSC(iss)), (unsigned)(iss & 3),
+		printk_unlocked(" (%s level %u%s)", fsc_name(ISS_FSC(iss)), (unsigned)(iss & 3),
 		    ec == EC_DABT_LOW || ec == EC_DABT_CUR ? (iss & ISS_WNR ? ", write" : ", read") : "");
-	out("\n  ELR 0x%016lx  SPSR 0x%08lx  FAR 0x%016lx  HPFAR 0x%lx\n", f->elr, f->spsr,
+	printk_unlocked("\n  ELR 0x%016lx  SPSR 0x%08lx  FAR 0x%016lx  HPFAR 0x%lx\n", f->elr, f->spsr,
 	    sysreg_read(far_el2), sysreg_read(hpfar_el2));
 	for (unsigned i = 0; i < 31; i += 2) {
 		if (i == 30)
-			out("  x30 0x%016lx  SP  0x%016lx\n", f->x[30],
+			printk_unlocked("  x30 0x%016lx  SP  0x%016lx\n", f->x[30],
 			    (uint64_t)(uintptr_t)f + FRAME_SIZE);
 		else
-			out("  x%02u 0x%016lx  x%02u 0x%016lx\n", i, f->x[i], i + 1, f->x[i + 1]);
+			printk_unlocked("  x%02u 0x%016lx  x%02u 0x%016lx\n", i, f->x[i], i + 1, f->x[i + 1]);
 	}
 	stop();
 }

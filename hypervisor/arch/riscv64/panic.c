@@ -10,18 +10,6 @@
 #include <arch/sbi.h>
 #include <hyp/console.h>
 
-static void out(const char *fmt, ...) __printf(1, 2);
-static void out(const char *fmt, ...)
-{
-	char buf[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	int n = vsnprintk(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	console_write_unlocked(buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
-}
-
 static unsigned cpu_nr(void)
 {
 	struct pcpu *c = cpu_here();
@@ -31,7 +19,7 @@ static unsigned cpu_nr(void)
 
 static void __noreturn stop(void)
 {
-	out("partita: system halted\n");
+	printk_unlocked("partita: system halted\n");
 	sbi_fw_shutdown();
 }
 
@@ -43,7 +31,7 @@ void panic(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintk(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	out("partita: PANIC on cpu %u: %s\n", cpu_nr(), buf);
+	printk_unlocked("partita: PANIC on cpu %u: %s\n", cpu_nr(), buf);
 	stop();
 }
 
@@ -65,12 +53,12 @@ static const char *cause_name(uint64_t cause)
 
 void panic_frame(const char *why, struct frame *f)
 {
-	out("partita: PANIC on cpu %u: %s\n", cpu_nr(), why);
-	out("  scause 0x%lx (%s)  stval 0x%lx  htval 0x%lx  htinst 0x%lx\n", f->scause,
+	printk_unlocked("partita: PANIC on cpu %u: %s\n", cpu_nr(), why);
+	printk_unlocked("  scause 0x%lx (%s)  stval 0x%lx  htval 0x%lx  htinst 0x%lx\n", f->scause,
 	    cause_name(f->scause), f->stval, f->htval, f->htinst);
-	out("  sepc 0x%016lx  sstatus 0x%lx  hstatus 0x%lx\n", f->sepc, f->sstatus, f->hstatus);
+	printk_unlocked("  sepc 0x%016lx  sstatus 0x%lx  hstatus 0x%lx\n", f->sepc, f->sstatus, f->hstatus);
 	for (unsigned i = 0; i < 32; i += 2)
-		out("  x%02u 0x%016lx  x%02u 0x%016lx\n", i, i ? f->x[i] : 0, i + 1, f->x[i + 1]);
+		printk_unlocked("  x%02u 0x%016lx  x%02u 0x%016lx\n", i, i ? f->x[i] : 0, i + 1, f->x[i + 1]);
 	stop();
 }
 

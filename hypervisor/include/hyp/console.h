@@ -16,6 +16,7 @@ int snprintk(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 void console_write(const char *s, size_t n);
 /* Unlocked output for the panic path, where the lock holder may be the one that crashed. */
 void console_write_unlocked(const char *s, size_t n);
+void printk_unlocked(const char *fmt, ...) __printf(1, 2);   /* the same, formatted */
 /* A received byte, or -1. */
 int console_getc(void);
 
